@@ -1,0 +1,75 @@
+"""Areas of interest from files or WKT, in any CRS, brought into a raster's CRS."""
+
+from pathlib import Path
+from typing import Optional
+
+from osgeo import ogr, osr
+
+ogr.UseExceptions()
+osr.UseExceptions()
+
+# Edges are densified before reprojection so that a straight edge drawn in EPSG:3857 stays the
+# line the user saw, not a chord between transformed corners.
+SEGMENTS_PER_EXTENT = 256
+
+
+class AoiError(ValueError):
+    """The area of interest cannot be used; the message says why and what to do."""
+
+
+def _srs(text: str) -> osr.SpatialReference:
+    srs = osr.SpatialReference()
+    srs.SetFromUserInput(text)
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)  # x=lon/easting, y=lat/northing
+    return srs
+
+
+def _rings(geometry: ogr.Geometry) -> list:
+    name = geometry.GetGeometryName()
+    if name == "POLYGON":
+        return [[geometry.GetGeometryRef(i).GetPoints() for i in range(geometry.GetGeometryCount())]]
+    if name in ("MULTIPOLYGON", "GEOMETRYCOLLECTION"):
+        return [p for i in range(geometry.GetGeometryCount()) for p in _rings(geometry.GetGeometryRef(i))]
+    return []
+
+
+def read_aoi(source: str, target_crs_wkt: str, source_crs: Optional[str] = None) -> list:
+    """Polygons (exterior ring first, then holes; (x, y) tuples) of a vector file or a WKT string,
+    in the target CRS. `source_crs` (e.g. "EPSG:3857") is required when the input carries none,
+    and overrides what it carries."""
+    geometries = []
+    if Path(source).exists():
+        try:
+            dataset = ogr.Open(str(source))
+        except RuntimeError as error:
+            raise AoiError(f"{source}: not a vector file GDAL can read ({error})") from error
+        for layer in dataset:
+            crs = layer.GetSpatialRef()
+            for feature in layer:
+                geometry = feature.GetGeometryRef()
+                if geometry is not None:
+                    geometries.append((geometry.Clone(), crs))
+    else:
+        try:
+            geometries.append((ogr.CreateGeometryFromWkt(source), None))
+        except RuntimeError as error:
+            raise AoiError(f"{source!r} is neither an existing file nor polygon WKT") from error
+    target = _srs(target_crs_wkt)
+    polygons = []
+    for geometry, crs in geometries:
+        if source_crs:
+            crs = _srs(source_crs)
+        elif crs is None:
+            raise AoiError("the area of interest has no CRS: give it, for example --aoi-crs EPSG:3857")
+        else:
+            crs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+        geometry.FlattenTo2D()
+        xmin, xmax, ymin, ymax = geometry.GetEnvelope()
+        extent = max(xmax - xmin, ymax - ymin)
+        if extent > 0:
+            geometry.Segmentize(extent / SEGMENTS_PER_EXTENT)
+        geometry.Transform(osr.CoordinateTransformation(crs, target))
+        polygons.extend(_rings(geometry))
+    if not polygons:
+        raise AoiError(f"{source}: no polygon found in the area of interest")
+    return polygons

@@ -1,0 +1,66 @@
+"""The plugin object QGIS creates: wires the provider, dock and logging in, and takes them out again."""
+
+from pathlib import Path
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from sbas_plugin.i18n import tr
+from sbas_plugin.log import install_log_handler
+from sbas_plugin.processing.provider import SbasProvider
+from sbas_plugin.tasks.registry import TaskRegistry
+
+ICON = Path(__file__).resolve().parent / "icons" / "sbas.svg"
+
+
+class SbasPlugin:
+    def __init__(self, iface):
+        # qgis_process passes iface=None and calls only initProcessing: nothing GUI here.
+        self.iface = iface
+        self.provider = None
+        self.dock = None
+        self.action = None
+        self.tasks = TaskRegistry()
+        self._remove_log_handler = None
+
+    def initProcessing(self):  # noqa: N802 (QGIS's name)
+        if self.provider is None:
+            self.provider = SbasProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self):  # noqa: N802
+        from sbas_plugin.gui.dock import SbasDock  # widgets only when there is a GUI
+
+        self._remove_log_handler = install_log_handler()
+        self.initProcessing()
+        main_window = self.iface.mainWindow()
+        self.dock = SbasDock(self.iface, self.tasks, parent=main_window)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.action = QAction(QIcon(str(ICON)), tr("SBAS InSAR"), main_window)
+        self.action.setObjectName("SbasDockAction")
+        self.action.setCheckable(True)
+        self.action.toggled.connect(self.dock.setUserVisible)
+        self.dock.visibilityChanged.connect(self.action.setChecked)
+        self.iface.addToolBarIcon(self.action)
+        self.iface.addPluginToRasterMenu(tr("SBAS InSAR"), self.action)
+
+    def unload(self):
+        self.tasks.cancel_all()
+        if self.action is not None:
+            self.iface.removePluginRasterMenu(tr("SBAS InSAR"), self.action)
+            self.iface.removeToolBarIcon(self.action)
+            self.action.deleteLater()
+            self.action = None
+        if self.dock is not None:
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        if self._remove_log_handler is not None:
+            self._remove_log_handler()
+            self._remove_log_handler = None

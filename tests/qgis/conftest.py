@@ -1,0 +1,27 @@
+"""QGIS tier: real QGIS 3.22 through pytest-qgis, offscreen."""
+
+import numpy as np
+import pytest
+from osgeo import gdal, osr
+from qgis.core import QgsRasterLayer
+
+UTM54 = 32654
+
+
+def write_utm_raster(path, x0=399_920.0, y0=3_900_080.0, size=80.0, width=50, height=40):
+    """A float32 GeoTIFF on an HyP3-like 80 m lattice in WGS 84 / UTM 54N."""
+    dataset = gdal.GetDriverByName("GTiff").Create(str(path), width, height, 1, gdal.GDT_Float32)
+    dataset.SetGeoTransform((x0, size, 0, y0, 0, -size))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(UTM54)
+    dataset.SetProjection(srs.ExportToWkt())
+    dataset.GetRasterBand(1).WriteArray(np.arange(width * height, dtype=np.float32).reshape(height, width))
+    dataset = None
+    return path
+
+
+@pytest.fixture
+def utm_raster(tmp_path):
+    layer = QgsRasterLayer(str(write_utm_raster(tmp_path / "velocity.tif")), "velocity")
+    assert layer.isValid()
+    return layer

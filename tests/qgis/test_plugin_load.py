@@ -1,0 +1,73 @@
+"""Load the plugin the way QGIS does, twice, and check unload takes everything out again."""
+
+import configparser
+import logging
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtWidgets import QAction
+
+import sbas_plugin
+from sbas_plugin.__about__ import metadata_path
+from sbas_plugin.log import LOGGER_NAME
+
+
+def plugin_docks(main_window):
+    return [w for w in main_window.findChildren(object) if w.objectName() == "SbasDock"]
+
+
+def test_load_unload_twice(qgis_iface, qgis_processing):
+    metadata = configparser.ConfigParser(interpolation=None)
+    metadata.read(metadata_path(), encoding="utf-8")
+    minimum = tuple(int(n) for n in metadata["general"]["qgisMinimumVersion"].split("."))
+    assert minimum >= (3, 22)
+    registry = QgsApplication.processingRegistry()
+    logger = logging.getLogger(LOGGER_NAME)
+    handlers_before = list(logger.handlers)
+
+    for _ in range(2):
+        plugin = sbas_plugin.classFactory(qgis_iface)
+        plugin.initGui()
+        assert registry.providerById("sbas") is not None
+        assert registry.algorithmById("sbas:points") is not None
+        assert len(plugin_docks(qgis_iface.mainWindow())) == 1
+        assert len(logger.handlers) == len(handlers_before) + 1
+        plugin.action.setChecked(True)
+        assert not plugin.dock.isHidden()  # the test's main window is never shown, so not 'visible'
+
+        plugin.unload()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # run the deleteLater()s
+        assert registry.providerById("sbas") is None
+        assert plugin_docks(qgis_iface.mainWindow()) == []
+        assert not [a for a in qgis_iface.mainWindow().findChildren(QAction) if a.objectName() == "SbasDockAction"]
+        assert logger.handlers == handlers_before
+
+
+def test_processing_only_start_without_iface(qgis_app):
+    # qgis_process: classFactory(None), then initProcessing() alone.
+    plugin = sbas_plugin.classFactory(None)
+    plugin.initProcessing()
+    try:
+        assert QgsApplication.processingRegistry().algorithmById("sbas:points") is not None
+    finally:
+        plugin.unload()
+    assert QgsApplication.processingRegistry().providerById("sbas") is None
+
+
+def test_core_logging_reaches_qgis_message_log(qgis_iface):
+    received = []
+
+    def on_message(message, tag, level):
+        received.append((tag, message))
+
+    QgsApplication.messageLog().messageReceived.connect(on_message)
+    plugin = sbas_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        logging.getLogger("sbas_plugin.core.points").warning("hello from the core")
+    finally:
+        plugin.unload()
+        QgsApplication.messageLog().messageReceived.disconnect(on_message)
+    assert ("SBAS", "sbas_plugin.core.points: hello from the core") in received
+    logging.getLogger("sbas_plugin.core.points").warning("after unload")
+    assert not [m for _, m in received if "after unload" in m]

@@ -1,0 +1,87 @@
+import csv
+
+import numpy as np
+import pytest
+
+from sbas_plugin.core.grid import Grid
+from sbas_plugin.core.points import Canceled, pixel_centres_in_polygons, write_points_csv
+
+# An 80 m HyP3-like lattice in UTM: origin on multiples of the pixel size.
+GRID = Grid(x0=399_920.0, y0=3_900_080.0, dx=80.0, dy=-80.0, width=50, height=40)
+
+
+def brute_force(grid, inside):
+    """Every pixel centre tested one by one with a plain predicate."""
+    hits = []
+    for row in range(grid.height):
+        for col in range(grid.width):
+            x = grid.x0 + (col + 0.5) * grid.dx
+            y = grid.y0 + (row + 0.5) * grid.dy
+            if inside(x, y):
+                hits.append((row, col, x, y))
+    return hits
+
+
+def test_rectangle_gives_exactly_the_pixels_whose_centres_are_inside():
+    # Edges fall mid-pixel: a pixel is in when its centre is, never because it is touched.
+    xmin, xmax, ymin, ymax = 400_100.0, 400_900.0, 3_898_500.0, 3_899_300.0
+    ring = [(xmin, ymin), (xmax, ymin), (xmax, ymax), (xmin, ymax), (xmin, ymin)]
+    points = pixel_centres_in_polygons(GRID, [[ring]])
+    expected = brute_force(GRID, lambda x, y: xmin < x < xmax and ymin < y < ymax)
+    assert len(points) == len(expected) == 10 * 10
+    assert list(zip(points.rows, points.cols, points.x, points.y)) == expected
+
+
+def test_points_sit_on_pixel_centres_not_corners():
+    ring = [(400_000.0, 3_899_920.0), (400_080.0, 3_899_920.0), (400_080.0, 3_900_000.0), (400_000.0, 3_900_000.0)]
+    points = pixel_centres_in_polygons(GRID, [[ring]])
+    assert (points.rows.tolist(), points.cols.tolist()) == ([1], [1])
+    assert (points.x[0], points.y[0]) == (400_040.0, 3_899_960.0)
+
+
+def test_hole_and_overlap_and_outside_parts():
+    outer = [(399_920.0, 3_896_880.0), (403_920.0, 3_896_880.0), (403_920.0, 3_900_080.0), (399_920.0, 3_900_080.0)]
+    hole = [(401_010.0, 3_898_100.0), (402_010.0, 3_898_100.0), (402_010.0, 3_899_010.0), (401_010.0, 3_899_010.0)]
+    overlapping = [
+        (399_000.0, 3_899_000.0),
+        (400_500.0, 3_899_000.0),
+        (400_500.0, 3_901_000.0),
+        (399_000.0, 3_901_000.0),
+    ]
+    far_away = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)]
+    points = pixel_centres_in_polygons(GRID, [[outer, hole], [overlapping], [far_away]])
+
+    def inside(x, y):
+        in_hole = 401_010 < x < 402_010 and 3_898_100 < y < 3_899_010
+        in_overlap = 399_000 < x < 400_500 and 3_899_000 < y < 3_901_000
+        return not in_hole or in_overlap
+
+    expected = brute_force(GRID, inside)
+    assert len(points) == len(expected) == GRID.width * GRID.height - 12 * 12
+    assert len(set(zip(points.rows.tolist(), points.cols.tolist()))) == len(points)
+
+
+def test_progress_and_cancel():
+    ring = [(400_100.0, 3_898_500.0), (400_900.0, 3_898_500.0), (400_900.0, 3_899_300.0)]
+    seen = []
+    pixel_centres_in_polygons(GRID, [[ring], [ring]], progress=seen.append)
+    assert seen == [50.0, 100.0]
+    with pytest.raises(Canceled):
+        pixel_centres_in_polygons(GRID, [[ring]], is_canceled=lambda: True)
+
+
+def test_grid_rejects_rotated_and_south_up_rasters():
+    with pytest.raises(ValueError, match="rotated"):
+        Grid.from_gdal((0, 80, 1, 0, 0, -80), 10, 10)
+    with pytest.raises(ValueError, match="north-up"):
+        Grid.from_gdal((0, 80, 0, 0, 0, 80), 10, 10)
+
+
+def test_csv_has_users_header_and_exact_coordinates(tmp_path):
+    ring = [(400_000.0, 3_899_920.0), (400_160.0, 3_899_920.0), (400_160.0, 3_900_000.0), (400_000.0, 3_900_000.0)]
+    points = pixel_centres_in_polygons(GRID, [[ring]])
+    out = write_points_csv(tmp_path / "points.csv", points)
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows == [["fid", "x", "y"], ["1", "400040.0", "3899960.0"], ["2", "400120.0", "3899960.0"]]
+    assert not list(tmp_path.glob("*.part"))
+    assert np.allclose(points.x, [400_040.0, 400_120.0])
