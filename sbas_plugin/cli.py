@@ -7,15 +7,20 @@ from sbas_plugin.__about__ import __version__
 
 
 def run_check(args) -> int:
-    from sbas_plugin.core.environment import package_status
+    from sbas_plugin.core.environment import install_command, package_status
 
     statuses = package_status()
-    for _status in statuses:
-        pass
+    for status in statuses:
+        print(f"{status.name:<12} {status.version or 'MISSING':<12} {status.purpose}")
     missing = [s for s in statuses if not s.installed]
     if missing:
-        pass
+        print(f"\nInstall the missing packages with:\n  {install_command(missing)}")
     return 1 if missing else 0
+
+
+def fail(message: str) -> int:
+    print(f"sbas: {message}", file=sys.stderr)
+    return 2
 
 
 def run_points(args) -> int:
@@ -29,16 +34,17 @@ def run_points(args) -> int:
         with rasterio.open(args.raster) as raster:
             grid = Grid.from_gdal(raster.transform.to_gdal(), raster.width, raster.height)
             crs_wkt = raster.crs.to_wkt() if raster.crs else None
-    except (rasterio.errors.RasterioIOError, ValueError):
-        return 2
+    except (rasterio.errors.RasterioIOError, ValueError) as error:
+        return fail(f"{args.raster}: {error}")
     if crs_wkt is None:
-        return 2
+        return fail(f"{args.raster} has no CRS; HyP3 and MintPy GeoTIFFs carry their UTM CRS")
     try:
         polygons = read_aoi(args.aoi, crs_wkt, args.aoi_crs)
-    except AoiError:
-        return 2
+    except AoiError as error:
+        return fail(str(error))
     points = pixel_centres_in_polygons(grid, polygons)
     write_points_csv(args.out, points)
+    print(f"{len(points)} pixel-centre points written to {args.out}")
     return 0
 
 

@@ -34,4 +34,4 @@ def build(out_dir: Path = ROOT / "dist") -> Path:
 
 
 if __name__ == "__main__":
-    pass
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "dist"))

@@ -2,14 +2,16 @@
 
 import configparser
 import logging
+import time
 
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QAction
 
 import sbas_plugin
 from sbas_plugin.__about__ import metadata_path
 from sbas_plugin.log import LOGGER_NAME
+from sbas_plugin.settings import Settings, load_settings, save_settings
 
 
 def plugin_docks(main_window):
@@ -71,3 +73,37 @@ def test_core_logging_reaches_qgis_message_log(qgis_iface):
     assert ("SBAS", "sbas_plugin.core.points: hello from the core") in received
     logging.getLogger("sbas_plugin.core.points").warning("after unload")
     assert not [m for _, m in received if "after unload" in m]
+
+
+class WaitUntilCanceled(QgsTask):
+    def __init__(self):
+        super().__init__("wait until canceled", QgsTask.Flag.CanCancel)
+        self.was_canceled = False
+
+    def run(self):
+        while not self.isCanceled():
+            time.sleep(0.01)
+        self.was_canceled = True
+        return False
+
+
+def test_unload_cancels_running_tasks(qgis_iface):
+    plugin = sbas_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    task = WaitUntilCanceled()
+    plugin.tasks.start(task)
+    deadline = time.monotonic() + 10
+    while task.status() != QgsTask.TaskStatus.Running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert plugin.tasks.running() == [task]
+    plugin.unload()
+    assert task.was_canceled
+
+
+def test_settings_round_trip(qgis_app):
+    saved = load_settings()
+    try:
+        save_settings(Settings(last_folder="/data/sbas"))
+        assert load_settings() == Settings(last_folder="/data/sbas")
+    finally:
+        save_settings(saved)
