@@ -1,0 +1,32 @@
+"""The `sbas` command: the headless face of sbas_plugin.core. One module per subcommand, each with
+register(commands) adding its parser and a run(args) returning the exit status."""
+
+import argparse
+import sys
+
+from sbas_plugin.__about__ import __version__
+from sbas_plugin.cli import check, points
+
+COMMANDS = (check, points)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sbas", description="Sentinel-1 SBAS InSAR ground-motion pipeline.")
+    parser.add_argument("--version", action="version", version=f"sbas {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(commands)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
