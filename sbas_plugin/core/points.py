@@ -73,3 +73,39 @@ def write_points_csv(path, points: PixelPoints) -> Path:
             writer.writerow([fid, repr(x), repr(y)])
     os.replace(partial, path)
     return path
+
+
+@dataclass(frozen=True)
+class PointTable:
+    """Points as users keep them: ids (their `fid`) and coordinates, in one CRS."""
+
+    fid: np.ndarray  # int64
+    x: np.ndarray
+    y: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.fid)
+
+
+class PointsFileError(ValueError):
+    """The points file cannot be used; the message says why."""
+
+
+def read_points_csv(path) -> PointTable:
+    """A `fid,x,y` CSV (extra columns are ignored; a missing fid column numbers the rows from 1)."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        raise PointsFileError(f"{path}: no points")
+    header = {name.strip().lower(): name for name in rows[0]}
+    if "x" not in header or "y" not in header:
+        raise PointsFileError(f"{path}: needs columns x and y (found {', '.join(rows[0])})")
+    try:
+        x = np.array([float(r[header["x"]]) for r in rows])
+        y = np.array([float(r[header["y"]]) for r in rows])
+        fid = np.array([int(r[header["fid"]]) for r in rows]) if "fid" in header else np.arange(1, len(rows) + 1)
+    except (TypeError, ValueError) as error:
+        raise PointsFileError(f"{path}: {error}") from error
+    if len(np.unique(fid)) != len(fid):
+        raise PointsFileError(f"{path}: fid values repeat; each point needs its own id")
+    return PointTable(fid.astype(np.int64), x, y)

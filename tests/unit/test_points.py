@@ -85,3 +85,18 @@ def test_csv_has_users_header_and_exact_coordinates(tmp_path):
     assert rows == [["fid", "x", "y"], ["1", "400040.0", "3899960.0"], ["2", "400120.0", "3899960.0"]]
     assert not list(tmp_path.glob("*.part"))
     assert np.allclose(points.x, [400_040.0, 400_120.0])
+
+
+def test_read_points_csv_round_trip_and_errors(tmp_path):
+    from sbas_plugin.core.points import PointsFileError, read_points_csv
+
+    ring = [(400_000.0, 3_899_920.0), (400_160.0, 3_899_920.0), (400_160.0, 3_900_000.0), (400_000.0, 3_900_000.0)]
+    written = write_points_csv(tmp_path / "points.csv", pixel_centres_in_polygons(GRID, [[ring]]))
+    table = read_points_csv(written)
+    assert table.fid.tolist() == [1, 2] and table.x.tolist() == [400_040.0, 400_120.0]
+    (tmp_path / "bad.csv").write_text("fid,lon\n1,2\n")
+    with pytest.raises(PointsFileError, match="x and y"):
+        read_points_csv(tmp_path / "bad.csv")
+    (tmp_path / "dup.csv").write_text("fid,x,y\n1,0,0\n1,1,1\n")
+    with pytest.raises(PointsFileError, match="repeat"):
+        read_points_csv(tmp_path / "dup.csv")
