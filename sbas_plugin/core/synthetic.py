@@ -85,12 +85,15 @@ def write_synthetic_stack(
     pixel_size: float = 80.0,
     seed: int = 0,
     zipped: bool = False,
+    max_shift_px: int = 0,
 ) -> SyntheticTruth:
     """Write one HyP3 INSAR_GAMMA product per SBAS pair into ``out_dir`` and return the truth.
 
     ``origin`` is the upper-left corner of the grid; like real HyP3 products it must lie on the
     pixel lattice. With ``zipped`` each product is a ``<name>.zip`` holding ``<name>/`` as HyP3
-    ships it, instead of the unpacked folder.
+    ships it, instead of the unpacked folder. With ``max_shift_px`` each product's footprint is
+    shifted by up to that many pixels in x and y, as real frames of one track are; the truth then
+    covers the union of the footprints (its ``transform`` and ``shape``), and ``origin`` is its corner.
     """
     if pixel_size not in (40.0, 80.0):
         raise ValueError("HyP3 INSAR_GAMMA products have 40 m (10x2 looks) or 80 m (20x4 looks) pixels")
@@ -100,7 +103,9 @@ def write_synthetic_stack(
         raise ValueError("a stack needs at least two dates")
 
     rng = np.random.default_rng(seed)
-    n_rows, n_cols = shape
+    product_rows, product_cols = shape
+    margin = 2 * max_shift_px
+    shape = n_rows, n_cols = product_rows + margin, product_cols + margin
     transform = (origin[0], pixel_size, 0.0, origin[1], 0.0, -pixel_size)
     grid = Grid.from_gdal(transform, n_cols, n_rows)
     rows, cols = np.mgrid[0:n_rows, 0:n_cols].astype(np.float64)
@@ -126,8 +131,7 @@ def write_synthetic_stack(
     dem += 2.0 * _smooth_noise(rng, shape, 3.0)
     dem[water] = 1.5
     incidence_deg = (
-        INCIDENCE_CENTRE_DEG
-        + INCIDENCE_PER_KM_EAST_DEG * (grid.centre_x(cols) - grid.centre_x(n_cols / 2)) / 1000.0
+        INCIDENCE_CENTRE_DEG + INCIDENCE_PER_KM_EAST_DEG * (grid.centre_x(cols) - grid.centre_x(n_cols / 2)) / 1000.0
     )
     # HyP3 look vector, ground to satellite: theta from the horizontal, phi from east anticlockwise.
     lv_theta = np.radians(90.0 - incidence_deg)
@@ -165,16 +169,26 @@ def write_synthetic_stack(
             coherence = np.where(water, rng.uniform(0.05, 0.25, shape), decorrelated)
             coherence = np.clip(coherence + rng.normal(0.0, 0.02, shape), 0.05, 0.99)
             layers = {"unw_phase": phase * footprint, "corr": coherence * footprint, **geometry}
+            layers["water_mask"] = (~water).astype(np.uint8)
 
+            # The product is a window of the scene, shifted like real frames of one track.
+            down, right = (int(v) for v in rng.integers(0, margin + 1, 2)) if margin else (0, 0)
+            window = np.s_[down : down + product_rows, right : right + product_cols]
+            product_transform = (
+                origin[0] + right * pixel_size,
+                pixel_size,
+                0.0,
+                origin[1] - down * pixel_size,
+                0.0,
+                -pixel_size,
+            )
             product_dir = out_dir / name
             product_dir.mkdir()
             for suffix, data in layers.items():
-                _write_tif(product_dir / f"{name}_{suffix}.tif", data.astype(np.float32), transform, epsg)
-            _write_tif(product_dir / f"{name}_water_mask.tif", (~water).astype(np.uint8), transform, epsg)
+                dtype = np.uint8 if suffix == "water_mask" else np.float32
+                _write_tif(product_dir / f"{name}_{suffix}.tif", data[window].astype(dtype), product_transform, epsg)
             ref_point["Phase at reference point"] = round(float(phase[ref_row, ref_col]), 4)
-            metadata = _metadata_text(
-                granules[i], granules[j], baselines[j] - baselines[i], pixel_size, ref_point
-            )
+            metadata = _metadata_text(granules[i], granules[j], baselines[j] - baselines[i], pixel_size, ref_point)
             (product_dir / f"{name}.txt").write_text(metadata, encoding="utf-8")
             if zipped:
                 _zip_product(product_dir)
@@ -212,10 +226,7 @@ def _granule_name(date: dt.date, index: int, rng: np.random.Generator) -> str:
     orbit = FIRST_ABSOLUTE_ORBIT + ORBITS_PER_REVISIT * index
     datatake = int(rng.integers(0x010000, 0xFFFFFF))
     product_id = int(rng.integers(0, 0xFFFF))
-    return (
-        f"S1A_IW_SLC__1SDV_{start:%Y%m%dT%H%M%S}_{stop:%Y%m%dT%H%M%S}"
-        f"_{orbit:06d}_{datatake:06X}_{product_id:04X}"
-    )
+    return f"S1A_IW_SLC__1SDV_{start:%Y%m%dT%H%M%S}_{stop:%Y%m%dT%H%M%S}_{orbit:06d}_{datatake:06X}_{product_id:04X}"
 
 
 def _product_name(reference: str, secondary: str, pixel_size: float, rng: np.random.Generator) -> str:

@@ -1,0 +1,270 @@
+"""Clip: every layer of every product onto one identical grid inside the area of interest.
+
+MintPy reads its inputs by pixel box with no georeferencing, so the clipped files must agree exactly
+in CRS, origin, pixel size, rows and columns. The grid is the HyP3 pixel lattice of the stack's
+majority UTM zone; the AOI's bounds are snapped outward to it, never shifted."""
+
+import math
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+import rasterio
+from rasterio.warp import Resampling, reproject, transform_bounds
+from rasterio.windows import Window
+
+from sbas_plugin.core.aoi import read_aoi
+from sbas_plugin.core.grid import Grid
+from sbas_plugin.core.points import Canceled
+
+
+class ClipError(ValueError):
+    """The products cannot be clipped to the area; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Lattice:
+    epsg: int
+    crs_wkt: str
+    dx: float
+    dy: float  # negative
+    phase_x: float  # x0 modulo dx: every product of the lattice has its origin on it
+    phase_y: float
+
+    def snap(self, value: float, phase: float, step: float, outward_up: bool) -> float:
+        index = (value - phase) / step
+        # Tolerate float noise so a value already on the lattice stays where it is.
+        nearest = round(index)
+        index = nearest if abs(index - nearest) < 1e-6 else (math.ceil(index) if outward_up else math.floor(index))
+        return phase + index * step
+
+    def holds(self, grid: Grid) -> bool:
+        return (
+            grid.dx == self.dx
+            and grid.dy == self.dy
+            and abs(self.snap(grid.x0, self.phase_x, self.dx, False) - grid.x0) < 1e-6
+            and abs(self.snap(grid.y0, self.phase_y, -self.dy, False) - grid.y0) < 1e-6
+        )
+
+
+@dataclass(frozen=True)
+class Box:
+    """xmin, ymin, xmax, ymax in the lattice CRS."""
+
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+
+    def intersect(self, other: "Box") -> Optional["Box"]:
+        box = Box(
+            max(self.xmin, other.xmin),
+            max(self.ymin, other.ymin),
+            min(self.xmax, other.xmax),
+            min(self.ymax, other.ymax),
+        )
+        return box if box.xmin < box.xmax and box.ymin < box.ymax else None
+
+    @property
+    def area(self) -> float:
+        return (self.xmax - self.xmin) * (self.ymax - self.ymin)
+
+
+@dataclass
+class ClipPlan:
+    lattice: Lattice
+    grid: Grid  # the clipped grid every output file shares
+    products: list  # Product, kept
+    resampled: list  # names of products moved onto the lattice (other UTM zone or off-lattice)
+    dropped: dict = field(default_factory=dict)  # name -> reason
+    aoi_box: Optional[Box] = None  # the AOI's bounds snapped outward to the lattice
+    notes: list = field(default_factory=list)
+
+
+def _grid_of(dataset) -> Grid:
+    return Grid.from_gdal(dataset.transform.to_gdal(), dataset.width, dataset.height)
+
+
+def _box_of(grid: Grid) -> Box:
+    return Box(grid.x0, grid.y0 + grid.height * grid.dy, grid.x0 + grid.width * grid.dx, grid.y0)
+
+
+def _headers(product) -> tuple:
+    """(epsg, crs_wkt, grid) of the product, after checking that all its layers share them."""
+    seen = {}
+    for layer, path in product.layers.items():
+        with rasterio.open(path) as dataset:
+            if dataset.crs is None:
+                raise ClipError(f"{product.name}: {layer} has no CRS")
+            seen[layer] = (dataset.crs.to_epsg(), dataset.crs.to_wkt(), _grid_of(dataset))
+    first = seen["unw_phase"]
+    odd = [layer for layer, header in seen.items() if (header[0], header[2]) != (first[0], first[2])]
+    if odd:
+        raise ClipError(f"{product.name}: {', '.join(odd)} not on the grid of its unw_phase; the product is damaged")
+    return first
+
+
+def _lattice(headers: dict) -> Lattice:
+    zones = Counter(epsg for epsg, _, _ in headers.values())
+    epsg = max(sorted(zones), key=lambda zone: zones[zone])
+    grids = [grid for zone, _, grid in headers.values() if zone == epsg]
+    sizes = Counter((grid.dx, grid.dy) for grid in grids)
+    if len(sizes) > 1:
+        listed = ", ".join(f"{dx:g} m ({n} products)" for (dx, _), n in sizes.items())
+        raise ClipError(f"the products mix pixel sizes: {listed}; use products of one looks setting (20x4 or 10x2)")
+    ((dx, dy),) = sizes
+    phases = Counter((grid.x0 % dx, grid.y0 % -dy) for grid in grids)
+    (phase_x, phase_y), _ = phases.most_common(1)[0]
+    crs_wkt = next(wkt for zone, wkt, _ in headers.values() if zone == epsg)
+    return Lattice(epsg, crs_wkt, dx, dy, phase_x, phase_y)
+
+
+def _footprint(lattice: Lattice, epsg: int, crs_wkt: str, grid: Grid) -> Box:
+    """The product's extent in the lattice CRS; for a product off the lattice, the part of the lattice
+    its resampled copy fully covers (snapped inward)."""
+    box = _box_of(grid)
+    if epsg == lattice.epsg and lattice.holds(grid):
+        return box
+    xmin, ymin, xmax, ymax = transform_bounds(
+        crs_wkt, lattice.crs_wkt, box.xmin, box.ymin, box.xmax, box.ymax, densify_pts=51
+    )
+    return Box(
+        lattice.snap(xmin, lattice.phase_x, lattice.dx, True),
+        lattice.snap(ymin, lattice.phase_y, -lattice.dy, True),
+        lattice.snap(xmax, lattice.phase_x, lattice.dx, False),
+        lattice.snap(ymax, lattice.phase_y, -lattice.dy, False),
+    )
+
+
+def plan_clip(products: list, aoi: str, aoi_crs: Optional[str] = None) -> ClipPlan:
+    """Decide the one grid: the AOI snapped outward to the lattice, within what every product covers."""
+    if not products:
+        raise ClipError("no products to clip")
+    headers = {p.name: _headers(p) for p in products}
+    lattice = _lattice(headers)
+    polygons = read_aoi(aoi, lattice.crs_wkt, aoi_crs)
+    xs = [x for polygon in polygons for ring in polygon[:1] for x, _ in ring]
+    ys = [y for polygon in polygons for ring in polygon[:1] for _, y in ring]
+    aoi_box = Box(
+        lattice.snap(min(xs), lattice.phase_x, lattice.dx, False),
+        lattice.snap(min(ys), lattice.phase_y, -lattice.dy, False),
+        lattice.snap(max(xs), lattice.phase_x, lattice.dx, True),
+        lattice.snap(max(ys), lattice.phase_y, -lattice.dy, True),
+    )
+    kept, resampled, dropped, common = [], [], {}, aoi_box
+    limiting = []
+    for product in products:
+        epsg, crs_wkt, grid = headers[product.name]
+        footprint = _footprint(lattice, epsg, crs_wkt, grid)
+        if footprint.intersect(aoi_box) is None:
+            dropped[product.name] = "does not reach the area of interest"
+            continue
+        narrower = common.intersect(footprint)
+        if narrower is None:
+            raise ClipError(
+                f"{product.name} and the products before it have no area in common inside the area of interest; "
+                "remove the products that cover another place"
+            )
+        if narrower != common:
+            limiting.append(product.name)
+        common = narrower
+        kept.append(product)
+        if not (epsg == lattice.epsg and lattice.holds(grid)):
+            resampled.append(product.name)
+    if not kept:
+        raise ClipError(f"the area of interest lies outside every product (products are in EPSG:{lattice.epsg})")
+    width = round((common.xmax - common.xmin) / lattice.dx)
+    height = round((common.ymax - common.ymin) / -lattice.dy)
+    plan = ClipPlan(lattice, Grid(common.xmin, common.ymax, lattice.dx, lattice.dy, width, height), kept, resampled)
+    plan.dropped, plan.aoi_box = dropped, aoi_box
+    if common != aoi_box:
+        share = 100.0 * common.area / aoi_box.area
+        plan.notes.append(
+            f"only {share:.0f} % of the area of interest is covered by every product; clipped to that part "
+            f"(limited by {', '.join(limiting[:3])}{' ...' if len(limiting) > 3 else ''})"
+        )
+    return plan
+
+
+def _write_layer(source: str, target: Path, plan: ClipPlan, on_lattice: bool) -> np.ndarray:
+    grid = plan.grid
+    with rasterio.open(source) as src:
+        nodata = src.nodata if src.nodata is not None else 0
+        if on_lattice:
+            src_grid = _grid_of(src)
+            col = round((grid.x0 - src_grid.x0) / grid.dx)
+            row = round((grid.y0 - src_grid.y0) / grid.dy)
+            data = src.read(1, window=Window(col, row, grid.width, grid.height))
+        else:
+            data = np.full((grid.height, grid.width), nodata, dtype=src.dtypes[0])
+            reproject(
+                rasterio.band(src, 1),
+                data,
+                src_nodata=nodata,
+                dst_transform=rasterio.Affine(grid.dx, 0, grid.x0, 0, grid.dy, grid.y0),
+                dst_crs=plan.lattice.crs_wkt,
+                dst_nodata=nodata,
+                resampling=Resampling.nearest,  # no interpolation across wrapped or missing phase
+            )
+        profile = {
+            "driver": "GTiff",
+            "width": grid.width,
+            "height": grid.height,
+            "count": 1,
+            "dtype": data.dtype.name,
+            "crs": plan.lattice.crs_wkt,
+            "transform": rasterio.Affine(grid.dx, 0, grid.x0, 0, grid.dy, grid.y0),
+            "nodata": nodata,
+        }
+    with rasterio.open(target, "w", **profile) as dst:
+        dst.write(data, 1)
+    return data
+
+
+def clip_products(
+    plan: ClipPlan,
+    out_dir,
+    progress: Optional[Callable[[float], None]] = None,
+    is_canceled: Optional[Callable[[], bool]] = None,
+) -> list:
+    """Write `out_dir/<product>/<product>_<layer>.tif` and `<product>.txt` for every product with
+    data inside the grid; products empty there are dropped (recorded in plan.dropped). The folder is
+    replaced whole, so a previous clip stays intact until this one is complete. Returns the names kept."""
+    out_dir = Path(out_dir)
+    partial = out_dir.with_name(out_dir.name + ".part")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    kept = []
+    for done, product in enumerate(plan.products):
+        if is_canceled and is_canceled():
+            shutil.rmtree(partial, ignore_errors=True)
+            raise Canceled()
+        folder = partial / product.name
+        folder.mkdir()
+        on_lattice = product.name not in plan.resampled
+        phase = _write_layer(product.layers["unw_phase"], folder / f"{product.name}_unw_phase.tif", plan, on_lattice)
+        if not np.any(np.isfinite(phase) & (phase != 0)):
+            plan.dropped[product.name] = "no data inside the area of interest"
+            shutil.rmtree(folder)
+        else:
+            for layer, source in product.layers.items():
+                if layer != "unw_phase":
+                    _write_layer(source, folder / f"{product.name}_{layer}.tif", plan, on_lattice)
+            (folder / f"{product.name}.txt").write_text(product.metadata, encoding="utf-8")
+            kept.append(product.name)
+        if progress:
+            progress(100.0 * (done + 1) / len(plan.products))
+    if not kept:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise ClipError("no product has data inside the area of interest")
+    old = out_dir.with_name(out_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        os.replace(out_dir, old)
+    os.replace(partial, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return kept
