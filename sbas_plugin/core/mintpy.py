@@ -1,0 +1,304 @@
+"""MintPy: the template users used to edit in notebooks, and smallbaselineApp run as a child process
+that streams its log, reports step progress, can be cancelled (the whole process tree) and resumes."""
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+import rasterio
+
+from sbas_plugin.core.points import Canceled
+
+LOG = logging.getLogger(__name__)
+
+# smallbaselineApp's steps (mintpy.defaults.template.STEP_LIST in MintPy 1.6); a test checks they agree.
+STEPS = (
+    "load_data",
+    "modify_network",
+    "reference_point",
+    "quick_overview",
+    "correct_unwrap_error",
+    "invert_network",
+    "correct_LOD",
+    "correct_SET",
+    "correct_ionosphere",
+    "correct_troposphere",
+    "deramp",
+    "correct_topography",
+    "residual_RMS",
+    "reference_date",
+    "velocity",
+    "geocode",
+    "google_earth",
+    "hdfeos5",
+)
+STEP_HEADER = "******************** step - "
+TEMPLATE_NAME = "sbas_mintpy.txt"
+STATE_NAME = "sbas_mintpy_state.json"
+LOG_NAME = "sbas_mintpy.log"
+# MintPy 1.6.4 draws a histogram with one bin per ambiguity count and fails when a stack has no
+# unwrapping error at all; nothing after that step needs the overview, so the run goes on without it.
+NO_AMBIGUITY_CRASH = "`bins` must be positive"
+
+
+class MintpyError(RuntimeError):
+    """MintPy stopped; the message has the step and the end of its log."""
+
+
+@dataclass(frozen=True)
+class MintpyOptions:
+    """The options users set in the notebooks, plus deramp."""
+
+    workers: int = 0  # 0: every core
+    reference_yx: Optional[tuple] = None  # (row, col) in the clipped grid; None: chosen automatically
+    reference_date: str = "first"  # "first" (the notebooks' default), "auto" (MintPy's choice) or YYYYMMDD
+    troposphere: str = "no"  # "no" or "pyaps" (ERA5; needs a CDS key in ~/.cdsapirc)
+    deramp: str = "no"  # "no", "linear" or "quadratic"
+    max_memory_gb: float = 0.0  # 0: half the free memory
+
+
+@dataclass(frozen=True)
+class ReferencePixel:
+    row: int
+    col: int
+    coherence: float
+    note: str
+
+
+def _layer_files(clipped_dir: Path, layer: str) -> list:
+    return sorted(clipped_dir.glob(f"*/*_{layer}.tif"))
+
+
+def choose_reference_pixel(clipped_dir) -> ReferencePixel:
+    """The land pixel with the highest average coherence among those with phase in every
+    interferogram, as MintPy computes both. Deterministic (MintPy picks at random among pixels above
+    0.85 and stops when there are none, which happens on real stacks)."""
+    clipped_dir = Path(clipped_dir)
+    coherence_sum, valid = None, None
+    for corr_path, unw_path in zip(_layer_files(clipped_dir, "corr"), _layer_files(clipped_dir, "unw_phase")):
+        with rasterio.open(corr_path) as corr, rasterio.open(unw_path) as unw:
+            coherence, phase = corr.read(1).astype(np.float64), unw.read(1)
+        has_phase = np.isfinite(phase) & (phase != 0)
+        coherence_sum = np.nan_to_num(coherence) if coherence_sum is None else coherence_sum + np.nan_to_num(coherence)
+        valid = has_phase if valid is None else valid & has_phase
+    if valid is None:
+        raise MintpyError(f"{clipped_dir}: no clipped interferograms")
+    water = _layer_files(clipped_dir, "water_mask")
+    if water:
+        with rasterio.open(water[0]) as mask:  # MintPy uses the first water mask too
+            valid &= mask.read(1) != 0
+    if not valid.any():
+        raise MintpyError("no land pixel has phase in every interferogram: enlarge the area of interest")
+    average = np.where(valid, coherence_sum / len(_layer_files(clipped_dir, "corr")), -1.0)
+    row, col = np.unravel_index(int(np.argmax(average)), average.shape)
+    best = float(average[row, col])
+    note = f"reference pixel row {row}, col {col}: the most coherent land pixel (average coherence {best:.2f})"
+    if best <= 0.85:
+        note += "; MintPy's own choice needs coherence above 0.85 and would have stopped"
+    return ReferencePixel(int(row), int(col), best, note)
+
+
+def check_reference_pixel(clipped_dir, row: int, col: int) -> None:
+    for path in _layer_files(Path(clipped_dir), "unw_phase"):
+        with rasterio.open(path) as unw:
+            if not (0 <= row < unw.height and 0 <= col < unw.width):
+                raise MintpyError("the reference point lies outside the clipped area; choose one inside it")
+            value = unw.read(1)[row, col]
+        if not np.isfinite(value) or value == 0:
+            raise MintpyError(f"the reference point has no phase in {path.name}; choose a coherent land pixel")
+
+
+def _max_memory_gb(options: MintpyOptions) -> float:
+    if options.max_memory_gb > 0:
+        return options.max_memory_gb
+    try:
+        import psutil  # comes with MintPy's dask
+
+        return round(max(1.0, psutil.virtual_memory().available / 2**30 / 2), 1)
+    except ImportError:
+        return 4.0  # MintPy's own default
+
+
+def write_template(path, clipped_dir, reference: tuple, options: MintpyOptions) -> Path:
+    """The MintPy template for clipped HyP3 products. Unwrapping-error correction stays off: GAMMA
+    products carry no connected components."""
+    clipped = Path(clipped_dir).resolve().as_posix()  # forward slashes: MintPy's globs break on mixed ones
+    if options.troposphere == "pyaps" and not (Path.home() / ".cdsapirc").is_file():
+        raise MintpyError("tropospheric correction with ERA5 needs a CDS key in ~/.cdsapirc; or choose 'no'")
+    workers = options.workers or os.cpu_count() or 1
+    layers = {
+        "unwFile": "unw_phase",
+        "corFile": "corr",
+        "demFile": "dem",
+        "incAngleFile": "lv_theta",
+        "azAngleFile": "lv_phi",
+        "waterMaskFile": "water_mask",
+        "connCompFile": "conncomp",
+    }
+    lines = ["mintpy.load.processor = hyp3"]
+    for key, layer in layers.items():
+        if _layer_files(Path(clipped_dir), layer):
+            lines.append(f"mintpy.load.{key} = {clipped}/*/*_{layer}.tif")
+    reference_date = {"first": "no", "auto": "auto"}.get(options.reference_date, options.reference_date)
+    lines += [
+        f"mintpy.compute.cluster = {'local' if workers > 1 else 'no'}",
+        f"mintpy.compute.numWorker = {workers}",
+        f"mintpy.compute.maxMemory = {_max_memory_gb(options)}",
+        f"mintpy.reference.yx = {reference[0]},{reference[1]}",
+        f"mintpy.reference.date = {reference_date}",
+        f"mintpy.troposphericDelay.method = {options.troposphere}",
+        f"mintpy.deramp = {options.deramp}",
+        "mintpy.unwrapError.method = no",
+        "mintpy.plot = yes",
+    ]
+    path = Path(path)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _child_environment() -> dict:
+    env = dict(os.environ)
+    # QGIS's own interpreter settings break another Python (qgis/QGIS#67319).
+    for key in ("PYTHONHOME", "PYTHONPATH", "PYTHONEXECUTABLE"):
+        env.pop(key, None)
+    env.update(HDF5_USE_FILE_LOCKING="FALSE", MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+    return env
+
+
+def _kill_tree(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    if os.name == "nt":
+        subprocess.run(["taskkill", "/T", "/F", "/PID", str(process.pid)], capture_output=True)
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the session holds dask's workers too
+    process.wait()
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_state(path: Path, state: dict) -> None:
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(json.dumps(state, indent=1), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def run_smallbaseline(
+    template,
+    work_dir,
+    python: Optional[str] = None,
+    progress: Optional[Callable[[float], None]] = None,
+    is_canceled: Optional[Callable[[], bool]] = None,
+) -> list:
+    """Run smallbaselineApp from the first step not yet finished with this template (all done: nothing
+    to do). Output goes to WORK/sbas_mintpy.log; returns notes worth telling the user."""
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    template = Path(template)
+    # Compute settings (workers, memory) do not change results: a rerun with other ones resumes.
+    settings = [
+        line for line in template.read_text(encoding="utf-8").splitlines() if not line.startswith("mintpy.compute.")
+    ]
+    template_hash = hashlib.sha256("\n".join(settings).encode()).hexdigest()
+    state_path = work_dir / STATE_NAME
+    state = _read_state(state_path)
+    if state.get("template") != template_hash:
+        state = {"template": template_hash, "finished": []}
+    notes = []
+    while True:
+        pending = [step for step in STEPS if step not in state["finished"]]
+        if not pending:
+            if progress:
+                progress(100.0)
+            return notes
+        failed_step, tail = _run_steps(template, work_dir, pending[0], python, state, state_path, progress, is_canceled)
+        if failed_step is None:
+            state["finished"] = list(STEPS)
+            _write_state(state_path, state)
+            continue
+        if failed_step == "quick_overview" and NO_AMBIGUITY_CRASH in tail:
+            notes.append("MintPy found no unwrapping errors; its overview of them cannot be drawn and was skipped")
+            state["finished"].append("quick_overview")
+            _write_state(state_path, state)
+            continue
+        raise MintpyError(f"MintPy stopped in step {failed_step}; the end of its log:\n{tail}")
+
+
+def _run_steps(template, work_dir, start, python, state, state_path, progress, is_canceled):
+    """One smallbaselineApp process from `start` to the end. Returns (None, "") on success, else the
+    failed step and the end of the log."""
+    command = [
+        python or sys.executable,
+        "-m",
+        "mintpy.cli.smallbaselineApp",
+        str(template),
+        "--work-dir",
+        str(work_dir),
+    ]
+    if start != STEPS[0]:
+        command += ["--start", start]
+    spawn = {"creationflags": subprocess.CREATE_NO_WINDOW} if os.name == "nt" else {"start_new_session": True}
+    log_path = work_dir / LOG_NAME
+    LOG.info("running %s", " ".join(command))
+    with open(log_path, "a", encoding="utf-8") as log:
+        log.write(f"\n#### {' '.join(command)}\n")
+        process = subprocess.Popen(
+            command,
+            cwd=work_dir,
+            env=_child_environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            **spawn,
+        )
+        lines = queue.Queue()
+        reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout] + [lines.put(None)])
+        reader.daemon = True
+        reader.start()
+        current, tail = None, []
+        try:
+            while True:
+                if is_canceled and is_canceled():
+                    _kill_tree(process)
+                    raise Canceled()
+                try:
+                    line = lines.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                if line is None:
+                    break
+                log.write(line)
+                tail = [*tail[-59:], line.rstrip()]
+                if line.startswith(STEP_HEADER):
+                    step = line[len(STEP_HEADER) :].split()[0]
+                    if current is not None:
+                        state["finished"].append(current)
+                        _write_state(state_path, state)
+                    current = step
+                    if progress and step in STEPS:
+                        progress(100.0 * STEPS.index(step) / len(STEPS))
+            process.wait()
+        finally:
+            _kill_tree(process)  # only does anything when leaving early
+    if process.returncode == 0:
+        return None, ""
+    return current or start, "\n".join(tail)

@@ -1,0 +1,153 @@
+"""The MintPy step: template, reference pixel, and smallbaselineApp run as a cancellable, resumable child."""
+
+import json
+import subprocess
+import time
+
+import h5py
+import numpy as np
+import pytest
+import rasterio
+
+from sbas_plugin.core.clip import clip_products, plan_clip
+from sbas_plugin.core.mintpy import (
+    STATE_NAME,
+    STEPS,
+    MintpyError,
+    MintpyOptions,
+    check_reference_pixel,
+    choose_reference_pixel,
+    run_smallbaseline,
+    write_template,
+)
+from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.products import find_products
+from sbas_plugin.core.synthetic import write_synthetic_stack
+
+
+@pytest.fixture(scope="module")
+def clipped(tmp_path_factory):
+    root = tmp_path_factory.mktemp("stack")
+    truth = write_synthetic_stack(root / "products", n_dates=6, shape=(40, 50), max_shift_px=2)
+    x0, _, _, y0, _, _ = truth.transform
+    xmin, xmax, ymin, ymax = x0 + 200, x0 + 3900, y0 - 3000, y0 - 200
+    aoi = f"POLYGON(({xmin} {ymin}, {xmax} {ymin}, {xmax} {ymax}, {xmin} {ymax}, {xmin} {ymin}))"
+    plan = plan_clip(find_products(root / "products"), aoi, "EPSG:32654")
+    clip_products(plan, root / "clipped")
+    return root / "clipped"
+
+
+def test_steps_are_mintpys():
+    from mintpy.defaults.template import STEP_LIST
+
+    assert tuple(STEP_LIST) == STEPS
+
+
+def read_layer(folder, layer):
+    stack = []
+    for path in sorted(folder.glob(f"*/*_{layer}.tif")):
+        with rasterio.open(path) as src:
+            stack.append(src.read(1))
+    return np.array(stack)
+
+
+def test_reference_is_the_most_coherent_pixel_valid_everywhere(clipped):
+    choice = choose_reference_pixel(clipped)
+    phase, coherence, water = (
+        read_layer(clipped, "unw_phase"),
+        read_layer(clipped, "corr"),
+        read_layer(clipped, "water_mask"),
+    )
+    valid = np.all((phase != 0) & np.isfinite(phase), axis=0) & (water[0] != 0)
+    average = coherence.mean(axis=0)
+    assert valid[choice.row, choice.col]
+    assert choice.coherence == pytest.approx(average[valid].max())
+    assert "most coherent land pixel" in choice.note and "would have stopped" not in choice.note
+    check_reference_pixel(clipped, choice.row, choice.col)
+
+
+def test_low_coherence_stack_still_gets_a_reference(clipped, tmp_path):
+    import shutil
+
+    low = tmp_path / "low"
+    shutil.copytree(clipped, low)
+    for path in low.glob("*/*_corr.tif"):
+        with rasterio.open(path, "r+") as dataset:
+            dataset.write(dataset.read(1) * 0.5, 1)
+    choice = choose_reference_pixel(low)
+    assert choice.coherence < 0.85 and "would have stopped" in choice.note
+
+
+def test_reference_on_no_data_is_refused(clipped):
+    phase = read_layer(clipped, "unw_phase")
+    rows, cols = np.nonzero(np.any(phase == 0, axis=0))
+    with pytest.raises(MintpyError, match="no phase"):
+        check_reference_pixel(clipped, int(rows[0]), int(cols[0]))
+    with pytest.raises(MintpyError, match="outside"):
+        check_reference_pixel(clipped, 10_000, 0)
+
+
+def test_template_has_the_users_options_and_forward_slash_globs(clipped, tmp_path, monkeypatch):
+    options = MintpyOptions(workers=3, reference_date="auto", deramp="linear", max_memory_gb=2.5)
+    text = write_template(tmp_path / "t.txt", clipped, (4, 7), options).read_text()
+    assert f"mintpy.load.unwFile = {clipped.resolve().as_posix()}/*/*_unw_phase.tif" in text
+    assert "mintpy.load.connCompFile" not in text  # GAMMA products carry none
+    for line in (
+        "mintpy.load.processor = hyp3",
+        "mintpy.compute.cluster = local",
+        "mintpy.compute.numWorker = 3",
+        "mintpy.compute.maxMemory = 2.5",
+        "mintpy.reference.yx = 4,7",
+        "mintpy.reference.date = auto",
+        "mintpy.deramp = linear",
+        "mintpy.unwrapError.method = no",
+        "mintpy.troposphericDelay.method = no",
+    ):
+        assert line in text.splitlines()
+    assert (
+        "mintpy.reference.date = no" in write_template(tmp_path / "u.txt", clipped, (4, 7), MintpyOptions()).read_text()
+    )
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(MintpyError, match="cdsapirc"):
+        write_template(tmp_path / "v.txt", clipped, (4, 7), MintpyOptions(troposphere="pyaps"))
+
+
+def mintpy_processes(work):
+    listed = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return [line for line in listed.splitlines() if str(work) in line]
+
+
+@pytest.mark.mintpy
+def test_cancel_kills_the_tree_and_a_rerun_finishes_identically(clipped, tmp_path):
+    choice = choose_reference_pixel(clipped)
+    template = write_template(tmp_path / "t.txt", clipped, (choice.row, choice.col), MintpyOptions(workers=2))
+
+    whole = tmp_path / "whole"
+    seen = []
+    assert run_smallbaseline(template, whole, progress=seen.append) == []
+    assert seen[-1] == 100.0 and seen == sorted(seen)
+
+    interrupted = tmp_path / "interrupted"
+    stop_at = {}
+
+    def cancel_in_inversion():
+        state = interrupted / STATE_NAME
+        finished = json.loads(state.read_text())["finished"] if state.is_file() else []
+        if "correct_unwrap_error" in finished and "when" not in stop_at:
+            stop_at["when"] = time.monotonic()
+        return "when" in stop_at
+
+    with pytest.raises(Canceled):
+        run_smallbaseline(template, interrupted, is_canceled=cancel_in_inversion)
+    assert time.monotonic() - stop_at["when"] < 2.0
+    assert mintpy_processes(interrupted) == []
+    finished = json.loads((interrupted / STATE_NAME).read_text())["finished"]
+    assert "load_data" in finished and "velocity" not in finished
+
+    run_smallbaseline(template, interrupted)
+    for name, dataset in (("velocity.h5", "velocity"), ("timeseries_demErr.h5", "timeseries")):
+        with h5py.File(whole / name) as a, h5py.File(interrupted / name) as b:
+            assert np.array_equal(a[dataset][()], b[dataset][()], equal_nan=True)
+    started = time.monotonic()
+    run_smallbaseline(template, interrupted)  # everything done: nothing runs
+    assert time.monotonic() - started < 1.0
