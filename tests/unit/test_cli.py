@@ -70,3 +70,39 @@ def test_points_errors_are_clear_and_write_nothing(tmp_path):
     )
     assert not_polygon.returncode == 2 and "no polygon" in not_polygon.stderr
     assert not out.exists()
+
+
+def test_points_to_geopackage(tmp_path):
+    from osgeo import ogr
+    from osgeo_utils.samples import validate_gpkg
+
+    raster = write_utm_geotiff(tmp_path / "velocity.tif")
+    aoi = "POLYGON((400100 3898500,400900 3898500,400900 3899300,400100 3899300,400100 3898500))"
+    out = tmp_path / "points.gpkg"
+    result = sbas("points", "--raster", str(raster), "--aoi", aoi, "--aoi-crs", "EPSG:32654", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"100 pixel-centre points written to {out}"
+    assert validate_gpkg.check(str(out), warning_as_error=True) == []
+    dataset = ogr.Open(str(out))
+    layer = dataset.GetLayer("points")
+    assert layer.GetFeatureCount() == 100 and layer.GetSpatialRef().GetAuthorityCode(None) == "32654"
+    first = layer.GetFeature(1)
+    assert (first["x"], first["y"], first["row"], first["col"]) == (400_120.0, 3_899_240.0, 10, 2)
+    assert (first.GetGeometryRef().GetX(), first.GetGeometryRef().GetY()) == (400_120.0, 3_899_240.0)
+    csv = tmp_path / "points.csv"
+    as_csv = sbas("points", "--raster", str(raster), "--aoi", aoi, "--aoi-crs", "EPSG:32654", "--out", str(csv))
+    assert as_csv.returncode == 0, as_csv.stderr
+    assert csv.read_text().splitlines()[1] == "1,400120.0,3899240.0"
+
+
+def test_points_output_format_follows_the_extension(tmp_path):
+    raster = write_utm_geotiff(tmp_path / "velocity.tif")
+    aoi = "POLYGON((400100 3898500,400900 3898500,400900 3899300,400100 3899300,400100 3898500))"
+    for out, message in (
+        (tmp_path / "points.shp", "must be .csv or .gpkg"),
+        (tmp_path / "points", "must be .csv or .gpkg"),
+        (tmp_path / "missing" / "points.gpkg", "does not exist"),
+    ):
+        result = sbas("points", "--raster", str(raster), "--aoi", aoi, "--aoi-crs", "EPSG:32654", "--out", str(out))
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["velocity.tif"]
