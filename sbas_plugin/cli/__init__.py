@@ -5,9 +5,9 @@ import argparse
 import sys
 
 from sbas_plugin.__about__ import __version__
-from sbas_plugin.cli import check, points
+from sbas_plugin.cli import check, demo, extract, plot, points, run
 
-COMMANDS = (check, points)
+COMMANDS = (check, points, run, demo, extract, plot)
 
 
 def build_parser() -> argparse.ArgumentParser:

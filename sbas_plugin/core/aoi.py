@@ -33,12 +33,20 @@ def _rings(geometry: ogr.Geometry) -> list:
     return []
 
 
+def names_a_file(source: str) -> bool:
+    """Whether the AOI argument is a file rather than WKT (a long WKT is no valid file name at all)."""
+    try:
+        return Path(source).is_file()
+    except OSError:
+        return False
+
+
 def read_aoi(source: str, target_crs_wkt: str, source_crs: Optional[str] = None) -> list:
     """Polygons (exterior ring first, then holes; (x, y) tuples) of a vector file or a WKT string,
     in the target CRS. `source_crs` (e.g. "EPSG:3857") is required when the input carries none,
     and overrides what it carries."""
     geometries = []
-    if Path(source).exists():
+    if names_a_file(source):
         try:
             dataset = ogr.Open(str(source))
         except RuntimeError as error:

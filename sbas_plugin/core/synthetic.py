@@ -59,6 +59,7 @@ INCIDENCE_PER_KM_EAST_DEG = -0.06  # the IW swath spans ~31-46 deg over ~250 km;
 
 ATMOSPHERE_STD_M = 0.3e-3  # per-date tropospheric-like delay, small so an 8-date velocity stays testable
 BASELINE_STD_M = 50.0
+SHARP_FEATURE_M_PER_YEAR = 0.02  # small enough that a 12-day pair stays far below a phase cycle
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class SyntheticTruth:
     transform: tuple[float, float, float, float, float, float]  # GDAL geotransform, dy < 0
     shape: tuple[int, int]  # rows, cols
     velocity_m_per_year: np.ndarray  # float32, LOS, positive towards the satellite
+    sharp_feature: list[tuple[float, float]]  # (x, y) centres of the 2x2 pixels of a sharp sinkhole
 
 
 def write_synthetic_stack(
@@ -126,6 +128,9 @@ def write_synthetic_stack(
     velocity = -0.040 * _gaussian(rows, cols, (0.55 * n_rows, 0.55 * n_cols), 0.12 * size)
     velocity += 0.015 * _gaussian(rows, cols, (0.7 * n_rows, 0.25 * n_cols), 0.1 * size)
     velocity += 0.010 * (cols / n_cols - 0.5)
+    # A 2x2-pixel sinkhole: a half- or one-pixel shift anywhere in the chain moves it off its points.
+    sharp_row, sharp_col = int(0.45 * n_rows), int(0.35 * n_cols)
+    velocity[sharp_row : sharp_row + 2, sharp_col : sharp_col + 2] -= SHARP_FEATURE_M_PER_YEAR
 
     dem = 20.0 + 300.0 * _gaussian(rows, cols, (0.3 * n_rows, 0.3 * n_cols), 0.2 * size)
     dem += 2.0 * _smooth_noise(rng, shape, 3.0)
@@ -203,6 +208,11 @@ def write_synthetic_stack(
         transform=transform,
         shape=(n_rows, n_cols),
         velocity_m_per_year=np.where(has_signal, velocity, np.nan).astype(np.float32),
+        sharp_feature=[
+            (float(grid.centre_x(c)), float(grid.centre_y(r)))
+            for r in (sharp_row, sharp_row + 1)
+            for c in (sharp_col, sharp_col + 1)
+        ],
     )
 
 

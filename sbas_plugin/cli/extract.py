@@ -1,0 +1,66 @@
+"""sbas extract: displacement at points over time, from per-date GeoTIFFs or MintPy's time series."""
+
+from pathlib import Path
+
+from sbas_plugin.cli.common import fail
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "extract",
+        help="sample per-date displacement GeoTIFFs (or MintPy's time series) at points into Geotiff_value.csv",
+        description="Sample per-date displacement GeoTIFFs, or MintPy's time series, at points. Values are "
+        "metres relative to the first date; points off the rasters or on no data get empty cells.",
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--geotiffs",
+        metavar="DIR",
+        help="folder of per-date GeoTIFFs named <first>_<date>_<anything>.tif, all on one grid (other files are "
+        "ignored)",
+    )
+    source.add_argument(
+        "--work", metavar="DIR", help="work folder whose mintpy/ holds MintPy's time series (timeseries*.h5)"
+    )
+    parser.add_argument("--points", required=True, help="fid,x,y CSV, e.g. from sbas points")
+    parser.add_argument(
+        "--points-crs",
+        metavar="CRS",
+        help="CRS of the points when it is not the rasters' (a CSV carries none), e.g. EPSG:4326 or EPSG:3857",
+    )
+    parser.add_argument("--out", required=True, help="CSV file to write, e.g. Geotiff_value.csv")
+    parser.add_argument(
+        "--format",
+        choices=("wide", "long"),
+        default="wide",
+        help="wide (default): Geotiff_value.csv, header Date,<fid>_value,... then one row per date labelled "
+        "<first>_<date>; long: one row per point per date, columns fid,x,y,date,value_m (x, y as in the points "
+        "file, date as YYYY-MM-DD), for very many points or for QGIS, spreadsheets and pandas",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from sbas_plugin.core.extract import (
+        ExtractError,
+        read_geotiff_stack_series,
+        read_timeseries_h5_series,
+        write_long_csv,
+        write_wide_csv,
+    )
+    from sbas_plugin.core.points import PointsFileError, read_points_csv
+    from sbas_plugin.core.timeseries import find_timeseries
+
+    try:
+        points = read_points_csv(args.points)
+        if args.geotiffs:
+            series = read_geotiff_stack_series(args.geotiffs, points, args.points_crs)
+        else:
+            series = read_timeseries_h5_series(find_timeseries(Path(args.work) / "mintpy"), points, args.points_crs)
+        (write_long_csv if args.format == "long" else write_wide_csv)(args.out, series)
+    except (ExtractError, PointsFileError) as error:
+        return fail(str(error))
+    except OSError as error:  # a missing or unreadable file; find_timeseries's own message has no strerror
+        return fail(f"{error.filename}: {error.strerror}" if error.strerror else str(error))
+    print(f"{len(series.points)} points x {len(series.dates)} dates written to {args.out}: {series.summary()}")
+    return 0

@@ -1,0 +1,88 @@
+"""sbas run: the whole pipeline over one work folder, idempotent and resumable."""
+
+from sbas_plugin.cli.common import fail, report_progress
+
+
+def add_mintpy_options(parser) -> None:
+    group = parser.add_argument_group("MintPy (the options of the OpenSARLab notebooks)")
+    group.add_argument("--workers", type=int, default=0, help="parallel workers for MintPy (default: every core)")
+    group.add_argument(
+        "--reference-point",
+        metavar="X,Y",
+        help="reference pixel as a map coordinate (in --reference-crs); default: the most coherent land pixel",
+    )
+    group.add_argument(
+        "--reference-crs", default="EPSG:4326", help="CRS of --reference-point (default EPSG:4326, lon,lat)"
+    )
+    group.add_argument(
+        "--reference-date", default="first", help="first (default), auto (MintPy's choice) or a date YYYYMMDD"
+    )
+    group.add_argument("--troposphere", choices=("no", "pyaps"), default="no", help="ERA5 correction (needs a CDS key)")
+    group.add_argument("--deramp", choices=("no", "linear", "quadratic"), default="no")
+    group.add_argument("--unit", choices=("Meters", "Centimeters"), default="Meters", help="of the per-date GeoTIFFs")
+    group.add_argument(
+        "--mask-low-coherence",
+        action="store_true",
+        help="blank pixels under MintPy's temporal-coherence threshold in the GeoTIFFs (as OpenSARLab did)",
+    )
+
+
+def options_from(args):
+    from sbas_plugin.core.mintpy import MintpyOptions
+    from sbas_plugin.core.pipeline import RunOptions
+
+    reference_point = None
+    if args.reference_point:
+        try:
+            x, y = (float(v) for v in args.reference_point.split(","))
+        except ValueError:
+            raise ValueError(f"--reference-point takes X,Y, got {args.reference_point!r}") from None
+        reference_point = (x, y, args.reference_crs)
+    mintpy = MintpyOptions(
+        workers=args.workers,
+        reference_date=args.reference_date,
+        troposphere=args.troposphere,
+        deramp=args.deramp,
+    )
+    return RunOptions(
+        mintpy=mintpy, reference_point=reference_point, unit=args.unit, mask_low_coherence=args.mask_low_coherence
+    )
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "run", help="HyP3 products -> clip -> MintPy -> GeoTIFFs -> points -> Geotiff_value.csv, in one go"
+    )
+    parser.add_argument(
+        "--products", required=True, help="folder of HyP3 product zips or unpacked folders (never changed)"
+    )
+    parser.add_argument("--aoi", required=True, help="area of interest: polygon file or WKT, any CRS")
+    parser.add_argument("--aoi-crs", help="CRS of the area when it carries none, e.g. EPSG:3857")
+    parser.add_argument("--work", required=True, help="work folder; a rerun skips what is done")
+    add_mintpy_options(parser)
+    parser.set_defaults(func=run)
+
+
+def print_result(result) -> None:
+    for note in result.notes:
+        print(f"note: {note}")
+    if result.skipped:
+        print(f"already done, skipped: {', '.join(result.skipped)}")
+    print(f"GeoTIFFs:          {result.geotiffs}")
+    print(f"points:            {result.points_csv}  {result.points_gpkg.name}")
+    print(f"Geotiff_value.csv: {result.values_csv}")
+    print(f"MintPy:            {result.mintpy_dir}  (log: sbas_mintpy.log)")
+
+
+def run(args) -> int:
+    from sbas_plugin.core.pipeline import run_pipeline
+
+    try:
+        options = options_from(args)
+        result = run_pipeline(
+            args.products, args.aoi, args.work, aoi_crs=args.aoi_crs, options=options, progress=report_progress()
+        )
+    except (ValueError, RuntimeError, OSError) as error:
+        return fail(str(error))
+    print_result(result)
+    return 0

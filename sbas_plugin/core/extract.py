@@ -1,0 +1,542 @@
+"""Displacement at points over time, from per-date GeoTIFFs or MintPy's time series: the users'
+Geotiff_value.csv.
+
+Uncompressed data (our exporter's tiled GeoTIFFs, OpenSARLab's striped ones, MintPy's HDF5) are read
+straight from the memory-mapped file at each point's byte offset, so only the bytes under the points
+are copied, not whole rasters. Compressed data are decoded by GDAL or HDF5, one band of block rows at
+a time, and only where there are points.
+"""
+
+import mmap
+import os
+import re
+import struct
+from collections import Counter
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+import h5py
+import numpy as np
+from osgeo import gdal, osr
+
+from sbas_plugin.core.grid import Grid
+from sbas_plugin.core.points import Canceled, PointTable
+from sbas_plugin.core.timeseries import attributes, dates_of, epsg_of, grid_of
+
+gdal.UseExceptions()
+osr.UseExceptions()
+
+DATED_GEOTIFF = re.compile(r"(\d{8})_(\d{8})_.*\.tiff?", re.IGNORECASE)  # <first>_<date>_<anything>.tif
+# Where points that miss the rasters most often come from: tried to suggest --points-crs.
+LIKELY_POINT_CRS = ("EPSG:4326", "EPSG:3857")
+# TIFF tags read from the header: block geometry and offsets, and the GeoTIFF CRS keys.
+ROWS_PER_STRIP, STRIP_OFFSETS, STRIP_BYTE_COUNTS = 278, 273, 279
+TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTE_COUNTS = 322, 323, 324, 325
+GEOKEY_TAGS = (34735, 34736, 34737)  # GeoKeyDirectory, GeoDoubleParams, GeoAsciiParams
+TIFF_TAGS = {ROWS_PER_STRIP, STRIP_OFFSETS, STRIP_BYTE_COUNTS, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTE_COUNTS}
+TIFF_TAGS.update(GEOKEY_TAGS)
+TIFF_TYPES = {1: "B", 2: "B", 3: "H", 4: "I", 7: "B", 12: "d", 16: "Q"}  # type code -> numpy/struct code
+DECODE_ROWS = 256  # compressed rasters are decoded in bands of about this many rows
+
+
+class ExtractError(ValueError):
+    """The inputs cannot be sampled; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class PointSeries:
+    """Displacement of each point over time, relative to the first date."""
+
+    first_date: str  # YYYYMMDD
+    dates: list  # YYYYMMDD, ascending
+    points: PointTable  # as given, in their own CRS
+    values: np.ndarray  # (len(dates), len(points)) float32 metres; NaN where no data or off the rasters
+    inside: np.ndarray  # bool per point: it falls on the rasters
+
+    def summary(self) -> str:
+        inside = int(self.inside.sum())
+        on_no_data = int((self.inside & np.isnan(self.values).any(axis=0)).sum())
+        return (
+            f"{inside} points inside the rasters ({on_no_data} of them on no data on some dates), "
+            f"{len(self.inside) - inside} outside"
+        )
+
+
+@dataclass(frozen=True)
+class GeotiffLayout:
+    """What a GeoTIFF's header says: its grid, and where its pixels are when they can be read in place."""
+
+    geokeys: Optional[bytes]  # the raw GeoTIFF CRS keys: equal keys, equal CRS; None when not parsed
+    transform: tuple  # GDAL geotransform
+    width: int
+    height: int
+    bands: int
+    nodata: Optional[float]
+    block_shape: tuple  # rows, cols
+    block_offsets: Optional[np.ndarray]  # byte offset of each block (block rows x block cols); None: must decode
+    dtype: np.dtype  # the pixels' type and byte order in the file
+
+
+def _check_canceled(is_canceled) -> None:
+    if is_canceled and is_canceled():
+        raise Canceled()
+
+
+def dated_geotiffs(folder) -> tuple:
+    """(first date, dates, paths) of the `<first>_<date>_<anything>.tif` files of a folder, by date;
+    other files are ignored."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ExtractError(f"{folder}: no such folder")
+    found = []
+    for path in folder.iterdir():
+        match = DATED_GEOTIFF.fullmatch(path.name)
+        if match and path.is_file():
+            found.append((match.group(2), match.group(1), path))
+    if not found:
+        raise ExtractError(
+            f"{folder}: no per-date GeoTIFF in it; they are named <first>_<date>_<anything>.tif, "
+            "e.g. 20200103_20200115_timeseries_demErr_Meters_unwrapped.tif"
+        )
+    in_centimetres = [path.name for _, _, path in found if "_centimeters_" in path.name.lower()]
+    if in_centimetres:
+        raise ExtractError(
+            f"{folder} holds centimetre maps ({in_centimetres[0]}, ...); Geotiff_value.csv is in metres: "
+            "give the Meters folder beside it"
+        )
+    firsts = Counter(first for _, first, _ in found)
+    if len(firsts) > 1:
+        counts = ", ".join(f"{n} starting {first}" for first, n in sorted(firsts.items()))
+        raise ExtractError(
+            f"{folder} mixes time series with different first dates ({counts}): keep one export's files in it"
+        )
+    found.sort()
+    repeated = [date for date, n in Counter(date for date, _, _ in found).items() if n > 1]
+    if repeated:
+        names = ", ".join(path.name for date, _, path in found if date in repeated)
+        raise ExtractError(f"{folder} has more than one GeoTIFF for the same date ({names}): keep one of each")
+    return found[0][1], [date for date, _, _ in found], [path for _, _, path in found]
+
+
+def _crs_name(wkt: str) -> str:
+    if not wkt:
+        return "no CRS"
+    srs = osr.SpatialReference()
+    srs.ImportFromWkt(wkt)
+    code = srs.GetAuthorityCode(None)
+    return f"{srs.GetAuthorityName(None)}:{code}" if code else srs.ExportToProj4()
+
+
+def _tiff_tags(path) -> tuple:
+    """Byte order ('<' or '>') and {tag: values} of the TIFF_TAGS of a TIFF's first image, read from its
+    header: one read, where GDAL takes a call per block. (None, {}) when the file is not a TIFF."""
+    with open(path, "rb") as file:
+        header = file.read(16)
+        order = {b"II": "<", b"MM": ">"}.get(header[:2])
+        if order is None or len(header) < 16:
+            return None, {}
+        big = struct.unpack(order + "H", header[2:4])[0] == 43  # BigTIFF: 8-byte counts and offsets
+        word, entry_size, inline = ("Q", 20, 8) if big else ("I", 12, 4)
+        file.seek(struct.unpack(order + word, header[8:16] if big else header[4:8])[0])
+        count_size = 8 if big else 2
+        (n_entries,) = struct.unpack(order + ("Q" if big else "H"), file.read(count_size))
+        entries = file.read(n_entries * entry_size)
+        tags = {}
+        for start in range(0, len(entries) - entry_size + 1, entry_size):
+            tag, kind, count, value = struct.unpack(f"{order}HH{word}{inline}s", entries[start : start + entry_size])
+            if tag in TIFF_TAGS and kind in TIFF_TYPES:
+                dtype = np.dtype(order + TIFF_TYPES[kind])
+                size = count * dtype.itemsize
+                if size > inline:  # the values are elsewhere; the field holds their offset
+                    file.seek(struct.unpack(order + word, value)[0])
+                    value = file.read(size)
+                tags[tag] = np.frombuffer(value[:size], dtype)
+    return order, tags
+
+
+def _block_offsets(tags: dict, width: int, height: int) -> Optional[tuple]:
+    """(rows, cols) of the stored blocks (tiles or strips) and their byte offsets (block rows x block
+    cols), or None when any block is missing (a sparse file) or not the size its pixels take."""
+    tiled = TILE_OFFSETS in tags
+    if tiled and TILE_WIDTH in tags and TILE_LENGTH in tags:
+        shape = int(tags[TILE_LENGTH][0]), int(tags[TILE_WIDTH][0])
+    else:
+        shape = min(int(tags[ROWS_PER_STRIP][0]), height) if ROWS_PER_STRIP in tags else height, width
+    offsets = tags.get(TILE_OFFSETS if tiled else STRIP_OFFSETS)
+    sizes = tags.get(TILE_BYTE_COUNTS if tiled else STRIP_BYTE_COUNTS)
+    grid = -(-height // shape[0]), -(-width // shape[1])
+    if offsets is None or sizes is None or len(offsets) != grid[0] * grid[1] or len(sizes) != len(offsets):
+        return None
+    rows = np.full(grid, shape[0])
+    if not tiled:
+        rows[-1] = height - (grid[0] - 1) * shape[0]  # the last strip holds only the rows left
+    if not offsets.all() or np.any(sizes != rows.ravel() * shape[1] * 4):
+        return None
+    return shape, offsets.astype(np.int64).reshape(grid)
+
+
+def geotiff_layout(path) -> GeotiffLayout:
+    try:
+        dataset = gdal.Open(str(path))
+        order, tags = _tiff_tags(path)
+    except RuntimeError as error:
+        raise ExtractError(f"{path}: not a GeoTIFF GDAL can read ({error})") from error
+    except (struct.error, ValueError):  # a header GDAL copes with and we do not: let GDAL read the file
+        order, tags = None, {}
+    band = dataset.GetRasterBand(1)
+    width, height = dataset.RasterXSize, dataset.RasterYSize
+    block_cols, block_rows = band.GetBlockSize()
+    structure = dataset.GetMetadata("IMAGE_STRUCTURE")
+    blocks = None
+    if (
+        order
+        and dataset.GetDriver().ShortName == "GTiff"
+        and dataset.RasterCount == 1
+        and band.DataType == gdal.GDT_Float32
+        and "COMPRESSION" not in structure
+        and "NBITS" not in structure
+    ):
+        blocks = _block_offsets(tags, width, height)
+    return GeotiffLayout(
+        geokeys=b"".join(struct.pack("<H", t) + tags[t].tobytes() for t in GEOKEY_TAGS if t in tags) if order else None,
+        transform=tuple(dataset.GetGeoTransform()),
+        width=width,
+        height=height,
+        bands=dataset.RasterCount,
+        nodata=band.GetNoDataValue(),
+        block_shape=blocks[0] if blocks else (block_rows, block_cols),
+        block_offsets=blocks[1] if blocks else None,
+        dtype=np.dtype((order or "<") + "f4"),
+    )
+
+
+def _one_grid(paths: list, layouts: list) -> tuple:
+    """The grid and CRS all files share, or an error naming the odd ones (odd against the majority)."""
+    crs_of = {}  # GDAL takes ~0.5 ms to make a CRS of GeoKeys: once per distinct set of keys
+    for path, layout in zip(paths, layouts):
+        key = path if layout.geokeys is None else layout.geokeys
+        if key not in crs_of:
+            dataset = gdal.Open(str(path))
+            crs_of[key] = _crs_name(dataset.GetProjection())
+    crs_names = [crs_of[path if layout.geokeys is None else layout.geokeys] for path, layout in zip(paths, layouts)]
+    keys = [(name, layout.transform, layout.width, layout.height) for name, layout in zip(crs_names, layouts)]
+    crs, transform, width, height = Counter(keys).most_common(1)[0][0]
+    problems = []
+    for path, layout, layout_crs in zip(paths, layouts, crs_names):
+        differences = []
+        if layout_crs != crs:
+            differences.append(f"CRS {layout_crs}")
+        x0, dx, rotation_x, y0, rotation_y, dy = layout.transform
+        if (x0, y0) != (transform[0], transform[3]):
+            differences.append(f"origin {x0}, {y0}")
+        if (dx, rotation_x, rotation_y, dy) != (transform[1], transform[2], transform[4], transform[5]):
+            differences.append(f"pixel size {dx} x {dy}" + (" (rotated)" if rotation_x or rotation_y else ""))
+        if (layout.width, layout.height) != (width, height):
+            differences.append(f"size {layout.width} x {layout.height}")
+        if layout.bands != 1:
+            differences.append(f"{layout.bands} bands instead of one")
+        if differences:
+            problems.append(f"{path.name} has {', '.join(differences)}")
+    if problems:
+        raise ExtractError(
+            "the GeoTIFFs must share one grid, as one export's do, and have one band: "
+            + "; ".join(problems)
+            + f" (the others: CRS {crs}, origin {transform[0]}, {transform[3]}, pixel size {transform[1]} x "
+            f"{transform[5]}, size {width} x {height}). Move the odd files out of the folder or re-export them."
+        )
+    try:
+        return Grid.from_gdal(transform, width, height), crs
+    except ValueError as error:
+        raise ExtractError(f"{paths[0].parent}: {error}") from error
+
+
+def _srs(text: str) -> osr.SpatialReference:
+    srs = osr.SpatialReference()
+    try:
+        srs.SetFromUserInput(text)
+    except RuntimeError as error:
+        raise ExtractError(f"{text!r} is not a CRS GDAL knows (e.g. EPSG:4326): {error}") from error
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)  # x=lon/easting, y=lat/northing
+    return srs
+
+
+def _reprojected(x: np.ndarray, y: np.ndarray, source: str, target: str) -> tuple:
+    """Points in the target CRS; NaN where they have no place in it."""
+    transform = osr.CoordinateTransformation(_srs(source), _srs(target))
+    try:
+        xy = np.array(transform.TransformPoints(np.column_stack([x, y])), dtype=np.float64)[:, :2]
+    except RuntimeError:  # some point is outside the target's domain: only then go point by point
+        xy = np.full((len(x), 2), np.nan)
+        for i, point in enumerate(zip(x.tolist(), y.tolist())):
+            with suppress(RuntimeError):
+                xy[i] = transform.TransformPoint(*point)[:2]
+    return xy[:, 0], xy[:, 1]
+
+
+def _pixel_of(x: np.ndarray, y: np.ndarray, grid: Grid) -> tuple:
+    """Row and column of the pixel holding each point, and whether it is on the grid at all."""
+    col = np.floor((x - grid.x0) / grid.dx)
+    row = np.floor((y - grid.y0) / grid.dy)
+    inside = (col >= 0) & (col < grid.width) & (row >= 0) & (row < grid.height)
+    return row[inside].astype(np.int64), col[inside].astype(np.int64), inside
+
+
+def _nothing_inside(points: PointTable, grid: Grid, crs: str, points_crs: Optional[str]) -> ExtractError:
+    x, y = points.x, points.y
+    points_crs_said = points_crs or "taken to be in the rasters' CRS"
+    message = (
+        f"none of the {len(points)} points falls on the rasters: the points span x {x.min():.10g} to "
+        f"{x.max():.10g}, y {y.min():.10g} to {y.max():.10g} ({points_crs_said}); "
+        f"the rasters x {grid.x0:.10g} to {grid.x0 + grid.width * grid.dx:.10g}, "
+        f"y {grid.y0 + grid.height * grid.dy:.10g} to {grid.y0:.10g} ({crs})."
+    )
+    if points_crs:
+        return ExtractError(message + f" Check that {points_crs} is the CRS the points were made in.")
+    if crs != "no CRS":
+        x, y = x[:1000], y[:1000]  # enough to tell, and quick even when most fail to transform
+        for candidate in LIKELY_POINT_CRS:
+            if _pixel_of(*_reprojected(x, y, candidate, crs), grid)[2].any():
+                return ExtractError(message + f" Read as {candidate} they do: give --points-crs {candidate}.")
+    if np.all(np.abs(x) <= 180) and np.all(np.abs(y) <= 90):
+        return ExtractError(message + " They look like longitude/latitude: give --points-crs EPSG:4326.")
+    return ExtractError(message + " Give the CRS the points were made in with --points-crs (e.g. EPSG:3857).")
+
+
+def _points_on_grid(points: PointTable, grid: Grid, crs: str, points_crs: Optional[str]) -> tuple:
+    """Rows and columns of the points on the grid, and which points are on it; an error when none is."""
+    x, y = points.x, points.y
+    if points_crs:
+        if crs == "no CRS":
+            raise ExtractError(
+                "the rasters carry no CRS, so the points cannot be brought into it: "
+                "give the points in the rasters' coordinates, without --points-crs"
+            )
+        x, y = _reprojected(x, y, points_crs, crs)
+    rows, cols, inside = _pixel_of(x, y, grid)
+    if not inside.any():
+        raise _nothing_inside(points, grid, crs, points_crs)
+    return rows, cols, inside
+
+
+def _values_at(path, dtype: np.dtype, offsets: np.ndarray) -> np.ndarray:
+    """Float values of `dtype` at byte `offsets` of a file (any shape), through a memory map: only the
+    pages holding them are touched, and nothing but them is copied."""
+    values = np.empty(offsets.shape, dtype=np.float32)
+    misalignment = offsets % dtype.itemsize
+    shifts = np.flatnonzero(np.bincount(misalignment.ravel(), minlength=dtype.itemsize))
+    with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for shift in shifts.tolist():  # blocks normally all start at a multiple of the item size: one pass
+            here = misalignment == shift if len(shifts) > 1 else ...
+            items = np.frombuffer(data, dtype, count=(len(data) - shift) // dtype.itemsize, offset=shift)
+            values[here] = items[(offsets[here] - shift) // dtype.itemsize]
+            del items  # the map cannot close while an array views it
+    return values
+
+
+def _row_bands(rows: np.ndarray, cols: np.ndarray, band_rows: int):
+    """For each band of `band_rows` rows holding points: the smallest window (row0, row1, col0, col1)
+    around them, and their indices."""
+    band = rows // band_rows
+    order = np.argsort(band, kind="stable")
+    for which in np.split(order, np.flatnonzero(np.diff(band[order])) + 1):
+        if len(which):
+            yield rows[which].min(), rows[which].max() + 1, cols[which].min(), cols[which].max() + 1, which
+
+
+def _h5_values(dataset: h5py.Dataset, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """A 2-D dataset's values at the points, read by windows around them."""
+    values = np.empty(len(rows), dtype=np.float32)
+    for row0, row1, col0, col1, which in _row_bands(rows, cols, DECODE_ROWS):
+        values[which] = dataset[row0:row1, col0:col1][rows[which] - row0, cols[which] - col0]
+    return values
+
+
+def _decoded_values(path, rows: np.ndarray, cols: np.ndarray, block_rows: int) -> np.ndarray:
+    values = np.empty(len(rows), dtype=np.float32)
+    dataset = gdal.Open(str(path))  # kept in a variable: a band outliving its dataset crashes GDAL 3.6
+    band = dataset.GetRasterBand(1)
+    for row0, row1, col0, col1, which in _row_bands(rows, cols, block_rows * max(1, DECODE_ROWS // block_rows)):
+        window = band.ReadAsArray(int(col0), int(row0), int(col1 - col0), int(row1 - row0))
+        values[which] = window[rows[which] - row0, cols[which] - col0]
+    return values
+
+
+def read_geotiff_stack_series(
+    folder,
+    points: PointTable,
+    points_crs: Optional[str] = None,
+    progress: Optional[Callable[[float], None]] = None,
+    is_canceled: Optional[Callable[[], bool]] = None,
+) -> PointSeries:
+    """The value of every per-date GeoTIFF of a folder at each point (in the rasters' CRS unless
+    `points_crs` says otherwise). All files must share one grid. NaN, and the nodata value when one is
+    declared, are no data."""
+    first_date, dates, paths = dated_geotiffs(folder)
+    layouts = []
+    for path in paths:
+        _check_canceled(is_canceled)
+        layouts.append(geotiff_layout(path))
+    grid, crs = _one_grid(paths, layouts)
+    rows, cols, inside = _points_on_grid(points, grid, crs, points_crs)
+    values = np.full((len(paths), len(points)), np.nan, dtype=np.float32)
+    in_block = {}  # per block shape: each point's block and byte offset within it
+    for i, (path, layout) in enumerate(zip(paths, layouts)):
+        _check_canceled(is_canceled)
+        block_rows, block_cols = layout.block_shape
+        if layout.block_offsets is None:
+            sampled = _decoded_values(path, rows, cols, block_rows)
+        else:
+            if layout.block_shape not in in_block:
+                block = (rows // block_rows) * layout.block_offsets.shape[1] + cols // block_cols
+                in_block[layout.block_shape] = block, ((rows % block_rows) * block_cols + cols % block_cols) * 4
+            block, offset = in_block[layout.block_shape]
+            sampled = _values_at(path, layout.dtype, layout.block_offsets.ravel()[block] + offset)
+        if layout.nodata is not None and np.isfinite(layout.nodata):
+            sampled[sampled == np.float32(layout.nodata)] = np.nan
+        values[i, inside] = sampled
+        if progress:
+            progress(100.0 * (i + 1) / len(paths))
+    return PointSeries(first_date, dates, points, values, inside)
+
+
+def _chunk_offsets(dataset: h5py.Dataset, rows: np.ndarray, cols: np.ndarray) -> Optional[tuple]:
+    """(byte offset of each chunk (date, row, col chunk index; -1 where no point needs it), chunk shape)
+    of an uncompressed float32 dataset, or None when HDF5 has to do the reading."""
+    if (
+        dataset.dtype.kind != "f"
+        or dataset.dtype.itemsize != 4
+        or dataset.file.userblock_size  # chunk addresses would not be file offsets
+        or dataset.id.get_create_plist().get_nfilters()
+    ):
+        return None
+    n_dates, height, width = dataset.shape
+    if dataset.chunks is None:  # contiguous: one "chunk" per date plane
+        start = dataset.id.get_offset()
+        if start is None:
+            return None
+        return (start + np.arange(n_dates).reshape(-1, 1, 1) * height * width * 4), (1, height, width)
+    if not hasattr(dataset.id, "get_chunk_info_by_coord"):  # HDF5 older than 1.10.5
+        return None
+    date_chunk, row_chunk, col_chunk = dataset.chunks
+    offsets = np.full((-(-n_dates // date_chunk), -(-height // row_chunk), -(-width // col_chunk)), -1, np.int64)
+    for row, col in set(zip((rows // row_chunk).tolist(), (cols // col_chunk).tolist())):
+        for date in range(offsets.shape[0]):
+            info = dataset.id.get_chunk_info_by_coord((date * date_chunk, row * row_chunk, col * col_chunk))
+            if info.byte_offset is None:  # never written: HDF5 would serve the fill value
+                return None
+            offsets[date, row, col] = info.byte_offset
+    return offsets, dataset.chunks
+
+
+def read_timeseries_h5_series(
+    h5_path,
+    points: PointTable,
+    points_crs: Optional[str] = None,
+    progress: Optional[Callable[[float], None]] = None,
+    is_canceled: Optional[Callable[[], bool]] = None,
+) -> PointSeries:
+    """The displacement of each point in a geocoded MintPy time series (timeseries*.h5), relative to
+    its first date as the per-date GeoTIFFs are; no data where MintPy found no solution (temporal
+    coherence 0 in the temporalCoherence.h5 beside it), as in our GeoTIFF export."""
+    h5_path = Path(h5_path)
+    attrs = attributes(h5_path)
+    try:
+        grid = grid_of(attrs)
+    except KeyError as error:
+        raise ExtractError(f"{h5_path}: not geocoded (no {error} attribute); run MintPy's geocode step") from error
+    except ValueError as error:
+        raise ExtractError(f"{h5_path}: {error}") from error
+    try:
+        crs = f"EPSG:{epsg_of(attrs)}"
+    except KeyError:
+        crs = "no CRS"
+    dates = dates_of(h5_path)
+    rows, cols, inside = _points_on_grid(points, grid, crs, points_crs)
+    values = np.full((len(dates), len(points)), np.nan, dtype=np.float32)
+    with h5py.File(h5_path, "r") as f:
+        if "timeseries" not in f:
+            raise ExtractError(f"{h5_path}: no 'timeseries' dataset; is it MintPy's time series file?")
+        dataset = f["timeseries"]
+        if dataset.shape != (len(dates), grid.height, grid.width):
+            raise ExtractError(
+                f"{h5_path}: 'timeseries' is {dataset.shape}, but the file has {len(dates)} dates "
+                f"on {grid.height} x {grid.width} pixels"
+            )
+        direct = _chunk_offsets(dataset, rows, cols)
+        date_chunk, row_chunk, col_chunk = direct[1] if direct else (dataset.chunks or (1, DECODE_ROWS, grid.width))
+        dtype = dataset.dtype
+        inside_index = np.flatnonzero(inside)
+        if direct:  # where each point is in its chunk, and which chunk of a date chunk holds it
+            within = ((rows % row_chunk) * col_chunk + cols % col_chunk) * 4
+            spatial_chunk = (rows // row_chunk) * direct[0].shape[2] + cols // col_chunk
+        for date0 in range(0, len(dates), date_chunk):
+            _check_canceled(is_canceled)
+            date1 = min(date0 + date_chunk, len(dates))
+            if direct:
+                plane = np.arange(date1 - date0).reshape(-1, 1) * (row_chunk * col_chunk * 4)
+                chunk = direct[0][date0 // date_chunk].ravel()[spatial_chunk]
+                values[date0:date1, inside] = _values_at(h5_path, dtype, chunk + within + plane)
+            else:
+                for row0, row1, col0, col1, which in _row_bands(rows, cols, row_chunk):
+                    block = dataset[date0:date1, row0:row1, col0:col1]
+                    values[date0:date1, inside_index[which]] = block[:, rows[which] - row0, cols[which] - col0]
+            if progress:
+                progress(100.0 * date1 / len(dates))
+    coherence_path = h5_path.parent / "temporalCoherence.h5"
+    if coherence_path.is_file():  # MintPy leaves zeros, not NaN, where it found no solution
+        with h5py.File(coherence_path, "r") as f:
+            if f["temporalCoherence"].shape != (grid.height, grid.width):
+                raise ExtractError(f"{coherence_path} is not on the grid of {h5_path.name}: is it of another run?")
+            solved = _h5_values(f["temporalCoherence"], rows, cols) > 0
+        values[:, inside_index[~solved]] = np.nan
+    return PointSeries(dates[0], dates, points, values - values[0], inside)
+
+
+@contextmanager
+def _written_whole(path):
+    """A text file written as `<name>.part` and renamed into place only when complete."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".part")
+    try:
+        with open(partial, "w", newline="", encoding="utf-8") as file:
+            yield file
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _decimal_texts(values: np.ndarray) -> list:
+    """Each float32 as the shortest decimal that reads back as the same float32, with a digit after the
+    point and no exponent (0.0, 2.5, 0.00001); empty for NaN."""
+    values = values + np.float32(0)  # -0.0 -> 0.0
+    texts = values.astype(str).tolist()  # numpy's shortest repr, in C; ~3x faster than format_float_positional
+    for i, text in enumerate(texts):
+        if "e" in text or text == "nan":  # below 1e-4 or from 1e16 numpy writes an exponent
+            texts[i] = "" if text == "nan" else np.format_float_positional(values[i], unique=True, trim="0")
+    return texts
+
+
+def write_wide_csv(path, series: PointSeries) -> Path:
+    """Geotiff_value.csv as users have always had it: `Date,<fid>_value,...` (points in the points
+    file's order), then one row per date labelled `<first>_<date>`; metres; empty cells for no data."""
+    with _written_whole(path) as file:
+        file.write(",".join(["Date", *(f"{fid}_value" for fid in series.points.fid.tolist())]) + "\r\n")
+        for date, row in zip(series.dates, series.values):
+            file.write(",".join([f"{series.first_date}_{date}", *_decimal_texts(row)]) + "\r\n")
+    return Path(path)
+
+
+def write_long_csv(path, series: PointSeries) -> Path:
+    """One row per point per date, points in the points file's order: `fid,x,y,date,value_m`, with x, y
+    as in the points file, date as YYYY-MM-DD (which QGIS, spreadsheets and pandas read as a date), the
+    value in metres relative to the first date, empty for no data."""
+    dates = [f"{d[:4]}-{d[4:6]}-{d[6:]}" for d in series.dates]
+    points = series.points
+    with _written_whole(path) as file:
+        file.write("fid,x,y,date,value_m\r\n")
+        for fid, x, y, column in zip(points.fid.tolist(), points.x.tolist(), points.y.tolist(), series.values.T):
+            prefix = f"{fid},{x!r},{y!r},"
+            file.writelines(f"{prefix}{date},{text}\r\n" for date, text in zip(dates, _decimal_texts(column)))
+    return Path(path)

@@ -1,0 +1,286 @@
+"""`sbas run`: ingest -> clip -> MintPy -> export -> points -> extract over one work folder.
+
+One manifest (WORK/manifest.json) records inputs, options, versions and, per step, a signature of
+what the step was computed from. A rerun skips every step whose signature is unchanged and whose
+outputs are there; every output is written whole or not at all, so a run killed at any point is
+finished by the next one with identical results."""
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from sbas_plugin.__about__ import __version__
+from sbas_plugin.core.aoi import names_a_file, read_aoi
+from sbas_plugin.core.clip import clip_products, plan_clip
+from sbas_plugin.core.export import export_geotiffs
+from sbas_plugin.core.mintpy import (
+    TEMPLATE_NAME,
+    MintpyOptions,
+    check_reference_pixel,
+    choose_reference_pixel,
+    run_smallbaseline,
+    write_template,
+)
+from sbas_plugin.core.points import Canceled, pixel_centres_in_polygons, write_points_csv
+from sbas_plugin.core.products import find_products, verify_product
+from sbas_plugin.core.timeseries import find_timeseries
+
+LOG = logging.getLogger(__name__)
+MANIFEST = "manifest.json"
+# Share of the progress bar per step: MintPy is most of the time.
+WEIGHTS = {"ingest": 5, "clip": 10, "mintpy": 70, "export": 5, "points": 5, "extract": 5}
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    mintpy: MintpyOptions = field(default_factory=MintpyOptions)
+    reference_point: Optional[tuple] = None  # (x, y, crs) of the reference pixel; None: automatic
+    unit: str = "Meters"
+    mask_low_coherence: bool = False
+    python: Optional[str] = None  # the interpreter with MintPy; None: this one
+
+
+@dataclass
+class RunResult:
+    work: Path
+    geotiffs: Path
+    points_csv: Path
+    points_gpkg: Path
+    values_csv: Path
+    mintpy_dir: Path
+    notes: list
+    skipped: list  # steps whose results were already there
+
+
+def _hash(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
+
+
+def _aoi_bytes(aoi: str) -> bytes:
+    if names_a_file(aoi):
+        path = Path(aoi)
+        # A shapefile's geometry lives in its sidecars too.
+        return b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.stem + ".*")) if p.is_file())
+    return aoi.encode()
+
+
+def _versions() -> dict:
+    from importlib import metadata
+
+    versions = {"sbas_plugin": __version__, "python": platform.python_version()}
+    for name in ("mintpy", "numpy", "rasterio", "h5py", "GDAL"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "system" if name in ("GDAL", "h5py") else None
+    return versions
+
+
+class Manifest:
+    def __init__(self, work: Path):
+        self.path = work / MANIFEST
+        try:
+            self.data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.data = {}
+
+    def step(self, name: str) -> dict:
+        return self.data.get("steps", {}).get(name, {})
+
+    def done(self, name: str, signature: str, *outputs: Path) -> bool:
+        return self.step(name).get("signature") == signature and all(p.exists() for p in outputs)
+
+    def record(self, name: str, signature: str, **details) -> None:
+        self.data.setdefault("steps", {})[name] = {"signature": signature, **details}
+        self.save()
+
+    def save(self) -> None:
+        partial = self.path.with_name(self.path.name + ".part")
+        partial.write_text(json.dumps(self.data, indent=1, default=str), encoding="utf-8")
+        os.replace(partial, self.path)
+
+
+def run_pipeline(
+    products_dir,
+    aoi: str,
+    work,
+    aoi_crs: Optional[str] = None,
+    options: RunOptions = RunOptions(),
+    progress: Optional[Callable[[float], None]] = None,
+    is_canceled: Optional[Callable[[], bool]] = None,
+) -> RunResult:
+    products_dir, work = Path(products_dir).resolve(), Path(work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(work)
+    manifest.data.update(
+        inputs={"products": str(products_dir), "aoi": aoi, "aoi_crs": aoi_crs},
+        options=asdict(options),
+        versions=_versions(),
+    )
+    manifest.save()
+    result = RunResult(
+        work=work,
+        geotiffs=work / "GeoTiffs",
+        points_csv=work / "points.csv",
+        points_gpkg=work / "points.gpkg",
+        values_csv=work / "Geotiff_value.csv",
+        mintpy_dir=work / "mintpy",
+        notes=[],
+        skipped=[],
+    )
+    offset = 0.0
+
+    def stage(name: str):
+        """progress callable for one step, mapped onto its share of the whole run."""
+        start, share = offset, WEIGHTS[name]
+        return lambda percent: progress(start + share * percent / 100.0) if progress else None
+
+    def finish(name: str) -> None:
+        nonlocal offset
+        offset += WEIGHTS[name]
+        if progress:
+            progress(offset)
+        if is_canceled and is_canceled():
+            raise Canceled()
+
+    # 1. ingest: which products, each verified once
+    products = find_products(products_dir, progress=stage("ingest"), is_canceled=is_canceled)
+    verified = manifest.data.setdefault("verified", {})
+    for product in products:
+        stat = product.source.stat()
+        identity = [stat.st_size, stat.st_mtime_ns]
+        if verified.get(product.name) != identity:
+            verify_product(product)
+            verified[product.name] = identity
+    manifest.save()
+    ingest_signature = _hash({p.name: verified[p.name] for p in products})
+    LOG.info("%d products in %s", len(products), products_dir)
+    finish("ingest")
+
+    # 2. clip onto one grid
+    clipped_dir = work / "clipped"
+    clip_signature = _hash(ingest_signature, _aoi_bytes(aoi), aoi_crs)
+    plan = plan_clip(products, aoi, aoi_crs)
+    if manifest.done("clip", clip_signature, clipped_dir):
+        result.skipped.append("clip")
+    else:
+        kept = clip_products(plan, clipped_dir, progress=stage("clip"), is_canceled=is_canceled)
+        grid = plan.grid
+        manifest.record(
+            "clip",
+            clip_signature,
+            epsg=plan.lattice.epsg,
+            grid=[grid.x0, grid.y0, grid.dx, grid.dy, grid.width, grid.height],
+            kept=kept,
+            dropped=plan.dropped,
+            resampled=plan.resampled,
+            notes=plan.notes,
+        )
+    clip = manifest.step("clip")
+    for name, reason in clip["dropped"].items():
+        result.notes.append(f"dropped {name}: {reason}")
+    result.notes += clip["notes"]
+    finish("clip")
+
+    # 3. MintPy; a new clip makes every earlier MintPy result invalid
+    mintpy_dir = result.mintpy_dir
+    if manifest.step("mintpy").get("clip") != clip_signature:
+        shutil.rmtree(mintpy_dir, ignore_errors=True)
+    mintpy_dir.mkdir(exist_ok=True)
+    if options.reference_point is None:
+        reference = choose_reference_pixel(clipped_dir)
+        row, col, reference_note = reference.row, reference.col, reference.note
+    else:
+        row, col = _pixel_of(options.reference_point, plan)
+        check_reference_pixel(clipped_dir, row, col)
+        reference_note = f"reference pixel row {row}, col {col}: the point you chose"
+    result.notes.append(reference_note)
+    template = write_template(mintpy_dir / TEMPLATE_NAME, clipped_dir, (row, col), options.mintpy)
+    mintpy_notes = run_smallbaseline(
+        template, mintpy_dir, python=options.python, progress=stage("mintpy"), is_canceled=is_canceled
+    )
+    series = find_timeseries(mintpy_dir)
+    result.notes += mintpy_notes
+    manifest.record("mintpy", _hash(clip_signature, template.read_bytes()), clip=clip_signature, reference=[row, col])
+    finish("mintpy")
+
+    # 4. GeoTIFFs
+    stat = series.stat()
+    export_signature = _hash(series.name, stat.st_size, stat.st_mtime_ns, options.unit, options.mask_low_coherence)
+    if manifest.done("export", export_signature, result.geotiffs / "velocity.tif"):
+        result.skipped.append("export")
+    else:
+        exported = export_geotiffs(
+            mintpy_dir,
+            result.geotiffs,
+            unit=options.unit,
+            mask_low_coherence=options.mask_low_coherence,
+            progress=stage("export"),
+            is_canceled=is_canceled,
+        )
+        manifest.record("export", export_signature, dates=len(exported.files), folder=exported.displacement_dir)
+    finish("export")
+
+    # 5. pixel-centre points inside the AOI, on the exported grid
+    points_signature = _hash(clip_signature, export_signature)
+    if manifest.done("points", points_signature, result.points_csv, result.points_gpkg):
+        result.skipped.append("points")
+    else:
+        points = _points(plan, aoi, aoi_crs, result)
+        manifest.record("points", points_signature, count=len(points))
+    finish("points")
+
+    # 6. Geotiff_value.csv, read from MintPy's HDF5 (the same numbers as the GeoTIFFs, faster)
+    extract_signature = _hash(points_signature, export_signature)
+    if manifest.done("extract", extract_signature, result.values_csv):
+        result.skipped.append("extract")
+    else:
+        from sbas_plugin.core.extract import read_timeseries_h5_series, write_wide_csv
+        from sbas_plugin.core.points import read_points_csv
+
+        values = read_timeseries_h5_series(series, read_points_csv(result.points_csv), is_canceled=is_canceled)
+        write_wide_csv(result.values_csv, values)
+        manifest.record("extract", extract_signature)
+    finish("extract")
+    manifest.data["notes"] = result.notes
+    manifest.save()
+    return result
+
+
+def _pixel_of(point: tuple, plan) -> tuple:
+    from osgeo import osr
+
+    x, y, crs = point
+    source, target = osr.SpatialReference(), osr.SpatialReference()
+    source.SetFromUserInput(crs)
+    target.SetFromUserInput(plan.lattice.crs_wkt)
+    for srs in (source, target):
+        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    tx, ty, _ = osr.CoordinateTransformation(source, target).TransformPoint(x, y)
+    grid = plan.grid
+    return int((ty - grid.y0) // grid.dy), int((tx - grid.x0) // grid.dx)
+
+
+def _points(plan, aoi: str, aoi_crs: Optional[str], result: RunResult):
+    from sbas_plugin.core.gpkg import write_points_gpkg
+
+    polygons = read_aoi(aoi, plan.lattice.crs_wkt, aoi_crs)
+    points = pixel_centres_in_polygons(plan.grid, polygons)
+    write_points_csv(result.points_csv, points)
+    write_points_gpkg(
+        result.points_gpkg,
+        points.x,
+        points.y,
+        plan.lattice.crs_wkt,
+        columns={"row": points.rows, "col": points.cols},
+    )
+    return points
