@@ -1,5 +1,6 @@
 """Areas of interest from files or WKT, in any CRS, brought into a raster's CRS."""
 
+import logging
 from pathlib import Path
 from typing import Optional
 
@@ -7,6 +8,7 @@ from osgeo import ogr, osr
 
 ogr.UseExceptions()
 osr.UseExceptions()
+LOG = logging.getLogger(__name__)
 
 # Edges are densified before reprojection so that a straight edge drawn in EPSG:3857 stays the
 # line the user saw, not a chord between transformed corners.
@@ -31,6 +33,18 @@ def _rings(geometry: ogr.Geometry) -> list:
     if name in ("MULTIPOLYGON", "GEOMETRYCOLLECTION"):
         return [p for i in range(geometry.GetGeometryCount()) for p in _rings(geometry.GetGeometryRef(i))]
     return []
+
+
+def _valid(geometry: ogr.Geometry) -> ogr.Geometry:
+    """A self-intersecting polygon (a bow tie drawn by mistake) is repaired into the polygons it
+    outlines, and the repair is logged; one that encloses no area is refused."""
+    if geometry.IsValid():
+        return geometry
+    repaired = geometry.MakeValid()
+    if not _rings(repaired) or repaired.GetArea() == 0:
+        raise AoiError("the area of interest crosses itself and encloses no area; draw it again")
+    LOG.warning("the area of interest crossed itself; repaired into %d polygon(s)", len(_rings(repaired)))
+    return repaired
 
 
 def names_a_file(source: str) -> bool:
@@ -72,6 +86,7 @@ def read_aoi(source: str, target_crs_wkt: str, source_crs: Optional[str] = None)
         else:
             crs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
         geometry.FlattenTo2D()
+        geometry = _valid(geometry)
         xmin, xmax, ymin, ymax = geometry.GetEnvelope()
         extent = max(xmax - xmin, ymax - ymin)
         if extent > 0:

@@ -100,3 +100,15 @@ def test_read_points_csv_round_trip_and_errors(tmp_path):
     (tmp_path / "dup.csv").write_text("fid,x,y\n1,0,0\n1,1,1\n")
     with pytest.raises(PointsFileError, match="repeat"):
         read_points_csv(tmp_path / "dup.csv")
+
+
+def test_self_intersecting_area_is_repaired_and_a_degenerate_one_refused(caplog):
+    from sbas_plugin.core.aoi import AoiError, read_aoi
+
+    bow_tie = "POLYGON((0 0, 100 100, 100 0, 0 100, 0 0))"
+    polygons = read_aoi(bow_tie, "EPSG:32654", "EPSG:32654")
+    assert len(polygons) == 2 and "crossed itself; repaired into 2 polygon(s)" in caplog.text
+    points = pixel_centres_in_polygons(Grid(0.0, 100.0, 10.0, -10.0, 10, 10), polygons)
+    assert len(points) > 0 and all(abs(x - 50) >= abs(y - 50) - 10 for x, y in zip(points.x, points.y))
+    with pytest.raises(AoiError, match="encloses no area"):
+        read_aoi("POLYGON((0 0, 100 0, 0 0))", "EPSG:32654", "EPSG:32654")
