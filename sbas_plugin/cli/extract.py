@@ -42,13 +42,12 @@ def register(commands) -> None:
 
 def run(args) -> int:
     from sbas_plugin.core.extract import (
-        ExtractError,
         read_geotiff_stack_series,
         read_timeseries_h5_series,
         write_long_csv,
         write_wide_csv,
     )
-    from sbas_plugin.core.points import PointsFileError, read_points_csv
+    from sbas_plugin.core.points import read_points_csv
     from sbas_plugin.core.timeseries import find_timeseries
 
     try:
@@ -58,7 +57,7 @@ def run(args) -> int:
         else:
             series = read_timeseries_h5_series(find_timeseries(Path(args.work) / "mintpy"), points, args.points_crs)
         (write_long_csv if args.format == "long" else write_wide_csv)(args.out, series)
-    except (ExtractError, PointsFileError) as error:
+    except ValueError as error:  # ExtractError, PointsFileError, CrsError
         return fail(str(error))
     except OSError as error:  # a missing or unreadable file; find_timeseries's own message has no strerror
         return fail(f"{error.filename}: {error.strerror}" if error.strerror else str(error))

@@ -6,6 +6,8 @@ from typing import Optional
 
 from osgeo import ogr, osr
 
+from sbas_plugin.core.crs import spatial_reference
+
 ogr.UseExceptions()
 osr.UseExceptions()
 LOG = logging.getLogger(__name__)
@@ -17,13 +19,6 @@ SEGMENTS_PER_EXTENT = 256
 
 class AoiError(ValueError):
     """The area of interest cannot be used; the message says why and what to do."""
-
-
-def _srs(text: str) -> osr.SpatialReference:
-    srs = osr.SpatialReference()
-    srs.SetFromUserInput(text)
-    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)  # x=lon/easting, y=lat/northing
-    return srs
 
 
 def _rings(geometry: ogr.Geometry) -> list:
@@ -76,11 +71,11 @@ def read_aoi(source: str, target_crs_wkt: str, source_crs: Optional[str] = None)
             geometries.append((ogr.CreateGeometryFromWkt(source), None))
         except RuntimeError as error:
             raise AoiError(f"{source!r} is neither an existing file nor polygon WKT") from error
-    target = _srs(target_crs_wkt)
+    target = spatial_reference(target_crs_wkt)
     polygons = []
     for geometry, crs in geometries:
         if source_crs:
-            crs = _srs(source_crs)
+            crs = spatial_reference(source_crs)
         elif crs is None:
             raise AoiError("the area of interest has no CRS: give it, for example --aoi-crs EPSG:3857")
         else:

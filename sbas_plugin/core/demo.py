@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
-from osgeo import osr
 
+from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.pipeline import RunResult, run_pipeline
 from sbas_plugin.core.points import read_points_csv
 from sbas_plugin.core.synthetic import write_synthetic_stack
@@ -30,13 +30,10 @@ def _aoi_in_web_mercator(path: Path, transform, epsg: int, cols: tuple, rows: tu
     """A rectangle of the scene drawn in EPSG:3857, as users draw areas on a web basemap."""
     x0, dx, _, y0, _, dy = transform
     corners = [(cols[0], rows[0]), (cols[1], rows[0]), (cols[1], rows[1]), (cols[0], rows[1]), (cols[0], rows[0])]
-    utm, web = osr.SpatialReference(), osr.SpatialReference()
-    utm.ImportFromEPSG(epsg)
-    web.ImportFromEPSG(3857)
-    for srs in (utm, web):
-        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    to_web = osr.CoordinateTransformation(utm, web)
-    ring = [list(to_web.TransformPoint(x0 + c * dx, y0 + r * dy)[:2]) for c, r in corners]
+    xs, ys = transform_xy(
+        [x0 + c * dx for c, _ in corners], [y0 + r * dy for _, r in corners], f"EPSG:{epsg}", "EPSG:3857"
+    )
+    ring = [[x, y] for x, y in zip(xs.tolist(), ys.tolist())]
     path.write_text(
         json.dumps(
             {

@@ -12,7 +12,7 @@ import os
 import re
 import struct
 from collections import Counter
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -21,6 +21,7 @@ import h5py
 import numpy as np
 from osgeo import gdal, osr
 
+from sbas_plugin.core.crs import CrsError, transform_xy
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.points import Canceled, PointTable
 from sbas_plugin.core.timeseries import attributes, dates_of, epsg_of, grid_of
@@ -252,29 +253,6 @@ def _one_grid(paths: list, layouts: list) -> tuple:
         raise ExtractError(f"{paths[0].parent}: {error}") from error
 
 
-def _srs(text: str) -> osr.SpatialReference:
-    srs = osr.SpatialReference()
-    try:
-        srs.SetFromUserInput(text)
-    except RuntimeError as error:
-        raise ExtractError(f"{text!r} is not a CRS GDAL knows (e.g. EPSG:4326): {error}") from error
-    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)  # x=lon/easting, y=lat/northing
-    return srs
-
-
-def _reprojected(x: np.ndarray, y: np.ndarray, source: str, target: str) -> tuple:
-    """Points in the target CRS; NaN where they have no place in it."""
-    transform = osr.CoordinateTransformation(_srs(source), _srs(target))
-    try:
-        xy = np.array(transform.TransformPoints(np.column_stack([x, y])), dtype=np.float64)[:, :2]
-    except RuntimeError:  # some point is outside the target's domain: only then go point by point
-        xy = np.full((len(x), 2), np.nan)
-        for i, point in enumerate(zip(x.tolist(), y.tolist())):
-            with suppress(RuntimeError):
-                xy[i] = transform.TransformPoint(*point)[:2]
-    return xy[:, 0], xy[:, 1]
-
-
 def _pixel_of(x: np.ndarray, y: np.ndarray, grid: Grid) -> tuple:
     """Row and column of the pixel holding each point, and whether it is on the grid at all."""
     col = np.floor((x - grid.x0) / grid.dx)
@@ -297,7 +275,7 @@ def _nothing_inside(points: PointTable, grid: Grid, crs: str, points_crs: Option
     if crs != "no CRS":
         x, y = x[:1000], y[:1000]  # enough to tell, and quick even when most fail to transform
         for candidate in LIKELY_POINT_CRS:
-            if _pixel_of(*_reprojected(x, y, candidate, crs), grid)[2].any():
+            if _pixel_of(*transform_xy(x, y, candidate, crs), grid)[2].any():
                 return ExtractError(message + f" Read as {candidate} they do: give --points-crs {candidate}.")
     if np.all(np.abs(x) <= 180) and np.all(np.abs(y) <= 90):
         return ExtractError(message + " They look like longitude/latitude: give --points-crs EPSG:4326.")
@@ -313,7 +291,10 @@ def _points_on_grid(points: PointTable, grid: Grid, crs: str, points_crs: Option
                 "the rasters carry no CRS, so the points cannot be brought into it: "
                 "give the points in the rasters' coordinates, without --points-crs"
             )
-        x, y = _reprojected(x, y, points_crs, crs)
+        try:
+            x, y = transform_xy(x, y, points_crs, crs)
+        except CrsError as error:
+            raise ExtractError(str(error)) from error
     rows, cols, inside = _pixel_of(x, y, grid)
     if not inside.any():
         raise _nothing_inside(points, grid, crs, points_crs)

@@ -18,6 +18,7 @@ from typing import Callable, Optional
 from sbas_plugin.__about__ import __version__
 from sbas_plugin.core.aoi import names_a_file, read_aoi
 from sbas_plugin.core.clip import clip_products, plan_clip
+from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.export import export_geotiffs
 from sbas_plugin.core.mintpy import (
     TEMPLATE_NAME,
@@ -257,15 +258,8 @@ def run_pipeline(
 
 
 def _pixel_of(point: tuple, plan) -> tuple:
-    from osgeo import osr
-
     x, y, crs = point
-    source, target = osr.SpatialReference(), osr.SpatialReference()
-    source.SetFromUserInput(crs)
-    target.SetFromUserInput(plan.lattice.crs_wkt)
-    for srs in (source, target):
-        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    tx, ty, _ = osr.CoordinateTransformation(source, target).TransformPoint(x, y)
+    (tx,), (ty,) = transform_xy([x], [y], crs, plan.lattice.crs_wkt)
     grid = plan.grid
     return int((ty - grid.y0) // grid.dy), int((tx - grid.x0) // grid.dx)
 
