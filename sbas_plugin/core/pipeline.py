@@ -8,7 +8,6 @@ finished by the next one with identical results."""
 import hashlib
 import json
 import logging
-import os
 import platform
 import shutil
 from dataclasses import asdict, dataclass, field
@@ -20,6 +19,7 @@ from sbas_plugin.core.aoi import names_a_file, read_aoi
 from sbas_plugin.core.clip import clip_products, plan_clip
 from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.export import export_geotiffs
+from sbas_plugin.core.manifest import Manifest
 from sbas_plugin.core.mintpy import (
     TEMPLATE_NAME,
     MintpyOptions,
@@ -33,7 +33,6 @@ from sbas_plugin.core.products import find_products, verify_product
 from sbas_plugin.core.timeseries import find_timeseries
 
 LOG = logging.getLogger(__name__)
-MANIFEST = "manifest.json"
 # Share of the progress bar per step: MintPy is most of the time.
 WEIGHTS = {"ingest": 5, "clip": 10, "mintpy": 70, "export": 5, "points": 5, "extract": 5}
 
@@ -84,30 +83,6 @@ def _versions() -> dict:
         except metadata.PackageNotFoundError:
             versions[name] = "system" if name in ("GDAL", "h5py") else None
     return versions
-
-
-class Manifest:
-    def __init__(self, work: Path):
-        self.path = work / MANIFEST
-        try:
-            self.data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.data = {}
-
-    def step(self, name: str) -> dict:
-        return self.data.get("steps", {}).get(name, {})
-
-    def done(self, name: str, signature: str, *outputs: Path) -> bool:
-        return self.step(name).get("signature") == signature and all(p.exists() for p in outputs)
-
-    def record(self, name: str, signature: str, **details) -> None:
-        self.data.setdefault("steps", {})[name] = {"signature": signature, **details}
-        self.save()
-
-    def save(self) -> None:
-        partial = self.path.with_name(self.path.name + ".part")
-        partial.write_text(json.dumps(self.data, indent=1, default=str), encoding="utf-8")
-        os.replace(partial, self.path)
 
 
 def run_pipeline(
