@@ -5,9 +5,9 @@ import argparse
 import sys
 
 from sbas_plugin.__about__ import __version__
-from sbas_plugin.cli import check, demo, extract, plot, points, run
+from sbas_plugin.cli import check, demo, download, extract, pairs, plot, points, run, search, status, submit
 
-COMMANDS = (check, points, run, demo, extract, plot)
+COMMANDS = (check, search, pairs, points, run, demo, extract, plot, submit, status, download)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,274 @@
+"""The SBAS pair network, by the rule users set in ASF Vertex: from a reference scene's baseline stack,
+pair every scene with each later one at most max_days later whose perpendicular baseline differs by at
+most max_bperp; keep the largest connected network. Writes pairs.csv (for HyP3) and network.png."""
+
+import csv
+import datetime
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, List, Optional, Tuple
+
+from sbas_plugin.core.manifest import Manifest
+from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.search import SearchError, load_scenes
+
+PAIRS_CSV = "pairs.csv"
+NETWORK_PNG = "network.png"
+CREDITS_PER_PAIR = {"20x4": 10, "10x2": 15}  # HyP3 INSAR_GAMMA credits by looks
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str  # scene name, no "-SLC"
+    date: datetime.date
+    bperp: Optional[int]  # metres from the reference; None: no state vectors
+
+
+@dataclass
+class Network:
+    reference: str
+    scenes: List[Scene]  # the connected network, oldest first
+    pairs: List[Tuple[Scene, Scene]]
+    disconnected: List[Scene] = field(default_factory=list)  # valid scenes outside the kept network
+    no_state_vectors: List[Scene] = field(default_factory=list)
+    outside_stack: List[str] = field(default_factory=list)  # searched scenes on another path or direction
+
+
+def parse_season(text: Optional[str]) -> Optional[Tuple[Tuple[int, int], Tuple[int, int]]]:
+    """'MM-DD,MM-DD' -> ((month, day), (month, day)); a window may run over the new year."""
+    if not text:
+        return None
+    try:
+        bounds = [datetime.datetime.strptime(part.strip(), "%m-%d") for part in text.split(",")]
+    except ValueError as error:
+        raise ValueError(f"--season {text!r}: expected MM-DD,MM-DD, e.g. 04-01,10-31") from error
+    if len(bounds) != 2:
+        raise ValueError(f"--season {text!r}: expected two dates MM-DD,MM-DD")
+    return tuple((b.month, b.day) for b in bounds)
+
+
+def in_season(date: datetime.date, season) -> bool:
+    if season is None:
+        return True
+    start, end = season
+    day = (date.month, date.day)
+    return start <= day <= end if start <= end else day >= start or day <= end
+
+
+def select_pairs(
+    scenes: List[Scene], max_days: int = 36, max_bperp: float = 400, season=None, bridge_years: int = 0
+) -> List[Tuple[Scene, Scene]]:
+    """(earlier, later) pairs with 0 < days <= max_days and |bperp difference| <= max_bperp, both scenes
+    in the season. With bridge_years N, a pair may also span k years (k = 1..N) within max_days/2 of
+    k*365 days, as asf_search's SBASNetwork bridges seasons."""
+    usable = sorted((s for s in scenes if s.bperp is not None and in_season(s.date, season)), key=lambda s: s.date)
+    pairs = []
+    for i, first in enumerate(usable):
+        for second in usable[i + 1 :]:
+            days = (second.date - first.date).days
+            close = 0 < days <= max_days
+            bridge = any(abs(days - 365 * k) <= max_days / 2 for k in range(1, bridge_years + 1))
+            if (close or bridge) and abs(second.bperp - first.bperp) <= max_bperp:
+                pairs.append((first, second))
+    return pairs
+
+
+def largest_network(scenes: List[Scene], pairs) -> Tuple[List[Scene], list, List[Scene]]:
+    """The connected part with the most scenes (ties: the one with the latest scene), its pairs, and
+    every other scene."""
+    parent = {s: s for s in scenes}
+
+    def root(s):
+        while parent[s] is not s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    groups = {}
+    for s in scenes:
+        groups.setdefault(root(s), []).append(s)
+    if not pairs:
+        return [], [], sorted(scenes, key=lambda s: s.date)
+    best = max((g for g in groups.values() if len(g) > 1), key=lambda g: (len(g), max(s.date for s in g)))
+    kept = set(best)
+    return (
+        sorted(best, key=lambda s: s.date),
+        [p for p in pairs if p[0] in kept],
+        sorted((s for s in scenes if s not in kept), key=lambda s: s.date),
+    )
+
+
+def stack_scenes(work, reference: Optional[str] = None, session=None, report_errors: bool = False):
+    """The reference's baseline stack from ASF, limited to the searched scenes and dates:
+    (reference name, [Scene], names of searched scenes the stack does not hold)."""
+    import asf_search
+
+    record = load_scenes(work)
+    items = {item["umm"]["DataGranule"]["Identifiers"][0]["Identifier"]: item for item in record["items"]}
+    if not items:
+        raise SearchError("the search found no scenes: widen the dates or the area and search again")
+    if reference is None:  # the most recent scene, as a stack's end is where monitoring looks
+        reference = max(
+            items, key=lambda name: items[name]["umm"]["TemporalExtent"]["RangeDateTime"]["BeginningDateTime"]
+        )
+    reference = reference.removesuffix("-SLC")
+    if reference not in items:
+        raise SearchError(f"--reference {reference} is not one of the {len(items)} searched scenes (scenes.gpkg)")
+    product = asf_search.S1Product(items[reference], session=session or asf_search.ASFSession())
+    # The stack over the searched dates only: ASF's stack is otherwise the whole archive.
+    options = asf_search.ASFSearchOptions(start=record["query"]["start"], end=record["query"]["end"])
+    if session is not None:
+        options.session = session
+    asf_search.REPORT_ERRORS = report_errors
+    try:
+        stack = product.stack(opts=options)
+        stack.raise_if_incomplete()
+    except (asf_search.exceptions.ASFSearchError, ValueError) as error:
+        raise SearchError(
+            f"ASF baseline stack of {reference} failed or came back incomplete; try again ({error})"
+        ) from error
+    scenes = sorted(
+        {
+            Scene(
+                p.properties["sceneName"],
+                datetime.date.fromisoformat(p.properties["startTime"][:10]),
+                p.properties["perpendicularBaseline"],
+            )
+            for p in stack
+            if p.properties["sceneName"] in items
+        },
+        key=lambda s: s.date,
+    )
+    held = {s.name for s in scenes}
+    return reference, scenes, sorted(set(items) - held)
+
+
+def plot_network(path: Path, network: Network, title: str) -> None:
+    """Date against perpendicular baseline, pairs as lines and scenes as dots, as Vertex draws it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 5.5), dpi=120)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    for a, b in network.pairs:
+        axes.plot([a.date, b.date], [a.bperp, b.bperp], color="#6a8fc7", linewidth=0.9, alpha=0.8, zorder=1)
+    axes.scatter(
+        [s.date for s in network.scenes],
+        [s.bperp for s in network.scenes],
+        s=36,
+        color="#1f4e9c",
+        zorder=2,
+        label=f"in the network ({len(network.scenes)})",
+    )
+    if network.disconnected:
+        axes.scatter(
+            [s.date for s in network.disconnected],
+            [s.bperp for s in network.disconnected],
+            s=48,
+            marker="x",
+            color="#d0342c",
+            zorder=2,
+            label=f"disconnected ({len(network.disconnected)})",
+        )
+    for s in network.no_state_vectors:
+        axes.axvline(s.date, color="#999999", linestyle=":", linewidth=1, zorder=0)
+    if network.no_state_vectors:
+        axes.plot([], [], color="#999999", linestyle=":", label=f"no state vectors ({len(network.no_state_vectors)})")
+    reference = [s for s in network.scenes + network.disconnected if s.name == network.reference]
+    if reference:
+        axes.scatter(
+            [reference[0].date],
+            [reference[0].bperp],
+            s=140,
+            facecolors="none",
+            edgecolors="#e08a00",
+            linewidths=2,
+            zorder=3,
+            label="reference",
+        )
+    locator = AutoDateLocator()
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.set_ylabel("Perpendicular baseline (m)")
+    axes.set_title(title)
+    axes.grid(True, color="#dddddd", linewidth=0.6)
+    axes.legend(loc="best", fontsize=9)
+    figure.tight_layout()
+    partial = path.with_name(path.stem + ".part.png")
+    figure.savefig(partial)
+    os.replace(partial, path)
+
+
+def build_network(
+    work,
+    reference: Optional[str] = None,
+    max_days: int = 36,
+    max_bperp: float = 400,
+    season: Optional[str] = None,
+    bridge_years: int = 0,
+    looks: str = "20x4",
+    session=None,
+    report_errors: bool = False,
+    progress: Optional[Callable[[float], None]] = None,
+    is_canceled: Optional[Callable[[], bool]] = None,
+) -> Network:
+    """Writes WORK/pairs.csv (reference,secondary scene names) and WORK/network.png; returns the network."""
+    if looks not in CREDITS_PER_PAIR:
+        raise ValueError(f"--looks {looks}: expected one of {', '.join(CREDITS_PER_PAIR)}")
+    window = parse_season(season)
+    work = Path(work)
+    if progress:
+        progress(0.0)
+    reference, scenes, outside = stack_scenes(work, reference, session, report_errors)
+    if is_canceled and is_canceled():
+        raise Canceled()
+    valid = [s for s in scenes if s.bperp is not None]
+    pairs = select_pairs(valid, max_days, max_bperp, window, bridge_years)
+    kept, kept_pairs, disconnected = largest_network(valid, pairs)
+    network = Network(reference, kept, kept_pairs, disconnected, [s for s in scenes if s.bperp is None], outside)
+    if not kept_pairs:
+        raise SearchError(
+            f"no pair within {max_days} days and {max_bperp:g} m among {len(valid)} scenes: "
+            "widen --max-days or --max-bperp"
+        )
+    partial = work / (PAIRS_CSV + ".part")
+    with partial.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["reference", "secondary"])
+        writer.writerows((a.name, b.name) for a, b in kept_pairs)
+    os.replace(partial, work / PAIRS_CSV)
+    title = f"{len(kept)} scenes, {len(kept_pairs)} pairs (≤ {max_days} days, ≤ {max_bperp:g} m)"
+    plot_network(work / NETWORK_PNG, network, title)
+    options = dict(
+        reference=reference,
+        max_days=max_days,
+        max_bperp=max_bperp,
+        season=season,
+        bridge_years=bridge_years,
+        looks=looks,
+    )
+    Manifest(work).record(
+        "pairs",
+        hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest(),
+        options=options,
+        scenes=len(kept),
+        pairs=len(kept_pairs),
+        credits=credits(len(kept_pairs), looks),
+        disconnected=[s.date.isoformat() for s in disconnected],
+        no_state_vectors=[s.name for s in network.no_state_vectors],
+        outside_stack=outside,
+    )
+    if progress:
+        progress(100.0)
+    return network
+
+
+def credits(pairs: int, looks: str) -> int:
+    return pairs * CREDITS_PER_PAIR[looks]
