@@ -1,6 +1,5 @@
 """Product downloads over real HTTP from the local HyP3 server (scripts/hyp3_server.py), with its faults."""
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from local_hyp3 import hyp3_server
 
 from sbas_plugin.core.download import DownloadError, download_files, zip_is_intact
 from sbas_plugin.core.points import Canceled
@@ -22,10 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SBAS = Path(sys.executable).parent / "sbas"
 TOKEN = "test-token"
 FAST = dict(timeout=(2, 2), backoff=0.01)  # short timeouts and retry delays for tests
-
-spec = importlib.util.spec_from_file_location("hyp3_server", ROOT / "scripts" / "hyp3_server.py")
-hyp3_server = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(hyp3_server)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 hyp3_sdk against the local HyP3 server of scripts/hyp3_server.py."""
 
 import datetime as dt
-import importlib.util
 import json
 import logging
 import os
@@ -13,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from local_hyp3 import hyp3_server
 
 from sbas_plugin.core.hyp3 import (
     RECORD,
@@ -29,19 +29,8 @@ from sbas_plugin.core.hyp3 import (
 from sbas_plugin.core.manifest import Manifest
 from sbas_plugin.core.points import Canceled
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "hyp3_server.py"
 SBAS = Path(sys.executable).parent / "sbas"
 TOKEN = "edl-secret-token-9c41d7e2"
-
-
-def load_server_module():
-    spec = importlib.util.spec_from_file_location("hyp3_server", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hyp3_server = load_server_module()
 
 
 def granule(day: int) -> str:

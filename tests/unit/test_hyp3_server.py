@@ -1,7 +1,6 @@
 """The local HyP3 server, driven by the real hyp3_sdk (and plain requests for downloads and faults)."""
 
 import datetime as dt
-import importlib.util
 import io
 import subprocess
 import sys
@@ -13,19 +12,10 @@ import pytest
 import requests
 from hyp3_sdk import HyP3
 from hyp3_sdk.exceptions import HyP3Error, ServerError, ServiceUnavailableError
+from local_hyp3 import hyp3_server
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "hyp3_server.py"
 TOKEN = "server-test-token-5f2c"
-
-
-def load_server_module():
-    spec = importlib.util.spec_from_file_location("hyp3_server", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hyp3_server = load_server_module()
 
 
 def granule(day: int, platform: str = "A") -> str:

@@ -2,7 +2,6 @@
 products downloaded, and the downloaded zips fed straight to `sbas run`."""
 
 import csv
-import importlib.util
 import os
 import subprocess
 import sys
@@ -10,15 +9,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from local_hyp3 import hyp3_server
 
 from sbas_plugin.core.synthetic import write_synthetic_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 SBAS = Path(sys.executable).parent / "sbas"
 TOKEN = "e2e-secret-token"  # pragma: allowlist secret
-spec = importlib.util.spec_from_file_location("hyp3_server", ROOT / "scripts" / "hyp3_server.py")
-hyp3_server = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(hyp3_server)
 
 
 def granules_of(zip_path: Path) -> tuple:
