@@ -7,7 +7,16 @@ from qgis.PyQt.QtGui import QIcon
 
 from sbas_plugin.__about__ import __version__
 from sbas_plugin.i18n import tr
+from sbas_plugin.processing.jobs import (
+    DownloadAlgorithm,
+    PairsAlgorithm,
+    SearchAlgorithm,
+    StatusAlgorithm,
+    SubmitAlgorithm,
+)
+from sbas_plugin.processing.pipeline import ClipAlgorithm, ExportAlgorithm, MintpyAlgorithm, RunAlgorithm
 from sbas_plugin.processing.points import PixelCentrePoints
+from sbas_plugin.processing.results import ExtractAlgorithm, PlotAlgorithm
 
 ICON = Path(__file__).resolve().parent.parent / "icons" / "sbas.svg"
 
@@ -29,4 +38,18 @@ class SbasProvider(QgsProcessingProvider):
         return __version__
 
     def loadAlgorithms(self) -> None:  # noqa: N802
-        self.addAlgorithm(PixelCentrePoints())
+        for algorithm in (
+            PixelCentrePoints,
+            RunAlgorithm,
+            ClipAlgorithm,
+            MintpyAlgorithm,
+            ExportAlgorithm,
+            ExtractAlgorithm,
+            PlotAlgorithm,
+            SearchAlgorithm,
+            PairsAlgorithm,
+            SubmitAlgorithm,
+            StatusAlgorithm,
+            DownloadAlgorithm,
+        ):
+            self.addAlgorithm(algorithm())

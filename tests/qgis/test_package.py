@@ -57,6 +57,9 @@ def test_qgis_process_lists_the_sbas_provider(profile):
     providers = json.loads(listed.stdout[listed.stdout.index("{") :])["providers"]
     assert "sbas" in providers
     assert "sbas:points" in providers["sbas"]["algorithms"]
+    for name in ("run", "clip", "mintpy", "export", "extract", "plot", "search", "pairs", "submit", "status"):
+        assert f"sbas:{name}" in providers["sbas"]["algorithms"]
+    assert "sbas:download" in providers["sbas"]["algorithms"]
     plain = qgis_process(profile, "list").stdout
     assert "sbas:points" in plain
 

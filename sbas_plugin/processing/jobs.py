@@ -1,0 +1,418 @@
+"""sbas:search, sbas:pairs, sbas:submit, sbas:status, sbas:download — from the scene search to the
+downloaded products, as the `sbas` subcommands of the same names do it."""
+
+import datetime as dt
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputFolder,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputVectorLayer,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from sbas_plugin.i18n import tr
+from sbas_plugin.processing.base import SbasAlgorithm, token_help
+
+LOOKS = ("20x4", "10x2")
+
+
+def _number(name: str, description: str, kind, default, minimum=None):
+    parameter = QgsProcessingParameterNumber(name, description, kind, default)
+    if minimum is not None:
+        parameter.setMinimum(minimum)
+    return parameter
+
+
+def _add_looks(algorithm) -> None:
+    algorithm.add_enum(
+        "LOOKS",
+        tr("HyP3 looks"),
+        [tr("20x4: 80 m pixels, 10 credits a pair"), tr("10x2: 40 m pixels, 15 credits a pair")],
+    )
+
+
+def _add_wait(algorithm) -> None:
+    algorithm.addParameter(QgsProcessingParameterBoolean("WAIT", tr("Wait until no job is pending or running"), False))
+    algorithm.add_advanced(
+        _number(
+            "INTERVAL",
+            tr("First poll interval (s; grows to 10 min)"),
+            QgsProcessingParameterNumber.Type.Double,
+            60.0,
+            1.0,
+        )
+    )
+
+
+class SearchAlgorithm(SbasAlgorithm):
+    GROUP = "hyp3"
+    DIRECTIONS = (None, "ascending", "descending")
+
+    def name(self) -> str:
+        return "search"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Search Sentinel-1 scenes")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(
+            "Searches ASF for Sentinel-1 IW SLC scenes over the area between two dates (YYYY-MM-DD, the whole "
+            "end day counts), as ASF Vertex lists them, optionally only one orbit direction, path or frame. "
+            "Writes scenes.gpkg and scenes.geojson (footprints with scene name, date, path, frame, direction, "
+            "polarization, absolute orbit), scenes.json and aoi.geojson into the work folder, for 'SBAS pairs'. "
+            "Incomplete answers from ASF are an error, never a short list. asf_search's error reports to ASF "
+            "stay off unless you allow them."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                "AOI", tr("Area of interest (polygons, any CRS)"), [QgsProcessing.SourceType.TypeVectorPolygon]
+            )
+        )
+        self.addParameter(QgsProcessingParameterString("START", tr("First acquisition date (YYYY-MM-DD)")))
+        self.addParameter(QgsProcessingParameterString("END", tr("Last acquisition date (YYYY-MM-DD)")))
+        self.add_enum("DIRECTION", tr("Orbit direction"), [tr("Any"), tr("Ascending"), tr("Descending")])
+        integer = QgsProcessingParameterNumber.Type.Integer
+        self.addParameter(QgsProcessingParameterNumber("PATH", tr("Path (relative orbit)"), integer, optional=True))
+        self.addParameter(
+            QgsProcessingParameterNumber("FRAME", tr("Frame, as Vertex shows it"), integer, optional=True)
+        )
+        self.addParameter(QgsProcessingParameterFolderDestination("WORK", tr("Work folder")))
+        self.add_advanced(
+            QgsProcessingParameterBoolean(
+                "REPORT_ERRORS", tr("Let asf_search send failed searches (with the area) to ASF"), False
+            )
+        )
+        self.addOutput(QgsProcessingOutputVectorLayer("SCENES", tr("Scene footprints")))
+        self.addOutput(QgsProcessingOutputNumber("COUNT", tr("Number of scenes")))
+
+    def optional_int(self, parameters, name, context):
+        return None if parameters.get(name) in (None, "") else self.parameterAsInt(parameters, name, context)
+
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.search import SCENES_GPKG, search_scenes
+
+        aoi, aoi_crs = self.aoi_of(parameters, "AOI", context)
+        work = self.folder(parameters, "WORK", context)
+        products = search_scenes(
+            work,
+            aoi,
+            self.parameterAsString(parameters, "START", context).strip(),
+            self.parameterAsString(parameters, "END", context).strip(),
+            aoi_crs=aoi_crs,
+            direction=self.enum_value(parameters, "DIRECTION", context, self.DIRECTIONS),
+            path=self.optional_int(parameters, "PATH", context),
+            frame=self.optional_int(parameters, "FRAME", context),
+            report_errors=self.parameterAsBoolean(parameters, "REPORT_ERRORS", context),
+            **self.bridge(feedback),
+        )
+        feedback.pushInfo(tr("{} scenes written to {}").format(len(products), work))
+        return {"WORK": work, "SCENES": str(Path(work) / SCENES_GPKG), "COUNT": len(products)}
+
+
+class PairsAlgorithm(SbasAlgorithm):
+    GROUP = "hyp3"
+
+    def name(self) -> str:
+        return "pairs"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("SBAS pairs")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(
+            "Builds the SBAS pair network of the searched scenes by Vertex's rule: pairs at most the given days "
+            "and perpendicular baseline (m) apart, optionally only in a season (MM-DD,MM-DD, may cross new year) "
+            "and with bridges about 1..N years apart. Keeps the largest connected network and reports "
+            "disconnected dates and scenes without state vectors. Writes pairs.csv (reference,secondary) and "
+            "network.png into the work folder, and reports the HyP3 cost in credits."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_folder("WORK", tr("Work folder of 'Search Sentinel-1 scenes'"))
+        self.addParameter(
+            QgsProcessingParameterString(
+                "REFERENCE", tr("Reference scene (empty: the most recent searched scene)"), optional=True
+            )
+        )
+        integer, double = QgsProcessingParameterNumber.Type.Integer, QgsProcessingParameterNumber.Type.Double
+        self.addParameter(_number("MAX_DAYS", tr("Longest temporal baseline (days)"), integer, 36, 1))
+        self.addParameter(_number("MAX_BPERP", tr("Largest perpendicular baseline (m)"), double, 400.0, 0.0))
+        self.addParameter(
+            QgsProcessingParameterString("SEASON", tr("Season, MM-DD,MM-DD (empty: all year)"), optional=True)
+        )
+        self.addParameter(_number("BRIDGE_YEARS", tr("Bridge pairs up to this many years apart"), integer, 0, 0))
+        _add_looks(self)
+        self.add_advanced(
+            QgsProcessingParameterBoolean("REPORT_ERRORS", tr("Let asf_search send failed searches to ASF"), False)
+        )
+        self.addOutput(QgsProcessingOutputFile("PAIRS", tr("pairs.csv")))
+        self.addOutput(QgsProcessingOutputFile("NETWORK", tr("Network graph (PNG)")))
+        self.addOutput(QgsProcessingOutputNumber("CREDITS", tr("HyP3 credits")))
+
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.network import NETWORK_PNG, PAIRS_CSV, build_network, credits
+
+        work = self.folder(parameters, "WORK", context)
+        looks = self.enum_value(parameters, "LOOKS", context, LOOKS)
+        network = build_network(
+            work,
+            reference=self.parameterAsString(parameters, "REFERENCE", context).strip() or None,
+            max_days=self.parameterAsInt(parameters, "MAX_DAYS", context),
+            max_bperp=self.parameterAsDouble(parameters, "MAX_BPERP", context),
+            season=self.parameterAsString(parameters, "SEASON", context).strip() or None,
+            bridge_years=self.parameterAsInt(parameters, "BRIDGE_YEARS", context),
+            looks=looks,
+            report_errors=self.parameterAsBoolean(parameters, "REPORT_ERRORS", context),
+            **self.bridge(feedback),
+        )
+        for scene in network.no_state_vectors:
+            feedback.pushInfo(tr("left out, no state vectors: {}").format(scene.name))
+        if network.disconnected:
+            dates = ", ".join(s.date.isoformat() for s in network.disconnected)
+            feedback.pushInfo(tr("disconnected from the network, left out: {}").format(dates))
+        cost = credits(len(network.pairs), looks)
+        feedback.pushInfo(
+            tr("{} scenes, {} pairs, {} credits; reference {}").format(
+                len(network.scenes), len(network.pairs), cost, network.reference
+            )
+        )
+        return {"PAIRS": str(Path(work) / PAIRS_CSV), "NETWORK": str(Path(work) / NETWORK_PNG), "CREDITS": cost}
+
+
+class SubmitAlgorithm(SbasAlgorithm):
+    GROUP = "hyp3"
+    OPTIONS = ("apply_water_mask", "include_displacement_maps", "include_wrapped_phase", "include_inc_map")
+
+    def name(self) -> str:
+        return "submit"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Submit HyP3 InSAR jobs")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return (
+            tr(
+                "Submits the pairs of pairs.csv as HyP3 INSAR_GAMMA jobs under the project name, each pair once: "
+                "pairs HyP3 already holds under that name are never submitted (and paid) again. DEM and look "
+                "vectors are always ordered (MintPy needs them). The cost in credits and the credits remaining are "
+                "reported first; jobs are submitted only when 'I accept the credit cost' is ticked, and never when "
+                "the credits do not cover the cost. HyP3 cannot cancel jobs. The job record is hyp3_jobs.json in "
+                "the work folder. "
+            )
+            + token_help()
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_hyp3_parameters()
+        self.addParameter(
+            QgsProcessingParameterFile(
+                "PAIRS",
+                tr("Pairs CSV (reference,secondary; empty: pairs.csv of the work folder)"),
+                extension="csv",
+                optional=True,
+            )
+        )
+        _add_looks(self)
+        for name, label in (
+            ("WATER_MASK", tr("Mask water before phase unwrapping")),
+            ("DISPLACEMENT_MAPS", tr("Include line-of-sight and vertical displacement maps")),
+            ("WRAPPED_PHASE", tr("Include the wrapped phase")),
+            ("INC_MAP", tr("Include the incidence angle maps")),
+        ):
+            self.add_advanced(QgsProcessingParameterBoolean(name, label, False))
+        self.addParameter(QgsProcessingParameterBoolean("ACCEPT_COST", tr("I accept the credit cost"), False))
+        self.addOutput(QgsProcessingOutputNumber("COST", tr("Cost (credits)")))
+        self.addOutput(QgsProcessingOutputNumber("SUBMITTED", tr("Jobs submitted")))
+        self.addOutput(QgsProcessingOutputFile("RECORD", tr("Job record (hyp3_jobs.json)")))
+
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.hyp3 import PAIRS, RECORD, read_pairs, submit_pairs
+
+        work, name, client = self.hyp3_client(parameters, context)
+        options = [
+            option
+            for flag, option in zip(("WATER_MASK", "DISPLACEMENT_MAPS", "WRAPPED_PHASE", "INC_MAP"), self.OPTIONS)
+            if self.parameterAsBoolean(parameters, flag, context)
+        ]
+        accepted = self.parameterAsBoolean(parameters, "ACCEPT_COST", context)
+
+        def confirm(summary: str) -> bool:
+            feedback.pushInfo(summary)
+            if not accepted:
+                feedback.pushWarning(tr("Nothing submitted: tick 'I accept the credit cost' to submit these jobs."))
+            return accepted
+
+        pairs_file = self.parameterAsFile(parameters, "PAIRS", context) or str(Path(work) / PAIRS)
+        result = submit_pairs(
+            work,
+            read_pairs(pairs_file),
+            name,
+            client,
+            looks=self.enum_value(parameters, "LOOKS", context, LOOKS),
+            options=options,
+            confirm=confirm,
+            **self.bridge(feedback),
+        )
+        if result.to_submit == 0:
+            feedback.pushInfo(
+                tr("nothing to submit: all {} pairs are already on HyP3 under {}").format(result.pairs, name)
+            )
+        elif result.confirmed:
+            feedback.pushInfo(tr("submitted {} jobs under {}").format(result.submitted, name))
+        return {"COST": result.cost, "SUBMITTED": result.submitted, "RECORD": str(Path(work) / RECORD)}
+
+
+class StatusAlgorithm(SbasAlgorithm):
+    GROUP = "hyp3"
+
+    def name(self) -> str:
+        return "status"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("HyP3 job status")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return (
+            tr(
+                "Reports the project's HyP3 jobs: how many are pending, running, succeeded and failed, each failed "
+                "pair with its log, and when each product expires (days left). Optionally waits until no job is "
+                "pending or running, and resubmits each failed pair once with the same options (only with 'I "
+                "accept the credit cost' ticked). "
+            )
+            + token_help()
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_hyp3_parameters()
+        _add_wait(self)
+        self.addParameter(QgsProcessingParameterBoolean("RESUBMIT_FAILED", tr("Resubmit each failed pair once"), False))
+        self.addParameter(
+            QgsProcessingParameterBoolean("ACCEPT_COST", tr("I accept the credit cost (of resubmitting)"), False)
+        )
+        for status, label in (
+            ("PENDING", tr("Pending jobs")),
+            ("RUNNING", tr("Running jobs")),
+            ("SUCCEEDED", tr("Succeeded jobs")),
+            ("FAILED", tr("Failed jobs")),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(status, label))
+
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.hyp3 import (
+            by_expiry,
+            count_statuses,
+            days_left,
+            project_jobs,
+            resubmit_failed,
+            wait_for_jobs,
+        )
+
+        work, name, client = self.hyp3_client(parameters, context)
+        if self.parameterAsBoolean(parameters, "WAIT", context):
+            interval = self.parameterAsDouble(parameters, "INTERVAL", context)
+            jobs = wait_for_jobs(client, name, interval=interval, **self.bridge(feedback))
+        else:
+            jobs = project_jobs(client, name)
+        counts = count_statuses(jobs)
+        feedback.pushInfo(
+            tr("{} jobs: {}").format(
+                len(jobs), ", ".join(f"{count} {status.lower()}" for status, count in counts.items())
+            )
+        )
+        for job in jobs:
+            if job.failed():
+                reference, secondary = job.job_parameters["granules"]
+                logs = ", ".join(job.logs or ["-"])
+                feedback.pushWarning(tr("FAILED {} {} log: {}").format(reference, secondary, logs))
+        now = dt.datetime.now(dt.timezone.utc)
+        for job in by_expiry([job for job in jobs if job.succeeded()]):
+            left = days_left(job, now)
+            when = tr("expired") if left <= 0 else tr("{:.1f} days left").format(left)
+            feedback.pushInfo(
+                tr("expires {} UTC ({}) {}").format(f"{job.expiration_time:%Y-%m-%d %H:%M}", when, job.job_id)
+            )
+        if self.parameterAsBoolean(parameters, "RESUBMIT_FAILED", context):
+            accepted = self.parameterAsBoolean(parameters, "ACCEPT_COST", context)
+
+            def confirm(summary: str) -> bool:
+                feedback.pushInfo(summary)
+                if not accepted:
+                    feedback.pushWarning(tr("Nothing resubmitted: tick 'I accept the credit cost' to resubmit."))
+                return accepted
+
+            resubmitted, given_up = resubmit_failed(work, client, name, confirm=confirm, progress=feedback.setProgress)
+            feedback.pushInfo(tr("resubmitted {} failed pairs").format(len(resubmitted)))
+            for reference, secondary in given_up:
+                feedback.pushInfo(tr("failed twice, left out of the network: {} {}").format(reference, secondary))
+        return {status: counts.get(status, 0) for status in ("PENDING", "RUNNING", "SUCCEEDED", "FAILED")}
+
+
+class DownloadAlgorithm(SbasAlgorithm):
+    GROUP = "hyp3"
+
+    def name(self) -> str:
+        return "download"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Download HyP3 products")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return (
+            tr(
+                "Downloads the product zips of every succeeded job of the project into the work folder's products/ "
+                "folder, several at a time: interrupted files resume, every file's size and every zip member's "
+                "checksum are verified before it takes its name, and files already there are skipped. Expired "
+                "products are reported (submit their pairs again). Optionally waits for pending and running jobs, "
+                "downloading as they finish. The products folder is the input of 'Run the whole time series'. "
+            )
+            + token_help()
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_hyp3_parameters()
+        _add_wait(self)
+        self.add_advanced(_number("WORKERS", tr("Parallel downloads"), QgsProcessingParameterNumber.Type.Integer, 4, 1))
+        self.addOutput(QgsProcessingOutputFolder("PRODUCTS", tr("Products folder")))
+        self.addOutput(QgsProcessingOutputNumber("DOWNLOADED", tr("Products downloaded")))
+
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.download import download_project
+
+        work, name, client = self.hyp3_client(parameters, context)
+        report = download_project(
+            work,
+            client,
+            name,
+            workers=self.parameterAsInt(parameters, "WORKERS", context),
+            wait=self.parameterAsBoolean(parameters, "WAIT", context),
+            interval=self.parameterAsDouble(parameters, "INTERVAL", context),
+            **self.bridge(feedback),
+        )
+        feedback.pushInfo(
+            tr("downloaded: {}, already there: {}, into {}").format(
+                len(report.downloaded), len(report.skipped), report.folder
+            )
+        )
+        for filename in report.expired:
+            feedback.pushWarning(tr("expired, not downloaded (submit the pair again): {}").format(filename))
+        for filename, why in report.failed.items():
+            feedback.pushWarning(tr("FAILED {}: {}").format(filename, why))
+        if not report.complete:
+            raise QgsProcessingException(
+                tr(
+                    "{} products not downloaded: run again to resume failed ones; expired ones need their pairs "
+                    "submitted again."
+                ).format(len(report.expired) + len(report.failed))
+            )
+        return {"PRODUCTS": str(report.folder), "DOWNLOADED": len(report.downloaded)}

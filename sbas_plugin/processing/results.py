@@ -1,0 +1,161 @@
+"""sbas:extract and sbas:plot — displacement at points, and graphs of it, as `sbas extract` and
+`sbas plot` do it."""
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+)
+
+from sbas_plugin.i18n import tr
+from sbas_plugin.processing.base import SbasAlgorithm
+
+
+class ExtractAlgorithm(SbasAlgorithm):
+    GROUP = "results"
+    FORMATS = ("wide", "long")
+
+    def name(self) -> str:
+        return "extract"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Displacement at points (Geotiff_value.csv)")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(
+            "Samples the per-date displacement GeoTIFFs (a folder of <first>_<date>_*.tif, e.g. "
+            "GeoTiffs/displacement_maps/unwrapped/Meters, also as exported by OpenSARLab) or MintPy's time "
+            "series in a work folder (its mintpy/timeseries*.h5) at every point of the layer. Give one of the "
+            "two folders. Points may be in any CRS; x and y come from each point's geometry, the id from the "
+            "chosen field or else the feature id. Values are line-of-sight displacement in metres relative to "
+            "the first date; points off the rasters or on no data get empty cells. Wide: Geotiff_value.csv, "
+            "header Date,<id>_value,... and one row per date labelled <first>_<date>. Long: one row per point "
+            "per date, columns fid,x,y,date,value_m (x, y in the layer's CRS, date YYYY-MM-DD)."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_folder("GEOTIFFS", tr("Folder of per-date displacement GeoTIFFs"), optional=True)
+        self.add_folder("WORK", tr("or: work folder with MintPy's time series (mintpy/)"), optional=True)
+        self.addParameter(
+            QgsProcessingParameterFeatureSource("POINTS", tr("Points"), [QgsProcessing.SourceType.TypeVectorPoint])
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                "FID_FIELD",
+                tr("Point id field (empty: the feature id)"),
+                parentLayerParameterName="POINTS",
+                optional=True,
+            )
+        )
+        self.add_enum("FORMAT", tr("Table layout"), [tr("Wide (Geotiff_value.csv)"), tr("Long (fid,x,y,date,value_m)")])
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Values CSV"), tr("CSV files (*.csv)")))
+
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.extract import (
+            read_geotiff_stack_series,
+            read_timeseries_h5_series,
+            write_long_csv,
+            write_wide_csv,
+        )
+        from sbas_plugin.core.timeseries import find_timeseries
+
+        geotiffs = self.folder(parameters, "GEOTIFFS", context)
+        work = self.folder(parameters, "WORK", context)
+        if bool(geotiffs) == bool(work):
+            raise QgsProcessingException(
+                tr("Give either the folder of per-date GeoTIFFs or the work folder with MintPy's time series.")
+            )
+        field_name = self.parameterAsString(parameters, "FID_FIELD", context)
+        points, points_crs = self.points_of(parameters, "POINTS", field_name, context)
+        if geotiffs:
+            series = read_geotiff_stack_series(geotiffs, points, points_crs, **self.bridge(feedback))
+        else:
+            h5 = find_timeseries(Path(work) / "mintpy")
+            series = read_timeseries_h5_series(h5, points, points_crs, **self.bridge(feedback))
+        out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        layout = self.enum_value(parameters, "FORMAT", context, self.FORMATS)
+        (write_long_csv if layout == "long" else write_wide_csv)(out, series)
+        feedback.pushInfo(
+            tr("{} points x {} dates: {}").format(len(series.points), len(series.dates), series.summary())
+        )
+        return {"OUTPUT": out}
+
+
+class PlotAlgorithm(SbasAlgorithm):
+    GROUP = "results"
+    UNITS = ("mm", "cm", "m")
+
+    def name(self) -> str:
+        return "plot"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Displacement graphs of points (Plot.zip)")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(
+            "Draws one displacement-over-time graph (PNG) per listed point and an overview of them all, zipped "
+            "as Plot/<id>.png and Plot/overview.png. The values come from Geotiff_value.csv (wide) or a long "
+            "table (metres). List the points in a columns CSV (header Column, one id per row) or type their ids "
+            "(e.g. 12, 15, 40). Displacement is shown in mm, cm or m, line of sight (+ towards the satellite), "
+            "relative to the reference date: auto (MintPy's REF_DATE in the work folder), first, or YYYYMMDD; "
+            "empty: auto with a work folder, else first. With a work folder, titles carry the points' x, y "
+            "from its points.csv."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile("VALUES", tr("Values CSV (Geotiff_value.csv)"), extension="csv"))
+        self.addParameter(
+            QgsProcessingParameterFile(
+                "COLUMNS", tr("Columns CSV listing the point ids (header Column)"), extension="csv", optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterString("IDS", tr("or: point ids, separated by commas"), optional=True))
+        self.addParameter(
+            QgsProcessingParameterString(
+                "REF_DATE",
+                tr("Reference date: auto, first or YYYYMMDD (empty: auto with a work folder)"),
+                optional=True,
+            )
+        )
+        self.add_enum("UNITS", tr("Displacement units"), ["mm", "cm", "m"])
+        self.add_folder("WORK", tr("Work folder (MintPy's reference date, points.csv)"), optional=True)
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Graphs zip"), tr("Zip files (*.zip)")))
+
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.plot import read_displacements_csv, read_point_ids_csv, reference_index, write_plot_zip
+        from sbas_plugin.core.points import read_points_csv
+
+        columns = self.parameterAsFile(parameters, "COLUMNS", context)
+        ids_text = self.parameterAsString(parameters, "IDS", context).strip()
+        if bool(columns) == bool(ids_text):
+            raise QgsProcessingException(tr("Give either a columns CSV or a list of point ids (not both)."))
+        if ids_text:
+            try:
+                ids = [int(text.strip().removesuffix("_value")) for text in ids_text.split(",") if text.strip()]
+            except ValueError:
+                raise QgsProcessingException(
+                    tr("Point ids: whole numbers separated by commas, got {!r}.").format(ids_text)
+                ) from None
+        else:
+            ids = read_point_ids_csv(columns)
+        work = self.folder(parameters, "WORK", context)
+        choice = self.parameterAsString(parameters, "REF_DATE", context).strip() or ("auto" if work else "first")
+        displacements = read_displacements_csv(self.parameterAsFile(parameters, "VALUES", context))
+        selected = displacements.select(ids)
+        ref_index = reference_index(selected.dates, choice, work or None)
+        points_path = Path(work) / "points.csv" if work else None
+        points = read_points_csv(points_path) if points_path and points_path.is_file() else None
+        out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        units = self.enum_value(parameters, "UNITS", context, self.UNITS)
+        # processes=1: worker processes only from a plain Python, never inside QGIS (see write_plot_zip).
+        write_plot_zip(out, selected, ref_index, units, points, processes=1, **self.bridge(feedback))
+        feedback.pushInfo(
+            tr("{} graphs and an overview, relative to {}").format(len(selected.fids), selected.dates[ref_index])
+        )
+        return {"OUTPUT": out}
