@@ -22,6 +22,8 @@ class SbasPlugin:
         self.provider = None
         self.dock = None
         self.action = None
+        self.timeseries_dock = None
+        self.timeseries_action = None
         self.tasks = TaskRegistry()
         self._remove_log_handler = None
 
@@ -32,6 +34,7 @@ class SbasPlugin:
 
     def initGui(self):  # noqa: N802
         from sbas_plugin.gui.dock import SbasDock  # widgets only when there is a GUI
+        from sbas_plugin.gui.timeseries_dock import TimeseriesDock
 
         self._remove_log_handler = install_log_handler()
         self.initProcessing()
@@ -47,8 +50,29 @@ class SbasPlugin:
         self.iface.addToolBarIcon(self.action)
         self.iface.addPluginToRasterMenu(tr("SBAS InSAR"), self.action)
 
+        self.timeseries_dock = TimeseriesDock(self.iface, parent=main_window)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.timeseries_dock)
+        self.timeseries_dock.hide()
+        self.timeseries_action = QAction(QIcon(str(ICON)), tr("SBAS time series"), main_window)
+        self.timeseries_action.setObjectName("SbasTimeseriesAction")
+        self.timeseries_action.setCheckable(True)
+        self.timeseries_action.toggled.connect(self.timeseries_dock.setUserVisible)
+        self.timeseries_dock.visibilityChanged.connect(self.timeseries_action.setChecked)
+        self.iface.addToolBarIcon(self.timeseries_action)
+        self.iface.addPluginToRasterMenu(tr("SBAS InSAR"), self.timeseries_action)
+
     def unload(self):
         self.tasks.cancel_all()
+        if self.timeseries_action is not None:
+            self.iface.removePluginRasterMenu(tr("SBAS InSAR"), self.timeseries_action)
+            self.iface.removeToolBarIcon(self.timeseries_action)
+            self.timeseries_action.deleteLater()
+            self.timeseries_action = None
+        if self.timeseries_dock is not None:
+            self.timeseries_dock.unload()  # map tool, markers and canvas signals
+            self.iface.removeDockWidget(self.timeseries_dock)
+            self.timeseries_dock.deleteLater()
+            self.timeseries_dock = None
         if self.action is not None:
             self.iface.removePluginRasterMenu(tr("SBAS InSAR"), self.action)
             self.iface.removeToolBarIcon(self.action)

@@ -10,6 +10,7 @@ GROUP = "sbas_plugin"
 @dataclass
 class Settings:
     last_folder: str = ""  # where file dialogs open
+    timeseries_folder: str = ""  # the time-series dock's work folder, opened again at start
 
 
 def load_settings() -> Settings:

@@ -15,7 +15,7 @@ from sbas_plugin.settings import Settings, load_settings, save_settings
 
 
 def plugin_docks(main_window):
-    return [w for w in main_window.findChildren(object) if w.objectName() == "SbasDock"]
+    return [w for w in main_window.findChildren(object) if w.objectName() in ("SbasDock", "SbasTimeseriesDock")]
 
 
 def test_load_unload_twice(qgis_iface, qgis_processing):
@@ -32,7 +32,10 @@ def test_load_unload_twice(qgis_iface, qgis_processing):
         plugin.initGui()
         assert registry.providerById("sbas") is not None
         assert registry.algorithmById("sbas:points") is not None
-        assert len(plugin_docks(qgis_iface.mainWindow())) == 1
+        assert len(plugin_docks(qgis_iface.mainWindow())) == 2
+        tool_before = qgis_iface.mapCanvas().mapTool()
+        plugin.timeseries_dock.pick_button.setChecked(True)
+        assert qgis_iface.mapCanvas().mapTool() is plugin.timeseries_dock.tool
         assert len(logger.handlers) == len(handlers_before) + 1
         plugin.action.setChecked(True)
         assert not plugin.dock.isHidden()  # the test's main window is never shown, so not 'visible'
@@ -41,7 +44,9 @@ def test_load_unload_twice(qgis_iface, qgis_processing):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # run the deleteLater()s
         assert registry.providerById("sbas") is None
         assert plugin_docks(qgis_iface.mainWindow()) == []
-        assert not [a for a in qgis_iface.mainWindow().findChildren(QAction) if a.objectName() == "SbasDockAction"]
+        assert qgis_iface.mapCanvas().mapTool() is tool_before
+        actions = [a.objectName() for a in qgis_iface.mainWindow().findChildren(QAction)]
+        assert not {"SbasDockAction", "SbasTimeseriesAction"} & set(actions)
         assert logger.handlers == handlers_before
 
 

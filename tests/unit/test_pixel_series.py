@@ -1,0 +1,123 @@
+"""One pixel's series for click-to-plot, from MintPy's HDF5 and from per-date GeoTIFFs.
+
+Values encode (date, row, col), so a pixel off by one, a transposition or a half-pixel shift gives a
+wrong number, not a plausible one."""
+
+import os
+
+import h5py
+import numpy as np
+import pytest
+from test_extract import EPSG, HEIGHT, PIXEL, WIDTH, X0, Y0, dates, encoded, write_mintpy_timeseries, write_stack
+
+from sbas_plugin.core.pixel_series import GeotiffPixelSeries, H5PixelSeries, open_pixel_series
+from sbas_plugin.core.points import pixel_centres_in_polygons
+
+N_DATES = 9
+PIXELS = [(0, 0), (0, WIDTH - 1), (HEIGHT - 1, 0), (HEIGHT - 1, WIDTH - 1), (7, 9), (13, 40), (20, 25)]
+
+
+def corner_and_centre(row, col):
+    return X0 + col * PIXEL, Y0 - row * PIXEL, X0 + (col + 0.5) * PIXEL, Y0 - (row + 0.5) * PIXEL
+
+
+@pytest.fixture(params=[dict(chunks=True), dict(chunks=(2, 7, 9), compression="gzip"), dict(chunks=None)], ids=str)
+def mintpy(tmp_path, request):
+    # Scaled by date number, so that pixels move differently relative to the first date.
+    stack = encoded(N_DATES) * np.arange(1, N_DATES + 1, dtype=np.float32)[:, None, None]
+    (tmp_path / "mintpy").mkdir()
+    h5 = write_mintpy_timeseries(tmp_path / "mintpy" / "timeseries_demErr.h5", stack, **request.param)
+    coherence = np.full((HEIGHT, WIDTH), 0.9, dtype=np.float32)
+    coherence[7, 9] = 0.0  # MintPy found no solution here
+    coherence[13, 40] = 0.5
+    with h5py.File(tmp_path / "mintpy" / "temporalCoherence.h5", "w") as f:
+        f.create_dataset("temporalCoherence", data=coherence, chunks=True)
+    with h5py.File(tmp_path / "mintpy" / "velocity.h5", "w") as f:
+        f.create_dataset("velocity", data=np.full((HEIGHT, WIDTH), -0.012, dtype=np.float32))
+    series = open_pixel_series(tmp_path)  # the work folder: finds mintpy/ in it
+    yield series, h5, coherence
+    series.close()
+
+
+def test_h5_series_is_the_pixel_relative_to_the_first_date(mintpy):
+    series, h5, coherence = mintpy
+    assert isinstance(series, H5PixelSeries)
+    assert series.crs == f"EPSG:{EPSG}"
+    assert series.dates == dates(N_DATES) and series.reference_date == dates(N_DATES)[0]
+    with h5py.File(h5, "r") as f:
+        stack = f["timeseries"][()]
+    for row, col in PIXELS:
+        x_corner, y_corner, x, y = corner_and_centre(row, col)
+        pixel = series.at(x, y)
+        assert (pixel.row, pixel.col, pixel.x, pixel.y) == (row, col, x, y)
+        expected = stack[:, row, col].astype(np.float64) - stack[0, row, col]
+        if coherence[row, col] == 0:
+            assert np.isnan(pixel.metres).all()
+        else:
+            np.testing.assert_array_equal(pixel.metres, expected)
+        assert pixel.coherence == pytest.approx(coherence[row, col])
+        assert pixel.velocity == pytest.approx(-0.012)
+        # The upper-left corner of a pixel is in it; a hair left of or above it is the neighbour.
+        assert series.pixel_of(x_corner, y_corner) == (row, col)
+        assert series.pixel_of(x_corner - 0.01, y_corner) == ((row, col - 1) if col else None)
+        assert series.pixel_of(x_corner, y_corner + 0.01) == ((row - 1, col) if row else None)
+    assert series.at(X0 + WIDTH * PIXEL + 1, Y0 - 1) is None
+
+
+def test_area_is_mean_spread_and_count_of_pixels_with_a_solution(mintpy):
+    series, h5, coherence = mintpy
+    x0, y0 = X0 + 6 * PIXEL, Y0 - 6 * PIXEL  # a 4 x 5 pixel box holding (7, 9), which has no solution
+    ring = [(x0, y0), (x0 + 5 * PIXEL, y0), (x0 + 5 * PIXEL, y0 - 4 * PIXEL), (x0, y0 - 4 * PIXEL)]
+    inside = pixel_centres_in_polygons(series.grid, [[ring]])
+    assert len(inside) == 20
+    area = series.area(inside.rows, inside.cols)
+    with h5py.File(h5, "r") as f:
+        stack = f["timeseries"][()].astype(np.float64)
+    solved = [(r, c) for r, c in zip(inside.rows, inside.cols) if coherence[r, c] > 0]
+    values = np.array([stack[:, r, c] - stack[0, r, c] for r, c in solved]).T
+    assert area.pixels == 20
+    assert area.count.tolist() == [19] * N_DATES
+    np.testing.assert_allclose(area.mean, values.mean(axis=1))
+    np.testing.assert_allclose(area.std, values.std(axis=1))
+    assert area.std[1] > 0
+
+
+def test_rewritten_file_is_read_again(mintpy):
+    series, h5, _ = mintpy
+    before = series.pixel(3, 4).metres
+    # A MintPy rerun while the dock has the file open.
+    rerun = encoded(N_DATES)
+    rerun[:, 3, 4] = np.arange(N_DATES) * 2
+    write_mintpy_timeseries(h5.with_name("rerun.h5"), rerun)
+    os.replace(h5.with_name("rerun.h5"), h5)
+    os.utime(h5, ns=(0, 0))  # a different stamp even within the file system's time resolution
+    assert before[1] == 2 * 20304 - 10304
+    np.testing.assert_array_equal(series.pixel(3, 4).metres, np.arange(N_DATES) * 2.0)
+
+
+@pytest.mark.parametrize("layout", [dict(tiled=True, blockxsize=32, blockysize=16), dict(compress="deflate")], ids=str)
+def test_geotiff_folder_gives_the_h5_series(tmp_path, layout):
+    stack = encoded(N_DATES)
+    relative = stack - stack[0]
+    relative[4, 20, 25] = np.nan
+    meters = tmp_path / "GeoTiffs" / "displacement_maps" / "unwrapped" / "Meters"
+    meters.parent.mkdir(parents=True)
+    write_stack(meters, relative, layout=layout)
+    series = open_pixel_series(tmp_path)
+    try:
+        assert isinstance(series, GeotiffPixelSeries)
+        assert series.crs == f"EPSG:{EPSG}" and series.dates == dates(N_DATES)
+        for row, col in PIXELS:
+            pixel = series.at(*corner_and_centre(row, col)[2:])
+            np.testing.assert_array_equal(pixel.metres, relative[:, row, col].astype(np.float64))
+            assert np.isnan(pixel.coherence) and np.isnan(pixel.velocity)
+        area = series.area(np.array([20, 20]), np.array([25, 26]))
+        assert area.count.tolist() == [2, 2, 2, 2, 1, 2, 2, 2, 2]
+        assert area.mean[4] == relative[4, 20, 26]
+    finally:
+        series.close()
+
+
+def test_folder_without_a_time_series_says_what_to_choose(tmp_path):
+    with pytest.raises(ValueError, match="choose a work folder"):
+        open_pixel_series(tmp_path)
