@@ -24,6 +24,7 @@ class SbasPlugin:
         self.action = None
         self.timeseries_dock = None
         self.timeseries_action = None
+        self.options_factory = None
         self.tasks = TaskRegistry()
         self._remove_log_handler = None
 
@@ -34,6 +35,7 @@ class SbasPlugin:
 
     def initGui(self):  # noqa: N802
         from sbas_plugin.gui.dock import SbasDock  # widgets only when there is a GUI
+        from sbas_plugin.gui.options import SbasOptionsFactory
         from sbas_plugin.gui.timeseries_dock import TimeseriesDock
 
         self._remove_log_handler = install_log_handler()
@@ -61,8 +63,14 @@ class SbasPlugin:
         self.iface.addToolBarIcon(self.timeseries_action)
         self.iface.addPluginToRasterMenu(tr("SBAS InSAR"), self.timeseries_action)
 
+        self.options_factory = SbasOptionsFactory()
+        self.iface.registerOptionsWidgetFactory(self.options_factory)
+
     def unload(self):
         self.tasks.cancel_all()
+        if self.options_factory is not None:
+            self.iface.unregisterOptionsWidgetFactory(self.options_factory)
+            self.options_factory = None
         if self.timeseries_action is not None:
             self.iface.removePluginRasterMenu(tr("SBAS InSAR"), self.timeseries_action)
             self.iface.removeToolBarIcon(self.timeseries_action)

@@ -1,9 +1,11 @@
 """Which of the Python packages the pipeline needs are installed, without importing them."""
 
 import importlib.util
+import os
+import subprocess
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Optional
+from typing import Optional, Tuple
 
 # import name -> what it is for, in the users' words
 PACKAGES = {
@@ -41,6 +43,57 @@ def package_status() -> list:
     return [PackageStatus(name, purpose, _version(name)) for name, purpose in PACKAGES.items()]
 
 
-def install_command(missing) -> str:
-    """The command that installs the missing packages into the Python that is running."""
-    return "python -m pip install " + " ".join(status.name for status in missing)
+def install_command(missing, python: Optional[str] = None) -> str:
+    """The command that installs the missing packages into the Python that is running, or into `python`
+    (a path, quoted for the platform's shell when it needs quoting)."""
+    return f"{_quoted(python) if python else 'python'} -m pip install " + " ".join(status.name for status in missing)
+
+
+def _quoted(path: str) -> str:
+    if os.name == "nt":
+        return subprocess.list2cmdline([path])
+    import shlex
+
+    return shlex.quote(path)
+
+
+MINTPY_VERSION_SCRIPT = "import mintpy; print(mintpy.__version__)"
+
+
+def _child_environment() -> dict:
+    try:  # the environment MintPy itself runs in (without QGIS's PYTHONHOME/PYTHONPATH)
+        from sbas_plugin.core.mintpy import _child_environment as mintpy_environment
+    except ImportError:  # core.mintpy needs numpy and rasterio; this check must work without them
+        env = dict(os.environ)
+        for key in ("PYTHONHOME", "PYTHONPATH", "PYTHONEXECUTABLE"):
+            env.pop(key, None)
+        return env
+    return mintpy_environment()
+
+
+def check_mintpy(python: str, timeout: float = 60.0) -> Tuple[bool, str]:
+    """Whether `python` runs MintPy: (True, MintPy's version) or (False, why not, in one or two lines)."""
+    if not python:
+        return False, "no Python interpreter given"
+    spawn = {"creationflags": subprocess.CREATE_NO_WINDOW} if os.name == "nt" else {}
+    try:
+        done = subprocess.run(
+            [python, "-c", MINTPY_VERSION_SCRIPT],
+            env=_child_environment(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            **spawn,
+        )
+    except subprocess.TimeoutExpired:
+        return False, f"{python}: no answer within {timeout:g} s"
+    except OSError as error:  # missing, not executable, not a program
+        return False, f"{python}: {error.strerror or error}"
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        return False, f"{python}: " + (lines[-1].strip() if lines else f"exit status {done.returncode}")
+    version = done.stdout.strip().splitlines()
+    return True, version[-1] if version else "installed"

@@ -24,6 +24,7 @@ from qgis.core import (
 )
 
 from sbas_plugin.i18n import tr
+from sbas_plugin.settings import load_settings
 
 LOGGER_NAME = "sbas_plugin"
 TOKEN_VARIABLE = "EARTHDATA_TOKEN"  # as sbas_plugin.core.hyp3.TOKEN_VARIABLE, without importing the core
@@ -41,8 +42,9 @@ def group_name(group_id: str) -> str:
 def token_help() -> str:
     return tr(
         "The Earthdata token comes from an authentication configuration (Settings > Options > Authentication; "
-        "method Basic, any user name, the token as password) or, when none is chosen, from the EARTHDATA_TOKEN "
-        "environment variable. It is never stored with the algorithm's history or models, and never logged."
+        "method Basic, any user name, the token as password): the one chosen here, else the one chosen in "
+        "Settings > Options > SBAS InSAR, else the EARTHDATA_TOKEN environment "
+        "variable. It is never stored with the algorithm's history or models, and never logged."
     )
 
 
@@ -234,20 +236,23 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterAuthConfig(
-                "AUTH", tr("Earthdata token (authentication configuration; empty: $EARTHDATA_TOKEN)"), optional=True
+                "AUTH",
+                tr("Earthdata token (authentication configuration; empty: the plugin's options, or $EARTHDATA_TOKEN)"),
+                optional=True,
             )
         )
         self.add_advanced(
             QgsProcessingParameterString(
-                "API_URL", tr("HyP3 API URL (empty: ASF's HyP3, hyp3-api.asf.alaska.edu)"), optional=True
+                "API_URL", tr("HyP3 API URL (empty: the plugin's options, by default ASF's HyP3 Basic)"), optional=True
             )
         )
 
     def earthdata_token(self, parameters, context) -> str:
-        """The token from the authentication configuration (method Basic: the token is the password; or a
-        configuration with a `token` value, or an API header `Authorization: Bearer <token>`), else from
-        $EARTHDATA_TOKEN. Held in memory only: never logged, never a plain parameter."""
-        authcfg = self.parameterAsString(parameters, "AUTH", context)
+        """The token from the authentication configuration (the parameter's, else the one chosen in the plugin's
+        options; method Basic: the token is the password; or a configuration with a `token` value, or an API
+        header `Authorization: Bearer <token>`), else from $EARTHDATA_TOKEN. Held in memory only: never logged,
+        never a plain parameter."""
+        authcfg = self.parameterAsString(parameters, "AUTH", context) or load_settings().auth_config_id
         if not authcfg:
             from sbas_plugin.core.hyp3 import read_token
 
@@ -281,7 +286,11 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
         work = self.folder(parameters, "WORK", context)
         if not Path(work).is_dir():
             raise QgsProcessingException(tr("Work folder {}: the folder does not exist.").format(work))
-        api_url = (self.parameterAsString(parameters, "API_URL", context) or "").strip() or DEFAULT_API_URL
+        api_url = (
+            (self.parameterAsString(parameters, "API_URL", context) or "").strip()
+            or load_settings().hyp3_api_url.strip()
+            or DEFAULT_API_URL
+        )
         return work, name, connect(api_url, self.earthdata_token(parameters, context))
 
 
@@ -296,8 +305,16 @@ def crs_text(crs: QgsCoordinateReferenceSystem) -> str:
 
 
 def mintpy_python():
-    """The interpreter that runs MintPy: this one, unless this process is QGIS itself (sys.executable
-    is then the qgis binary); then the Python next to it."""
+    """The interpreter that runs MintPy: the one set in the plugin's options; else this one, unless this
+    process is QGIS itself (sys.executable is then the qgis binary); then the Python next to it."""
+    chosen = load_settings().mintpy_python.strip()
+    if chosen:
+        return chosen
+    return automatic_python()
+
+
+def automatic_python():
+    """This interpreter (None), unless this process is QGIS itself: then the Python next to it."""
     if Path(sys.executable).name.lower().startswith("python"):
         return None
     prefix = Path(sys.exec_prefix)

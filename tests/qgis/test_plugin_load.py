@@ -28,8 +28,12 @@ def test_load_unload_twice(qgis_iface, qgis_processing):
     handlers_before = list(logger.handlers)
 
     for _ in range(2):
+        qgis_iface.registerOptionsWidgetFactory.reset_mock()  # pytest-qgis's iface mocks these
+        qgis_iface.unregisterOptionsWidgetFactory.reset_mock()
         plugin = sbas_plugin.classFactory(qgis_iface)
         plugin.initGui()
+        options_factory = plugin.options_factory
+        qgis_iface.registerOptionsWidgetFactory.assert_called_once_with(options_factory)
         assert registry.providerById("sbas") is not None
         assert registry.algorithmById("sbas:points") is not None
         assert len(plugin_docks(qgis_iface.mainWindow())) == 2
@@ -48,6 +52,8 @@ def test_load_unload_twice(qgis_iface, qgis_processing):
         actions = [a.objectName() for a in qgis_iface.mainWindow().findChildren(QAction)]
         assert not {"SbasDockAction", "SbasTimeseriesAction"} & set(actions)
         assert logger.handlers == handlers_before
+        qgis_iface.unregisterOptionsWidgetFactory.assert_called_once_with(options_factory)
+        assert plugin.options_factory is None
 
 
 def test_processing_only_start_without_iface(qgis_app):

@@ -1,0 +1,232 @@
+"""The plugin's page in Settings > Options: where HyP3 is, which stored authentication configuration
+holds the Earthdata token, which Python runs MintPy, download workers, default thresholds, and which
+optional Python packages are missing with the exact command that installs them."""
+
+import dataclasses
+import sys
+from pathlib import Path
+
+from qgis.gui import QgsAuthConfigSelect, QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import (
+    QApplication,
+    QCompleter,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sbas_plugin.core.environment import check_mintpy, install_command, package_status
+from sbas_plugin.i18n import tr
+from sbas_plugin.processing.base import automatic_python
+from sbas_plugin.settings import HYP3_ENDPOINTS, load_settings, save_settings
+
+ICON = Path(__file__).resolve().parents[1] / "icons" / "sbas.svg"
+CHECK_TIMEOUT = 60.0  # seconds; importing MintPy the first time (cold caches) can take a while
+
+
+def default_python() -> str:
+    """The interpreter used when none is set: the one QGIS's Python is (this one outside QGIS)."""
+    return automatic_python() or sys.executable
+
+
+class SbasOptionsPage(QgsOptionsPageWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("SbasOptionsPage")
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self._hyp3_box())
+        layout.addWidget(self._mintpy_box())
+        layout.addWidget(self._defaults_box())
+        layout.addWidget(self._packages_box())
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.load()
+
+    # -- the page's parts
+
+    def _hyp3_box(self) -> QGroupBox:
+        box = QGroupBox(tr("HyP3 and Earthdata"))
+        form = QFormLayout(box)
+        self.api_url = QLineEdit()
+        self.api_url.setObjectName("SbasApiUrl")
+        self.api_url.setCompleter(QCompleter([url for _, url in HYP3_ENDPOINTS], self.api_url))
+        self.api_url.setToolTip(tr("Where jobs are submitted; used when an algorithm's HyP3 API URL is empty."))
+        endpoints = QToolButton()
+        endpoints.setText(tr("ASF endpoints"))
+        endpoints.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(endpoints)
+        for label, url in HYP3_ENDPOINTS:
+            action = menu.addAction(f"{tr(label)} — {url}")
+            action.triggered.connect(lambda _checked=False, url=url: self.api_url.setText(url))
+        endpoints.setMenu(menu)
+        self.endpoints_menu = menu
+        row = QHBoxLayout()
+        row.addWidget(self.api_url, 1)
+        row.addWidget(endpoints)
+        form.addRow(tr("HyP3 API URL"), row)
+
+        self.auth = QgsAuthConfigSelect(box)
+        self.auth.setObjectName("SbasAuthConfig")
+        form.addRow(tr("Earthdata token"), self.auth)
+        hint = QLabel(
+            tr(
+                "Store the Earthdata token as an authentication configuration: method Basic, any user name, "
+                "the token as password. Only the configuration's id is kept in the plugin's settings; the token "
+                "stays in QGIS's encrypted authentication database. Without one, the EARTHDATA_TOKEN environment "
+                "variable is used. Get a token at https://urs.earthdata.nasa.gov/ (Generate Token)."
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(hint)
+        return box
+
+    def _mintpy_box(self) -> QGroupBox:
+        box = QGroupBox(tr("MintPy"))
+        form = QFormLayout(box)
+        self.python = QgsFileWidget()
+        self.python.setObjectName("SbasMintpyPython")
+        self.python.setStorageMode(QgsFileWidget.StorageMode.GetFile)
+        self.python.setDialogTitle(tr("Python interpreter that runs MintPy"))
+        self.python.lineEdit().setPlaceholderText(tr("automatic: {}").format(default_python()))
+        self.python.setToolTip(
+            tr("A Python with MintPy installed, e.g. a conda environment's python. Empty: QGIS's own Python.")
+        )
+        self.check_button = QPushButton(tr("Check"))
+        self.check_button.setObjectName("SbasCheckMintpy")
+        self.check_button.clicked.connect(self.check_python)
+        row = QHBoxLayout()
+        row.addWidget(self.python, 1)
+        row.addWidget(self.check_button)
+        form.addRow(tr("Python for MintPy"), row)
+        self.check_result = QLabel()
+        self.check_result.setObjectName("SbasCheckResult")
+        self.check_result.setWordWrap(True)
+        self.check_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.check_result)
+        return box
+
+    def _defaults_box(self) -> QGroupBox:
+        box = QGroupBox(tr("Defaults"))
+        form = QFormLayout(box)
+        self.workers = QSpinBox()
+        self.workers.setRange(1, 32)
+        form.addRow(tr("Download workers"), self.workers)
+        self.max_days = QSpinBox()
+        self.max_days.setRange(1, 3650)
+        self.max_days.setSuffix(tr(" days"))
+        form.addRow(tr("Longest temporal baseline"), self.max_days)
+        self.max_bperp = QDoubleSpinBox()
+        self.max_bperp.setRange(0.0, 10000.0)
+        self.max_bperp.setDecimals(1)
+        self.max_bperp.setSuffix(tr(" m"))
+        form.addRow(tr("Largest perpendicular baseline"), self.max_bperp)
+        self.coherence = QDoubleSpinBox()
+        self.coherence.setRange(0.0, 1.0)
+        self.coherence.setDecimals(2)
+        self.coherence.setSingleStep(0.05)
+        self.coherence.setToolTip(tr("Pixels whose temporal coherence is below this are flagged as unreliable."))
+        form.addRow(tr("Low-coherence threshold"), self.coherence)
+        return box
+
+    def _packages_box(self) -> QGroupBox:
+        box = QGroupBox(tr("Python packages (QGIS's Python)"))
+        form = QFormLayout(box)
+        statuses = package_status()
+        self.package_labels = {}
+        for status in statuses:
+            label = QLabel(status.version if status.installed else tr("missing"))
+            label.setToolTip(tr(status.purpose))
+            form.addRow(status.name, label)
+            self.package_labels[status.name] = label
+        self.missing = [s.name for s in statuses if not s.installed]
+        self.install_hint = QLabel()
+        self.install_hint.setObjectName("SbasInstallHint")
+        self.install_hint.setWordWrap(True)
+        self.install_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if self.missing:
+            self.install_hint.setText(
+                tr(
+                    "Missing: {}. The plugin works without them, except for what they are for. Install them "
+                    "from the OSGeo4W Shell (Windows) or a terminal, then restart QGIS:\n{}"
+                ).format(
+                    ", ".join(self.missing),
+                    install_command([s for s in statuses if not s.installed], default_python()),
+                )
+            )
+        else:
+            self.install_hint.setText(tr("Every package is installed."))
+        form.addRow(self.install_hint)
+        return box
+
+    # -- values
+
+    def load(self) -> None:
+        settings = load_settings()
+        self.api_url.setText(settings.hyp3_api_url)
+        self.auth.setConfigId(settings.auth_config_id)
+        self.python.setFilePath(settings.mintpy_python)
+        self.workers.setValue(settings.download_workers)
+        self.max_days.setValue(settings.max_temporal_baseline_days)
+        self.max_bperp.setValue(settings.max_perpendicular_baseline_m)
+        self.coherence.setValue(settings.low_coherence_threshold)
+
+    def apply(self) -> None:
+        settings = dataclasses.replace(
+            load_settings(),  # keeps what this page does not show (last folders)
+            hyp3_api_url=self.api_url.text().strip() or HYP3_ENDPOINTS[0][1],
+            auth_config_id=self.auth.configId() or "",
+            mintpy_python=self.python.filePath().strip(),
+            download_workers=self.workers.value(),
+            max_temporal_baseline_days=self.max_days.value(),
+            max_perpendicular_baseline_m=self.max_bperp.value(),
+            low_coherence_threshold=self.coherence.value(),
+        )
+        save_settings(settings)
+
+    # -- the Check button
+
+    def check_python(self) -> None:
+        python = self.python.filePath().strip() or default_python()
+        self.check_button.setEnabled(False)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            ok, text = check_mintpy(python, timeout=CHECK_TIMEOUT)
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.check_button.setEnabled(True)
+        if ok:
+            self.check_result.setText(tr("MintPy {} runs with {}.").format(text, python))
+            self.check_result.setStyleSheet("")
+        else:
+            self.check_result.setText(tr("MintPy cannot run: {}").format(text))
+            self.check_result.setStyleSheet("color: #b00020")
+
+
+class SbasOptionsFactory(QgsOptionsWidgetFactory):
+    def __init__(self):
+        super().__init__(tr("SBAS InSAR"), QIcon(str(ICON)))
+
+    def icon(self) -> QIcon:
+        return QIcon(str(ICON))
+
+    def createWidget(self, parent=None) -> SbasOptionsPage:  # noqa: N802 (QGIS's name)
+        return SbasOptionsPage(parent)

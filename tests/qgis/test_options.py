@@ -1,0 +1,253 @@
+"""The plugin's options page: typed settings, the page loading and saving them, its Check button, the
+factory's registration, the Processing defaults read from the settings, and the plugin loading with
+optional packages missing."""
+
+import dataclasses
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import processing
+import pytest
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
+
+import sbas_plugin
+from sbas_plugin.core.hyp3 import DEFAULT_API_URL
+from sbas_plugin.gui.options import SbasOptionsFactory, SbasOptionsPage, default_python
+from sbas_plugin.processing.base import automatic_python, mintpy_python
+from sbas_plugin.processing.provider import SbasProvider
+from sbas_plugin.settings import GROUP, HYP3_ENDPOINTS, Settings, load_settings, save_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+_spec = importlib.util.spec_from_file_location("hyp3_server", ROOT / "scripts" / "hyp3_server.py")
+hyp3_server = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(hyp3_server)
+TOKEN = "options-secret-token"  # pragma: allowlist secret
+
+CHANGED = Settings(
+    last_folder="/data/sbas",
+    timeseries_folder="/data/sbas/kanto",
+    hyp3_api_url="https://hyp3-plus.asf.alaska.edu",
+    auth_config_id="abc1234",
+    mintpy_python="/opt/conda/envs/mintpy/bin/python",
+    download_workers=7,
+    max_temporal_baseline_days=48,
+    max_perpendicular_baseline_m=150.5,
+    low_coherence_threshold=0.55,
+)
+
+
+@pytest.fixture(autouse=True)
+def keep_settings(qgis_app):
+    saved = load_settings()
+    yield
+    save_settings(saved)
+
+
+def basic_authcfg(password: str) -> str:
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        manager.setMasterPassword("sbas-test-master", True)
+    config = QgsAuthMethodConfig()
+    config.setName("earthdata")
+    config.setMethod("Basic")
+    config.setConfig("username", "anyone")
+    config.setConfig("password", password)
+    stored = manager.storeAuthenticationConfig(config)
+    assert (stored[0] if isinstance(stored, tuple) else stored) and config.id()
+    return config.id()
+
+
+def test_defaults():
+    defaults = Settings()
+    assert defaults.hyp3_api_url == DEFAULT_API_URL == HYP3_ENDPOINTS[0][1]
+    assert (defaults.auth_config_id, defaults.mintpy_python) == ("", "")
+    assert defaults.download_workers == 4
+    assert defaults.max_temporal_baseline_days == 36
+    assert defaults.max_perpendicular_baseline_m == 400
+    assert defaults.low_coherence_threshold == 0.7
+    assert [url for _, url in HYP3_ENDPOINTS] == [
+        "https://hyp3-api.asf.alaska.edu",
+        "https://hyp3-plus.asf.alaska.edu",
+        "https://hyp3-test-api.asf.alaska.edu",
+    ]
+
+
+def test_every_field_round_trips_with_its_type():
+    assert all(getattr(CHANGED, f.name) != f.default for f in dataclasses.fields(Settings))
+    save_settings(CHANGED)
+    loaded = load_settings()
+    assert loaded == CHANGED
+    for field in dataclasses.fields(Settings):
+        assert type(getattr(loaded, field.name)) is field.type, field.name
+
+    # An ini file gives strings back: they still load as the declared types.
+    store = QgsSettings()
+    for field in dataclasses.fields(Settings):
+        store.setValue(f"{GROUP}/{field.name}", str(getattr(CHANGED, field.name)))
+    assert load_settings() == CHANGED
+
+
+def test_page_loads_values_and_apply_saves_them():
+    authcfg = basic_authcfg(TOKEN)
+    save_settings(dataclasses.replace(CHANGED, auth_config_id=authcfg))
+    page = SbasOptionsFactory().createWidget(None)
+    assert isinstance(page, SbasOptionsPage)
+    assert page.api_url.text() == CHANGED.hyp3_api_url
+    assert page.auth.configId() == authcfg
+    assert page.python.filePath() == CHANGED.mintpy_python
+    assert page.workers.value() == 7
+    assert page.max_days.value() == 48
+    assert page.max_bperp.value() == pytest.approx(150.5)
+    assert page.coherence.value() == pytest.approx(0.55)
+
+    page.endpoints_menu.actions()[2].trigger()  # the menu offers ASF's endpoints
+    assert page.api_url.text() == "https://hyp3-test-api.asf.alaska.edu"
+    page.auth.setConfigId("")
+    page.python.setFilePath("")
+    page.workers.setValue(2)
+    page.max_days.setValue(24)
+    page.max_bperp.setValue(300)
+    page.coherence.setValue(0.8)
+    page.apply()
+    assert load_settings() == Settings(
+        last_folder=CHANGED.last_folder,  # not on the page: kept
+        timeseries_folder=CHANGED.timeseries_folder,
+        hyp3_api_url="https://hyp3-test-api.asf.alaska.edu",
+        auth_config_id="",
+        mintpy_python="",
+        download_workers=2,
+        max_temporal_baseline_days=24,
+        max_perpendicular_baseline_m=300.0,
+        low_coherence_threshold=0.8,
+    )
+
+    page.api_url.setText("  ")
+    page.apply()
+    assert load_settings().hyp3_api_url == DEFAULT_API_URL  # an empty URL means the default
+
+
+def test_factory_title_icon_and_package_list():
+    factory = SbasOptionsFactory()
+    assert factory.title() == "SBAS InSAR"
+    assert not factory.icon().isNull()
+    page = factory.createWidget(None)
+    assert set(page.package_labels) >= {"mintpy", "hyp3_sdk", "asf_search"}
+    assert page.package_labels["mintpy"].text() == metadata.version("mintpy")
+    assert page.missing == [] and page.install_hint.text() == "Every package is installed."
+
+
+def test_plugin_registers_and_unregisters_the_factory(qgis_iface):
+    qgis_iface.registerOptionsWidgetFactory.reset_mock()
+    qgis_iface.unregisterOptionsWidgetFactory.reset_mock()
+    plugin = sbas_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    factory = plugin.options_factory
+    assert isinstance(factory, SbasOptionsFactory)
+    qgis_iface.registerOptionsWidgetFactory.assert_called_once_with(factory)
+    qgis_iface.unregisterOptionsWidgetFactory.assert_not_called()
+    plugin.unload()
+    qgis_iface.unregisterOptionsWidgetFactory.assert_called_once_with(factory)
+    assert plugin.options_factory is None
+
+
+def test_check_reports_mintpys_version():
+    page = SbasOptionsPage()
+    page.python.setFilePath(str(VENV_PYTHON))
+    page.check_button.click()
+    text = page.check_result.text()
+    assert metadata.version("mintpy") in text and str(VENV_PYTHON) in text, text
+    assert page.check_button.isEnabled()
+
+
+def test_check_on_a_bogus_path_says_why(tmp_path):
+    page = SbasOptionsPage()
+    bogus = tmp_path / "no-such" / "python"
+    page.python.setFilePath(str(bogus))
+    page.check_button.click()
+    text = page.check_result.text()
+    assert text.startswith("MintPy cannot run:") and str(bogus) in text and "No such file" in text, text
+
+    not_a_program = tmp_path / "python"
+    not_a_program.write_text("not a program\n")
+    page.python.setFilePath(str(not_a_program))
+    page.check_button.click()
+    assert "MintPy cannot run:" in page.check_result.text()
+
+
+def test_mintpy_python_follows_the_setting():
+    save_settings(Settings(mintpy_python="/opt/conda/envs/mintpy/bin/python"))
+    assert mintpy_python() == "/opt/conda/envs/mintpy/bin/python"
+    save_settings(Settings())
+    assert mintpy_python() == automatic_python()
+    assert default_python() == (automatic_python() or sys.executable)
+
+
+def test_hyp3_algorithms_default_to_the_settings(qgis_processing, tmp_path, monkeypatch):
+    registry = QgsApplication.processingRegistry()
+    added = None
+    if registry.providerById("sbas") is None:
+        added = SbasProvider()
+        registry.addProvider(added)
+    monkeypatch.delenv("EARTHDATA_TOKEN", raising=False)
+    try:
+        with hyp3_server.Hyp3Server(token=TOKEN) as server:
+            save_settings(Settings(hyp3_api_url=server.url, auth_config_id=basic_authcfg(TOKEN)))
+            status = processing.run("sbas:status", {"WORK": str(tmp_path), "NAME": "from_settings"})
+            assert status["PENDING"] == 0
+            assert server.requests  # the settings' URL, with the settings' token
+    finally:
+        if added is not None:
+            registry.removeProvider(added)
+
+
+MISSING_SCRIPT = r"""
+import json, sys
+for name in ("mintpy", "hyp3_sdk", "asf_search"):
+    sys.modules[name] = None  # import and find_spec both see the package as missing
+from pytest_qgis.mock_qgis_classes import MockMessageBar
+from pytest_qgis.qgis_interface import QgisInterface
+from qgis.core import QgsApplication
+from qgis.gui import QgsMapCanvas
+from qgis.PyQt.QtWidgets import QMainWindow
+app = QgsApplication([], True)
+app.initQgis()
+import sbas_plugin
+from sbas_plugin.gui.dock import SbasDock
+from sbas_plugin.gui.options import SbasOptionsPage
+window = QMainWindow()
+iface = QgisInterface(QgsMapCanvas(window), MockMessageBar(), window)
+plugin = sbas_plugin.classFactory(iface)
+plugin.initGui()
+page = SbasOptionsPage()
+result = {
+    "dock": isinstance(plugin.dock, SbasDock),
+    "provider": QgsApplication.processingRegistry().providerById("sbas") is not None,
+    "labels": {name: label.text() for name, label in page.package_labels.items()},
+    "missing": page.missing,
+    "hint": page.install_hint.text(),
+}
+plugin.unload()
+print("RESULT " + json.dumps(result))
+"""
+
+
+def test_plugin_loads_with_packages_missing(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    env.pop("QGIS_CUSTOM_CONFIG_PATH", None)
+    done = subprocess.run(
+        [sys.executable, "-c", MISSING_SCRIPT], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert done.returncode == 0 and lines, done.stderr[-3000:]
+    result = json.loads(lines[0][len("RESULT ") :])
+    assert result["dock"] and result["provider"]
+    assert result["missing"] == ["hyp3_sdk", "asf_search", "mintpy"]
+    assert result["labels"]["mintpy"] == "missing" and result["labels"]["h5py"] != "missing"
+    command = f"{default_python()} -m pip install hyp3_sdk asf_search mintpy"
+    assert command in result["hint"], result["hint"]
