@@ -1,0 +1,230 @@
+"""Load a work folder's results into a QGIS project, styled: velocity (mm/yr), temporal coherence,
+per-date displacement maps that the Temporal Controller animates, and the points with velocity and
+temporal coherence sampled at each point.
+
+Main thread only: it adds layers to the project and its layer tree."""
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+from qgis.core import (
+    Qgis,
+    QgsCoordinateTransform,
+    QgsDateTimeRange,
+    QgsFeature,
+    QgsLayerTreeGroup,
+    QgsProject,
+    QgsRasterLayer,
+    QgsUnitTypes,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+
+from sbas_plugin.compat import field as new_field
+from sbas_plugin.gui import styles
+from sbas_plugin.i18n import tr
+
+DISPLACEMENT_DIR = Path("GeoTiffs") / "displacement_maps" / "unwrapped"
+UNITS_MM = {"Meters": 1000.0, "Centimeters": 10.0}  # mm per unit of the per-date GeoTIFFs
+DATE_FILE = re.compile(r"^(\d{8})_(\d{8})_.*_(Meters|Centimeters)_unwrapped\.tif$", re.IGNORECASE)
+VELOCITY_FIELD = "velocity_mm_yr"
+COHERENCE_FIELD = "temporal_coherence"
+
+
+@dataclass
+class LoadedResults:
+    group: QgsLayerTreeGroup
+    velocity: Optional[QgsRasterLayer] = None
+    coherence: Optional[QgsRasterLayer] = None
+    displacement: list = field(default_factory=list)  # QgsRasterLayer per date, in date order
+    dates: list = field(default_factory=list)  # datetime.date per displacement layer
+    points: Optional[QgsVectorLayer] = None
+    velocity_limit_mm: Optional[float] = None
+    displacement_limit_mm: Optional[float] = None
+
+
+def displacement_files(work_dir) -> list:
+    """[(date, path, mm_per_unit)] of the per-date GeoTIFFs, in date order (Meters before Centimeters
+    when a folder holds both)."""
+    found = {}
+    for unit in UNITS_MM:
+        folder = Path(work_dir) / DISPLACEMENT_DIR / unit
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.tif")):
+            match = DATE_FILE.match(path.name)
+            if match:
+                date = dt.datetime.strptime(match.group(2), "%Y%m%d").date()
+                found.setdefault(date, (date, path, UNITS_MM[match.group(3).capitalize()]))
+    return [found[d] for d in sorted(found)]
+
+
+def day_range(date: dt.date) -> QgsDateTimeRange:
+    """That calendar day: [date 00:00, next day 00:00)."""
+    start = QDateTime(QDate(date.year, date.month, date.day), QTime(0, 0, 0))
+    return QgsDateTimeRange(start, start.addDays(1), True, False)
+
+
+def _raster(path: Path, name: str) -> Optional[QgsRasterLayer]:
+    if not path.is_file():
+        return None
+    layer = QgsRasterLayer(str(path), name, "gdal")
+    return layer if layer.isValid() else None
+
+
+def _grid(layer: QgsRasterLayer):
+    """The whole band as a 2-D float64 array (NaN where no data) and its geotransform."""
+    data = styles.raster_array(layer)
+    extent = layer.extent()
+    return data, (extent.xMinimum(), layer.rasterUnitsPerPixelX(), extent.yMaximum(), layer.rasterUnitsPerPixelY())
+
+
+def _sample(grid, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    data, (x0, dx, y0, dy) = grid
+    cols = np.floor((x - x0) / dx).astype(np.int64)
+    rows = np.floor((y0 - y) / dy).astype(np.int64)
+    inside = (rows >= 0) & (rows < data.shape[0]) & (cols >= 0) & (cols < data.shape[1])
+    values = np.full(x.shape, np.nan)
+    values[inside] = data[rows[inside], cols[inside]]
+    return values
+
+
+def points_with_values(
+    points: QgsVectorLayer,
+    velocity: Optional[QgsRasterLayer],
+    coherence: Optional[QgsRasterLayer],
+    project: QgsProject,
+    name: str,
+) -> QgsVectorLayer:
+    """A memory copy of the points with velocity (mm/yr) and temporal coherence at each point (NULL
+    off the rasters or on no data); the source layer is only read."""
+    out = QgsVectorLayer("Point", name, "memory")
+    out.setCrs(points.crs())
+    provider = out.dataProvider()
+    source_fields = points.fields()
+    provider.addAttributes([*source_fields, new_field(VELOCITY_FIELD, float), new_field(COHERENCE_FIELD, float)])
+    out.updateFields()
+    features = list(points.getFeatures())
+    xy = np.array([[f.geometry().asPoint().x(), f.geometry().asPoint().y()] for f in features], dtype=np.float64)
+    xy = xy.reshape(-1, 2)
+    columns = []
+    for raster, scale in ((velocity, 1000.0), (coherence, 1.0)):
+        if raster is None or not len(features):
+            columns.append(np.full(len(features), np.nan))
+            continue
+        x, y = xy[:, 0], xy[:, 1]
+        if raster.crs() != points.crs():
+            transform = QgsCoordinateTransform(points.crs(), raster.crs(), project)
+            moved = [transform.transform(px, py) for px, py in xy]
+            x = np.array([p.x() for p in moved])
+            y = np.array([p.y() for p in moved])
+        columns.append(_sample(_grid(raster), x, y) * scale)
+    copies = []
+    for feature, v, c in zip(features, columns[0], columns[1]):
+        copy = QgsFeature(out.fields())
+        copy.setGeometry(feature.geometry())
+        copy.setAttributes(
+            [*feature.attributes(), float(v) if math.isfinite(v) else None, float(c) if math.isfinite(c) else None]
+        )
+        copies.append(copy)
+    provider.addFeatures(copies)
+    out.updateExtents()
+    return out
+
+
+def frame_step_days(dates: list) -> int:
+    """The greatest common divisor of the dates' spacing (12 for a regular 12-day revisit)."""
+    gaps = [(b - a).days for a, b in zip(dates, dates[1:])]
+    return max(1, reduce(math.gcd, gaps)) if gaps else 1
+
+
+def _set_time_settings(project: QgsProject, dates: list) -> None:
+    """Frames of one step (the dates' greatest common spacing), each centred on an acquisition day:
+    the project's range runs from half a step before the first date to half a step after the last.
+    Centred, no frame boundary falls on a date's midnight; QGIS 3.22's QgsDateTimeRange.overlaps()
+    ignores an excluded end, so a frame ending at a date's midnight would also show that date."""
+    step = frame_step_days(dates)
+    half = step * 12 * 3600  # seconds
+    begin = day_range(dates[0]).begin().addSecs(-half)
+    end = day_range(dates[-1]).begin().addSecs(half)
+    settings = project.timeSettings()
+    settings.setTemporalRange(QgsDateTimeRange(begin, end))
+    settings.setTimeStep(step)
+    days = getattr(getattr(Qgis, "TemporalUnit", None), "Days", None)
+    settings.setTimeStepUnit(days if days is not None else QgsUnitTypes.TemporalUnit.TemporalDays)
+
+
+def load_results(work_dir, project: Optional[QgsProject] = None) -> LoadedResults:
+    """Add the work folder's results to a group "SBAS <work name>" at the top of the layer tree:
+    points (graduated by velocity, hollow below coherence 0.7), the per-date displacement maps in a
+    collapsed sub-group (unchecked; tick it and use the Temporal Controller), velocity (mm/yr) and
+    temporal coherence (unchecked). Missing files are skipped."""
+    project = project or QgsProject.instance()
+    work = Path(work_dir)
+    geotiffs = work / "GeoTiffs"
+    root = project.layerTreeRoot()
+    group = root.insertGroup(0, tr("SBAS {name}").format(name=work.resolve().name))
+    result = LoadedResults(group)
+
+    def add(layer, parent, visible=True):
+        project.addMapLayer(layer, False)
+        node = parent.addLayer(layer)
+        node.setItemVisibilityChecked(visible)
+        node.setExpanded(False)
+        return node
+
+    result.velocity = _raster(geotiffs / "velocity.tif", tr("Velocity (mm/yr)"))
+    result.coherence = _raster(geotiffs / "TemporalCoherence.tif", tr("Temporal coherence"))
+    if result.velocity is not None:
+        result.velocity_limit_mm = styles.style_velocity(result.velocity)
+    if result.coherence is not None:
+        styles.style_coherence(result.coherence)
+
+    points_path = work / "points.gpkg"
+    if points_path.is_file():
+        source = QgsVectorLayer(str(points_path), "points", "ogr")
+        if source.isValid():
+            result.points = points_with_values(
+                source, result.velocity, result.coherence, project, tr("Points (velocity mm/yr)")
+            )
+            styles.style_points(result.points, result.velocity_limit_mm or 1.0, VELOCITY_FIELD)
+            add(result.points, group)
+
+    files = displacement_files(work)
+    if files:
+        sub = group.addGroup(tr("Displacement (mm)"))
+        layers = []
+        for date, path, mm_per_unit in files:
+            layer = _raster(path, tr("Displacement {date} (mm)").format(date=date.isoformat()))
+            if layer is None:
+                continue
+            temporal = layer.temporalProperties()
+            temporal.setIsActive(True)
+            temporal.setMode(Qgis.RasterTemporalMode.FixedTemporalRange)
+            temporal.setFixedTemporalRange(day_range(date))
+            layers.append((layer, date, mm_per_unit))
+        if layers:
+            limit = styles.displacement_limit_mm([lyr for lyr, _, _ in layers], layers[0][2])
+            for layer, _, mm_per_unit in layers:
+                styles.style_displacement(layer, limit, mm_per_unit)
+            for layer, _, _ in reversed(layers):  # the latest on top
+                add(layer, sub)
+            result.displacement = [lyr for lyr, _, _ in layers]
+            result.dates = [d for _, d, _ in layers]
+            result.displacement_limit_mm = limit
+            _set_time_settings(project, result.dates)
+        sub.setItemVisibilityChecked(False)
+        sub.setExpanded(False)
+
+    if result.velocity is not None:
+        add(result.velocity, group)
+    if result.coherence is not None:
+        add(result.coherence, group, visible=False)
+    group.setExpanded(True)
+    return result
