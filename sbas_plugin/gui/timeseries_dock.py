@@ -3,6 +3,7 @@
 import csv
 import logging
 import textwrap
+from pathlib import Path
 
 import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -36,6 +37,7 @@ from sbas_plugin.core.plot import (
     relative_displacement,
     style_time_axes,
 )
+from sbas_plugin.gui.results import load_results
 from sbas_plugin.i18n import tr
 from sbas_plugin.settings import load_settings, save_settings
 
@@ -86,6 +88,12 @@ class TimeseriesDock(QgsDockWidget):
         self.reference_combo = QComboBox()
         form.addRow(tr("Reference date"), self.reference_combo)
         layout.addLayout(form)
+        self.layers_button = QPushButton(tr("Add the result layers to the map"))
+        self.layers_button.setToolTip(
+            tr("Velocity (mm/yr), coherence, per-date maps for the Temporal Controller, points")
+        )
+        self.layers_button.clicked.connect(self.add_result_layers)
+        layout.addWidget(self.layers_button)
         self.pick_button = QPushButton(tr("Pick pixels on the map (Ctrl+click adds)"))
         self.pick_button.setCheckable(True)
         self.pick_button.toggled.connect(self._pick_toggled)
@@ -155,6 +163,16 @@ class TimeseriesDock(QgsDockWidget):
             )
         )
         return True
+
+    def add_result_layers(self) -> None:
+        folder = Path(self.folder_widget.filePath())
+        if not (folder / "GeoTiffs").is_dir():
+            self.iface.messageBar().pushWarning(
+                tr("SBAS"), tr("{} is not a work folder with GeoTiffs/ (as sbas run makes it).").format(folder)
+            )
+            return
+        load_results(folder)
+        self.iface.messageBar().pushSuccess(tr("SBAS"), tr("Result layers of {} added.").format(folder.name))
 
     def _reference_index(self) -> int:
         return max(self.reference_combo.currentIndex(), 0)

@@ -234,3 +234,22 @@ def test_points_geopackage_untouched(qgis_app, work):
     load_results(work, project)
     project.clear()
     assert (work / "points.gpkg").stat().st_mtime_ns == before
+
+
+def test_time_series_dock_adds_the_result_layers(qgis_iface, work, tmp_path):
+    from sbas_plugin.gui.timeseries_dock import TimeseriesDock
+
+    project = QgsProject.instance()
+    project.clear()
+    dock = TimeseriesDock(qgis_iface)
+    try:
+        dock.folder_widget.setFilePath(str(tmp_path))  # no results here: a warning, nothing added
+        dock.add_result_layers()
+        assert project.layerTreeRoot().children() == []
+        dock.folder_widget.setFilePath(str(work))
+        dock.add_result_layers()
+        assert [group.name() for group in project.layerTreeRoot().children()] == [f"SBAS {work.name}"]
+    finally:
+        dock.close()
+        dock.deleteLater()
+        project.clear()
