@@ -9,17 +9,15 @@ from qgis.core import (
     QgsProject,
 )
 from qgis.gui import QgsDockWidget, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QFormLayout,
     QGroupBox,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from sbas_plugin.core.environment import install_command, package_status
+from sbas_plugin.gui.packages import PackagesBox
 from sbas_plugin.i18n import tr
 
 
@@ -32,31 +30,10 @@ class SbasDock(QgsDockWidget):
 
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.addWidget(self._packages_box())
+        layout.addWidget(PackagesBox())
         layout.addWidget(self._points_box())
         layout.addStretch(1)
         self.setWidget(body)
-
-    def _packages_box(self) -> QGroupBox:
-        box = QGroupBox(tr("Python packages"))
-        form = QFormLayout(box)
-        statuses = package_status()
-        for status in statuses:
-            text = status.version if status.installed else tr("missing")
-            label = QLabel(text)
-            label.setToolTip(tr(status.purpose))
-            form.addRow(status.name, label)
-        missing = [s for s in statuses if not s.installed]
-        if missing:
-            hint = QLabel(
-                tr("Install the missing packages from the OSGeo4W Shell (Windows) or a terminal:\n{}").format(
-                    install_command(missing)
-                )
-            )
-            hint.setWordWrap(True)
-            hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(hint)
-        return box
 
     def _points_box(self) -> QGroupBox:
         box = QGroupBox(tr("Pixel-centre points"))

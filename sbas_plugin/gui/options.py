@@ -3,7 +3,6 @@ holds the Earthdata token, which Python runs MintPy, download workers, default t
 optional Python packages are missing with the exact command that installs them."""
 
 import dataclasses
-import sys
 from pathlib import Path
 
 from qgis.gui import QgsAuthConfigSelect, QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
@@ -27,18 +26,13 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from sbas_plugin.core.environment import check_mintpy, install_command, package_status
+from sbas_plugin.core.environment import check_mintpy
+from sbas_plugin.gui.packages import PackagesBox, default_python
 from sbas_plugin.i18n import tr
-from sbas_plugin.processing.base import automatic_python
 from sbas_plugin.settings import HYP3_ENDPOINTS, load_settings, save_settings
 
 ICON = Path(__file__).resolve().parents[1] / "icons" / "sbas.svg"
 CHECK_TIMEOUT = 60.0  # seconds; importing MintPy the first time (cold caches) can take a while
-
-
-def default_python() -> str:
-    """The interpreter used when none is set: the one QGIS's Python is (this one outside QGIS)."""
-    return automatic_python() or sys.executable
 
 
 class SbasOptionsPage(QgsOptionsPageWidget):
@@ -147,34 +141,9 @@ class SbasOptionsPage(QgsOptionsPageWidget):
         form.addRow(tr("Low-coherence threshold"), self.coherence)
         return box
 
-    def _packages_box(self) -> QGroupBox:
-        box = QGroupBox(tr("Python packages (QGIS's Python)"))
-        form = QFormLayout(box)
-        statuses = package_status()
-        self.package_labels = {}
-        for status in statuses:
-            label = QLabel(status.version if status.installed else tr("missing"))
-            label.setToolTip(tr(status.purpose))
-            form.addRow(status.name, label)
-            self.package_labels[status.name] = label
-        self.missing = [s.name for s in statuses if not s.installed]
-        self.install_hint = QLabel()
-        self.install_hint.setObjectName("SbasInstallHint")
-        self.install_hint.setWordWrap(True)
-        self.install_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        if self.missing:
-            self.install_hint.setText(
-                tr(
-                    "Missing: {}. The plugin works without them, except for what they are for. Install them "
-                    "from the OSGeo4W Shell (Windows) or a terminal, then restart QGIS:\n{}"
-                ).format(
-                    ", ".join(self.missing),
-                    install_command([s for s in statuses if not s.installed], default_python()),
-                )
-            )
-        else:
-            self.install_hint.setText(tr("Every package is installed."))
-        form.addRow(self.install_hint)
+    def _packages_box(self) -> PackagesBox:
+        box = PackagesBox()
+        self.package_labels, self.missing, self.install_hint = box.labels, box.missing, box.install_hint
         return box
 
     # -- values

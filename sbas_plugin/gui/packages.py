@@ -1,0 +1,46 @@
+"""Which Python packages the pipeline needs are installed, and the exact command for the rest."""
+
+import sys
+
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel
+
+from sbas_plugin.core.environment import install_command, package_status
+from sbas_plugin.i18n import tr
+from sbas_plugin.processing.base import automatic_python
+
+
+def default_python() -> str:
+    """The interpreter used when none is set: the one QGIS's Python is (this one outside QGIS)."""
+    return automatic_python() or sys.executable
+
+
+class PackagesBox(QGroupBox):
+    def __init__(self, parent=None):
+        super().__init__(tr("Python packages (QGIS's Python)"), parent)
+        form = QFormLayout(self)
+        statuses = package_status()
+        self.labels = {}
+        for status in statuses:
+            label = QLabel(status.version if status.installed else tr("missing"))
+            label.setToolTip(tr(status.purpose))
+            form.addRow(status.name, label)
+            self.labels[status.name] = label
+        self.missing = [s.name for s in statuses if not s.installed]
+        self.install_hint = QLabel()
+        self.install_hint.setObjectName("SbasInstallHint")
+        self.install_hint.setWordWrap(True)
+        self.install_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if self.missing:
+            self.install_hint.setText(
+                tr(
+                    "Missing: {}. The plugin works without them, except for what they are for. Install them "
+                    "from the OSGeo4W Shell (Windows) or a terminal, then restart QGIS:\n{}"
+                ).format(
+                    ", ".join(self.missing),
+                    install_command([s for s in statuses if not s.installed], default_python()),
+                )
+            )
+        else:
+            self.install_hint.setText(tr("Every package is installed."))
+        form.addRow(self.install_hint)
