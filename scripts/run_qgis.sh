@@ -24,6 +24,8 @@ checkVersion=false
 showTips322=false
 [core]
 NewsFeed\\httpsfeedqgisorg\\disabled=true
+[sbas_plugin]
+mintpy_python=$root/.venv/bin/python
 INI
 fi
 
