@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import Qt
+from qgis.core import QgsApplication, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
-from sbas_plugin.i18n import tr
+from sbas_plugin.i18n import install_translator, tr
 from sbas_plugin.log import install_log_handler
 from sbas_plugin.processing.provider import SbasProvider
 from sbas_plugin.tasks.registry import TaskRegistry
@@ -27,6 +27,8 @@ class SbasPlugin:
         self.options_factory = None
         self.tasks = TaskRegistry()
         self._remove_log_handler = None
+        # Before the provider and the docks exist, so their strings come out translated.
+        self.translator = install_translator(QgsSettings().value("locale/userLocale", "") or "")
 
     def initProcessing(self):  # noqa: N802 (QGIS's name)
         if self.provider is None:
@@ -96,3 +98,6 @@ class SbasPlugin:
         if self._remove_log_handler is not None:
             self._remove_log_handler()
             self._remove_log_handler = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None

@@ -2,6 +2,7 @@
 without tests, caches or compiled Python."""
 
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -9,8 +10,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from sbas_plugin.__about__ import __version__  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "scripts"))
+import translations  # noqa: E402
+
 SKIP_DIRS = {"__pycache__", "tests", ".pytest_cache"}
-SKIP_SUFFIXES = {".pyc", ".pyo", ".ts", ".pro"}
+SKIP_SUFFIXES = {".pyc", ".pyo", ".ts", ".pro", ".qm"}  # .qm: built fresh from the .ts below
 
 
 def plugin_files():
@@ -29,6 +33,9 @@ def build(out_dir: Path = ROOT / "dist") -> Path:
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, name in plugin_files():
             archive.write(path, name)
+        with tempfile.TemporaryDirectory() as qm_dir:  # lrelease missing is an error: no silent English zip
+            for qm in translations.release(Path(qm_dir)):
+                archive.write(qm, f"sbas_plugin/i18n/{qm.name}")
     partial.replace(target)
     return target
 

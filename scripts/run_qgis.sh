@@ -8,6 +8,9 @@ config=${SBAS_QGIS_CONFIG:-$(mktemp -d /tmp/sbas-qgis.XXXXXX)}
 profile="$config/profiles/default"
 plugin="$profile/python/plugins/sbas_plugin"
 
+# Compiled translations (ignored by git), so a Japanese QGIS shows the plugin in Japanese.
+.venv/bin/python scripts/translations.py --release sbas_plugin/i18n >/dev/null
+
 # The plugin folder QGIS loads: links into the working tree, plus the root metadata.txt.
 rm -rf "$plugin" && mkdir -p "$plugin"
 for entry in "$root"/sbas_plugin/*; do ln -s "$entry" "$plugin/"; done

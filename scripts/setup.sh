@@ -10,6 +10,8 @@ apt_packages=(
   qgis python3-qgis qgis-providers python3-gdal gdal-bin xvfb xauth python3-venv
   # compiled packages shared with QGIS's GDAL/HDF5 and numpy ABI: Debian's builds, never pip's
   python3-numpy python3-matplotlib python3-rasterio python3-h5py python3-scipy python3-pandas
+  # lrelease: scripts/package.py compiles sbas_plugin/i18n/*.ts into the .qm files the zip carries
+  qttools5-dev-tools
 )
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -45,6 +45,9 @@ def test_zip_holds_only_the_plugin_folder(package):
     assert "sbas_plugin/metadata.txt" in names and "sbas_plugin/__init__.py" in names
     assert "sbas_plugin/icons/sbas.svg" in names and "sbas_plugin/LICENSE" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo")) or "/tests/" in n]
+    assert "sbas_plugin/i18n/sbas_plugin_ja.qm" in names  # compiled by lrelease from the .ts
+    assert not [n for n in names if n.endswith(".ts")]
+    assert zipfile.ZipFile(package).read("sbas_plugin/i18n/sbas_plugin_ja.qm")[:4] == bytes.fromhex("3cb86418")
     packaged = zipfile.ZipFile(package).read("sbas_plugin/metadata.txt")
     assert packaged == (ROOT / "metadata.txt").read_bytes()
 
