@@ -22,11 +22,16 @@ def register(commands) -> None:
     source.add_argument(
         "--work", metavar="DIR", help="work folder whose mintpy/ holds MintPy's time series (timeseries*.h5)"
     )
-    parser.add_argument("--points", required=True, help="fid,x,y CSV, e.g. from sbas points")
+    parser.add_argument(
+        "--points",
+        required=True,
+        help="fid,x,y CSV or a GeoPackage point layer (its CRS is used), e.g. from sbas points",
+    )
     parser.add_argument(
         "--points-crs",
         metavar="CRS",
-        help="CRS of the points when it is not the rasters' (a CSV carries none), e.g. EPSG:4326 or EPSG:3857",
+        help="CRS of the points when it is not the rasters' (a CSV carries none; overrides a GeoPackage's), "
+        "e.g. EPSG:4326 or EPSG:3857",
     )
     parser.add_argument("--out", required=True, help="CSV file to write, e.g. Geotiff_value.csv")
     parser.add_argument(
@@ -47,15 +52,21 @@ def run(args) -> int:
         write_long_csv,
         write_wide_csv,
     )
+    from sbas_plugin.core.gpkg import read_points_gpkg
     from sbas_plugin.core.points import read_points_csv
     from sbas_plugin.core.timeseries import find_timeseries
 
     try:
-        points = read_points_csv(args.points)
-        if args.geotiffs:
-            series = read_geotiff_stack_series(args.geotiffs, points, args.points_crs)
+        points_crs = args.points_crs
+        if Path(args.points).suffix.lower() == ".gpkg":
+            points, layer_crs = read_points_gpkg(args.points)
+            points_crs = points_crs or layer_crs
         else:
-            series = read_timeseries_h5_series(find_timeseries(Path(args.work) / "mintpy"), points, args.points_crs)
+            points = read_points_csv(args.points)
+        if args.geotiffs:
+            series = read_geotiff_stack_series(args.geotiffs, points, points_crs)
+        else:
+            series = read_timeseries_h5_series(find_timeseries(Path(args.work) / "mintpy"), points, points_crs)
         (write_long_csv if args.format == "long" else write_wide_csv)(args.out, series)
     except ValueError as error:  # ExtractError, PointsFileError, CrsError
         return fail(str(error))

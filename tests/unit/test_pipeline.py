@@ -169,3 +169,23 @@ def test_bad_inputs_give_clear_errors(demo, tmp_path):
         text=True,
     )
     assert none.returncode == 2 and "no HyP3 InSAR products" in none.stderr
+
+
+def test_extract_takes_a_geopackage_and_its_crs(demo, tmp_path):
+    """points.gpkg in the rasters' CRS, and the same points written in EPSG:3857: both give the
+    pipeline's Geotiff_value.csv, the CRS taken from the layer."""
+    from sbas_plugin.core.crs import transform_xy
+    from sbas_plugin.core.gpkg import write_points_gpkg
+
+    points = read_points_csv(demo.run.points_csv)
+    x, y = transform_xy(points.x, points.y, "EPSG:32654", "EPSG:3857")
+    web = write_points_gpkg(tmp_path / "web.gpkg", x, y, "EPSG:3857", fid=points.fid)
+    for gpkg in (demo.run.points_gpkg, web):
+        out = tmp_path / f"{gpkg.stem}.csv"
+        run = subprocess.run(
+            [str(SBAS), "extract", "--work", str(demo.run.work), "--points", str(gpkg), "--out", str(out)],
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr
+        assert out.read_bytes() == demo.run.values_csv.read_bytes()
