@@ -9,12 +9,15 @@ adjacent literals come out joined, as Python joins them.
     python scripts/translations.py --check    # exit 1 when a string is missing, unfinished or obsolete,
                                               # or a translation's placeholders differ from the source's
     python scripts/translations.py --release DIR   # lrelease every .ts into DIR/sbas_plugin_<lang>.qm
+    python scripts/translations.py --fill ja ja.json    # update, then take translations from a JSON
+                                              # {"source": "translation"} (e.g. written while coding)
 
 No Qt needed: the unit tier runs --check.
 """
 
 import argparse
 import ast
+import json
 import os
 import re
 import shutil
@@ -106,8 +109,9 @@ def write_ts(path: Path, lang: str, strings: dict, old: dict) -> None:
     ET.SubElement(context, "name").text = CONTEXT
     for source, locations in strings.items():
         message = ET.SubElement(context, "message")
-        for filename, line in locations:
-            ET.SubElement(message, "location", filename=f"../../{filename}", line=str(line))
+        # Files only, no line numbers: an edit elsewhere in a module leaves the .ts unchanged.
+        for filename in dict.fromkeys(filename for filename, _ in locations):
+            ET.SubElement(message, "location", filename=f"../../{filename}")
         ET.SubElement(message, "source").text = source
         text, kind = old.get(source, ("", "unfinished"))
         translation = ET.SubElement(message, "translation")
@@ -138,6 +142,22 @@ def check(lang: str, strings: dict) -> list:
     return [f"{ts_path(lang).name}: {p}" for p in problems]
 
 
+def fill_from_json(lang: str, files: list, strings: dict) -> dict:
+    """{lang: {source: (text, None)}} from JSON files; sources no longer in the code are reported."""
+    if lang not in LANGUAGES:
+        raise SystemExit(f"--fill: unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
+    taken = {}
+    for name in files:
+        for source, text in json.loads(Path(name).read_text(encoding="utf-8")).items():
+            if source not in strings:
+                print(f"{name}: not in the source, ignored: {source!r}", file=sys.stderr)
+            elif placeholders(text) != placeholders(source):
+                print(f"{name}: placeholders differ, ignored: {source!r} -> {text!r}", file=sys.stderr)
+            else:
+                taken[source] = (text, None)
+    return {lang: taken}
+
+
 def find_lrelease():
     for candidate in (os.environ.get("LRELEASE"), shutil.which("lrelease"), "/usr/lib/qt5/bin/lrelease"):
         if candidate and Path(candidate).is_file():
@@ -163,6 +183,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="report problems, change nothing")
     parser.add_argument("--release", type=Path, metavar="DIR", help="build the .qm files into DIR")
+    parser.add_argument(
+        "--fill", nargs="+", metavar=("LANG", "JSON"), help="translations for LANG from JSON files of source: text"
+    )
     args = parser.parse_args(argv)
     if args.release:
         for qm in release(args.release):
@@ -175,8 +198,9 @@ def main(argv=None) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(strings)} strings, {len(problems)} problems")
         return 1 if problems else 0
+    filled = fill_from_json(args.fill[0], args.fill[1:], strings) if args.fill else {}
     for lang in LANGUAGES:
-        old = read_ts(ts_path(lang))
+        old = {**read_ts(ts_path(lang)), **filled.get(lang, {})}
         write_ts(ts_path(lang), lang, strings, old)
         dropped = [s for s in old if s not in strings]
         todo = sum(1 for s in strings if not old.get(s, ("", None))[0] or old[s][1])

@@ -4,1228 +4,1211 @@
   <context>
     <name>sbas_plugin</name>
     <message>
-      <location filename="../../sbas_plugin/gui/dock.py" line="26" />
-      <location filename="../../sbas_plugin/gui/options.py" line="195" />
-      <location filename="../../sbas_plugin/plugin.py" line="47" />
-      <location filename="../../sbas_plugin/plugin.py" line="53" />
-      <location filename="../../sbas_plugin/plugin.py" line="64" />
-      <location filename="../../sbas_plugin/plugin.py" line="75" />
-      <location filename="../../sbas_plugin/plugin.py" line="85" />
-      <location filename="../../sbas_plugin/processing/provider.py" line="29" />
+      <location filename="../../sbas_plugin/gui/dock.py" />
+      <location filename="../../sbas_plugin/gui/options.py" />
+      <location filename="../../sbas_plugin/plugin.py" />
+      <location filename="../../sbas_plugin/processing/provider.py" />
       <source>SBAS InSAR</source>
       <translation>SBAS InSAR</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/dock.py" line="39" />
-      <location filename="../../sbas_plugin/gui/dock.py" line="73" />
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="75" />
-      <location filename="../../sbas_plugin/processing/points.py" line="81" />
+      <location filename="../../sbas_plugin/gui/dock.py" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
+      <location filename="../../sbas_plugin/processing/points.py" />
       <source>Pixel-centre points</source>
       <translation>画素中心点</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/dock.py" line="45" />
+      <location filename="../../sbas_plugin/gui/dock.py" />
       <source>Make points</source>
       <translation>点を作成</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/dock.py" line="47" />
+      <location filename="../../sbas_plugin/gui/dock.py" />
       <source>Raster</source>
       <translation>ラスタ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/dock.py" line="48" />
+      <location filename="../../sbas_plugin/gui/dock.py" />
       <source>Area</source>
       <translation>対象範囲</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/dock.py" line="76" />
-      <location filename="../../sbas_plugin/gui/dock.py" line="55" />
-      <location filename="../../sbas_plugin/gui/dock.py" line="71" />
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="175" />
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="171" />
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="243" />
+      <location filename="../../sbas_plugin/gui/dock.py" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>SBAS</source>
       <translation>SBAS</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/dock.py" line="55" />
+      <location filename="../../sbas_plugin/gui/dock.py" />
       <source>Choose a raster and an area polygon layer.</source>
       <translation>ラスタと対象範囲のポリゴンレイヤを選択してください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/dock.py" line="71" />
+      <location filename="../../sbas_plugin/gui/dock.py" />
       <source>Making pixel-centre points failed; see the log.</source>
       <translation>画素中心点の作成に失敗しました。ログを確認してください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/dock.py" line="76" />
+      <location filename="../../sbas_plugin/gui/dock.py" />
       <source>{} pixel-centre points added.</source>
       <translation>画素中心点を {} 点追加しました。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="60" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>HyP3 and Earthdata</source>
       <translation>HyP3 と Earthdata</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="65" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Where jobs are submitted; used when an algorithm's HyP3 API URL is empty.</source>
       <translation>ジョブの投入先です。アルゴリズムの HyP3 API URL が空のときに使われます。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="67" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>ASF endpoints</source>
       <translation>ASF のエンドポイント</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="78" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>HyP3 API URL</source>
       <translation>HyP3 API URL</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="82" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Earthdata token</source>
       <translation>Earthdata トークン</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="84" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Store the Earthdata token as an authentication configuration: method Basic, any user name, the token as password. Only the configuration's id is kept in the plugin's settings; the token stays in QGIS's encrypted authentication database. Without one, the EARTHDATA_TOKEN environment variable is used. Get a token at https://urs.earthdata.nasa.gov/ (Generate Token).</source>
       <translation>Earthdata トークンは認証設定として保存してください（方式は Basic、ユーザー名は任意、パスワードにトークン）。プラグインの設定には設定の ID だけが保存され、トークンは QGIS の暗号化された認証データベースに残ります。認証設定がない場合は環境変数 EARTHDATA_TOKEN が使われます。トークンは https://urs.earthdata.nasa.gov/ で取得できます（Generate Token）。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="97" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>MintPy</source>
       <translation>MintPy</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="102" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Python interpreter that runs MintPy</source>
       <translation>MintPy を実行する Python インタプリタ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="105" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>A Python with MintPy installed, e.g. a conda environment's python. Empty: QGIS's own Python.</source>
       <translation>MintPy がインストールされた Python（例: conda 環境の python）。空欄: QGIS 自身の Python。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="107" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Check</source>
       <translation>確認</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="113" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Python for MintPy</source>
       <translation>MintPy 用の Python</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="122" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Defaults</source>
       <translation>既定値</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="126" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Download workers</source>
       <translation>並列ダウンロード数</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="129" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source> days</source>
       <translation> 日</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="130" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Longest temporal baseline</source>
       <translation>最大時間基線長</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="134" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source> m</source>
       <translation> m</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="135" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Largest perpendicular baseline</source>
       <translation>最大垂直基線長</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="140" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Pixels whose temporal coherence is below this are flagged as unreliable.</source>
       <translation>時間的コヒーレンスがこの値未満の画素は、信頼性が低いものとして扱われます。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="141" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>Low-coherence threshold</source>
       <translation>低コヒーレンスのしきい値</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="103" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>automatic: {}</source>
       <translation>自動: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="71" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>HyP3 Basic</source>
       <translation>HyP3 Basic</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="71" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>HyP3+</source>
       <translation>HyP3+</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="71" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>HyP3 test</source>
       <translation>HyP3 テスト</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="186" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>MintPy {} runs with {}.</source>
       <translation>MintPy {} は {} で実行されます。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/options.py" line="189" />
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>MintPy cannot run: {}</source>
       <translation>MintPy を実行できません: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="20" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>Python packages (QGIS's Python)</source>
       <translation>Python パッケージ（QGIS の Python）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="26" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>HyP3 jobs</source>
       <translation>HyP3 ジョブ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="26" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>Sentinel-1 scene search</source>
       <translation>Sentinel-1 シーン検索</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="26" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>MintPy time series</source>
       <translation>MintPy 時系列解析</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="26" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>reading MintPy results</source>
       <translation>MintPy の結果の読み込み</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="26" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>GeoTIFF reading and writing</source>
       <translation>GeoTIFF の読み書き</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="26" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>CSV tables</source>
       <translation>CSV 表</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="26" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>graphs</source>
       <translation>グラフ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="45" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>Every package is installed.</source>
       <translation>すべてのパッケージがインストールされています。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="25" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>missing</source>
       <translation>未インストール</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/packages.py" line="36" />
+      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>Missing: {}. The plugin works without them, except for what they are for. Install them from the OSGeo4W Shell (Windows) or a terminal, then restart QGIS:
 {}</source>
       <translation>未インストール: {}。これらがなくてもプラグインは動作しますが、それぞれの用途の機能は使えません。OSGeo4W Shell（Windows）またはターミナルでインストールし、QGIS を再起動してください:
 {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/results.py" line="182" />
+      <location filename="../../sbas_plugin/gui/results.py" />
       <source>Velocity (mm/yr)</source>
       <translation>速度 (mm/年)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/results.py" line="183" />
+      <location filename="../../sbas_plugin/gui/results.py" />
       <source>Temporal coherence</source>
       <translation>時間的コヒーレンス</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/results.py" line="201" />
+      <location filename="../../sbas_plugin/gui/results.py" />
       <source>Displacement (mm)</source>
       <translation>変位 (mm)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/results.py" line="172" />
+      <location filename="../../sbas_plugin/gui/results.py" />
       <source>SBAS {name}</source>
       <translation>SBAS {name}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/results.py" line="194" />
+      <location filename="../../sbas_plugin/gui/results.py" />
       <source>Points (velocity mm/yr)</source>
       <translation>点（速度 mm/年）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/results.py" line="204" />
+      <location filename="../../sbas_plugin/gui/results.py" />
       <source>Displacement {date} (mm)</source>
       <translation>変位 {date} (mm)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/styles.py" line="191" />
+      <location filename="../../sbas_plugin/gui/styles.py" />
       <source>0.5 – 0.7 (below threshold)</source>
       <translation>0.5 – 0.7（しきい値未満）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/styles.py" line="158" />
-      <location filename="../../sbas_plugin/gui/styles.py" line="230" />
-      <location filename="../../sbas_plugin/gui/styles.py" line="232" />
-      <location filename="../../sbas_plugin/gui/styles.py" line="234" />
+      <location filename="../../sbas_plugin/gui/styles.py" />
       <source>mm/yr</source>
       <translation>mm/年</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/styles.py" line="171" />
+      <location filename="../../sbas_plugin/gui/styles.py" />
       <source>mm</source>
       <translation>mm</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/styles.py" line="80" />
+      <location filename="../../sbas_plugin/gui/styles.py" />
       <source>Unsupported raster data type in {name}</source>
       <translation>{name} のラスタのデータ型には対応していません</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="68" />
-      <location filename="../../sbas_plugin/plugin.py" line="58" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <location filename="../../sbas_plugin/plugin.py" />
       <source>SBAS time series</source>
       <translation>SBAS 時系列</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="86" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>A work folder, MintPy's folder, or a folder of per-date GeoTIFFs</source>
       <translation>作業フォルダ、MintPy のフォルダ、または日付ごとの GeoTIFF のフォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="87" />
-      <location filename="../../sbas_plugin/processing/jobs.py" line="90" />
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="66" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Work folder</source>
       <translation>作業フォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="89" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Reference date</source>
       <translation>参照日</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="91" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Add the result layers to the map</source>
       <translation>結果のレイヤを地図に追加</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="93" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Velocity (mm/yr), coherence, per-date maps for the Temporal Controller, points</source>
       <translation>速度 (mm/年)、コヒーレンス、テンポラルコントローラ用の日付ごとの変位図、点</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="97" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Pick pixels on the map (Ctrl+click adds)</source>
       <translation>地図上で画素を選択（Ctrl+クリックで追加）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="101" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Choose a work folder, then click a pixel on the map.</source>
       <translation>作業フォルダを選択し、地図上の画素をクリックしてください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="116" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Export CSV…</source>
       <translation>CSV に出力…</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="118" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Export PNG…</source>
       <translation>PNG に出力…</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="356" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Export the shown series</source>
       <translation>表示中の時系列を出力</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="356" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>CSV (*.csv)</source>
       <translation>CSV (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="361" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Export the graph</source>
       <translation>グラフを出力</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="361" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>PNG image (*.png)</source>
       <translation>PNG 画像 (*.png)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="243" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Choose a work folder with a time series first.</source>
       <translation>先に時系列のある作業フォルダを選択してください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="248" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>That point is outside the time series' area.</source>
       <translation>その点は時系列の範囲外です。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="320" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>P{}: row {}, column {} (x {:.1f}, y {:.1f}, {})</source>
       <translation>P{}: 行 {}、列 {}（x {:.1f}、y {:.1f}、{}）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="324" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>No solution at this pixel (MintPy's temporal coherence 0).</source>
       <translation>この画素には解がありません（MintPy の時間的コヒーレンスが 0）。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="161" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>{} dates, {} x {} pixels, {}. Click a pixel on the map.</source>
       <translation>{} 日付、{} x {} 画素、{}。地図上の画素をクリックしてください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="175" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Result layers of {} added.</source>
       <translation>{} の結果レイヤを追加しました。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="171" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>{} is not a work folder with GeoTiffs/ (as sbas run makes it).</source>
       <translation>{} は GeoTiffs/ を含む作業フォルダ（sbas run が作成するもの）ではありません。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="328" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>low coherence: values unreliable</source>
       <translation>低コヒーレンス: 値の信頼性が低い</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="330" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>MintPy velocity {}</source>
       <translation>MintPy の速度 {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="148" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>No time series here: {}</source>
       <translation>ここには時系列がありません: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" line="326" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Temporal coherence {:.2f}</source>
       <translation>時間的コヒーレンス {:.2f}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="43" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>The Earthdata token comes from an authentication configuration (Settings &gt; Options &gt; Authentication; method Basic, any user name, the token as password): the one chosen here, else the one chosen in Settings &gt; Options &gt; SBAS InSAR, else the EARTHDATA_TOKEN environment variable. It is never stored with the algorithm's history or models, and never logged.</source>
       <translation>Earthdata トークンは認証設定（設定 &gt; オプション &gt; 認証。方式は Basic、ユーザー名は任意、パスワードにトークン）から取得します。ここで選んだ設定、なければ 設定 &gt; オプション &gt; SBAS InSAR で選んだ設定、それもなければ環境変数 EARTHDATA_TOKEN を使います。トークンがアルゴリズムの履歴やモデルに保存されることはなく、ログにも出力されません。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="35" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Time series</source>
       <translation>時系列</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="36" />
-      <location filename="../../sbas_plugin/processing/points.py" line="57" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <location filename="../../sbas_plugin/processing/points.py" />
       <source>Results</source>
       <translation>結果</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="37" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Search and HyP3 jobs</source>
       <translation>検索と HyP3 ジョブ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="206" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Parallel workers for MintPy (0: every core)</source>
       <translation>MintPy の並列ワーカー数（0: 全コア）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="215" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Tropospheric correction</source>
       <translation>対流圏補正</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="216" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Remove a ramp</source>
       <translation>ランプ（傾斜）の除去</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="231" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Work folder (keeps hyp3_jobs.json, the local job record)</source>
       <translation>作業フォルダ（ローカルのジョブ記録 hyp3_jobs.json を保存）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="300" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>The layer has no coordinate reference system: set one first.</source>
       <translation>レイヤに座標参照系がありません。先に設定してください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="164" />
-      <location filename="../../sbas_plugin/processing/points.py" line="104" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <location filename="../../sbas_plugin/processing/points.py" />
       <source>The area-of-interest layer has no polygon to use.</source>
       <translation>対象範囲のレイヤに使えるポリゴンがありません。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="192" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>The points layer has no points.</source>
       <translation>点レイヤに点がありません。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="194" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>The point ids repeat; choose a field with one id per point.</source>
       <translation>点の ID が重複しています。点ごとに一意な ID を持つフィールドを選択してください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="212" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Reference date: first, auto (MintPy's choice) or YYYYMMDD</source>
       <translation>参照日: first（最初の日付）、auto（MintPy が選択）または YYYYMMDD</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="215" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>None</source>
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="215" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>ERA5 (PyAPS; needs a CDS key)</source>
       <translation>ERA5（PyAPS。CDS キーが必要）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="216" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>No</source>
       <translation>しない</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="216" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Linear</source>
       <translation>1 次（線形）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="216" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Quadratic</source>
       <translation>2 次</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="234" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Project name of the jobs (up to 20 letters, digits, _ or -; publicly visible)</source>
       <translation>ジョブのプロジェクト名（英数字・_・- で 20 文字まで。公開されます）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="240" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Earthdata token (authentication configuration; empty: the plugin's options, or $EARTHDATA_TOKEN)</source>
       <translation>Earthdata トークン（認証設定。空欄: プラグインのオプション、または $EARTHDATA_TOKEN）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="246" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>HyP3 API URL (empty: the plugin's options, by default ASF's HyP3 Basic)</source>
       <translation>HyP3 API URL（空欄: プラグインのオプション。既定は ASF の HyP3 Basic）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="109" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Canceled: the step stopped; a rerun continues from what is complete.</source>
       <translation>キャンセルしました: 処理は中断されました。再実行すると完了済みの部分から続行します。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="277" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>The authentication configuration {} holds no token: use the Basic method with the token as password.</source>
       <translation>認証設定 {} にトークンがありません。Basic 方式で、パスワードにトークンを設定してください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="130" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>note: {}</source>
       <translation>注: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="266" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Cannot read the authentication configuration {}: check it in Settings &gt; Options &gt; Authentication.</source>
       <translation>認証設定 {} を読み込めません。設定 &gt; オプション &gt; 認証 で確認してください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="288" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Work folder {}: the folder does not exist.</source>
       <translation>作業フォルダ {}: フォルダが存在しません。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/base.py" line="187" />
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Point {} has no whole-number id in field {} ({!r}).</source>
       <translation>点 {} のフィールド {} に整数の ID がありません（{!r}）。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="38" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>HyP3 looks</source>
       <translation>HyP3 のルック数</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="64" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Search Sentinel-1 scenes</source>
       <translation>Sentinel-1 シーンの検索</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="67" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Searches ASF for Sentinel-1 IW SLC scenes over the area between two dates (YYYY-MM-DD, the whole end day counts), as ASF Vertex lists them, optionally only one orbit direction, path or frame. Writes scenes.gpkg and scenes.geojson (footprints with scene name, date, path, frame, direction, polarization, absolute orbit), scenes.json and aoi.geojson into the work folder, for 'SBAS pairs'. Incomplete answers from ASF are an error, never a short list. asf_search's error reports to ASF stay off unless you allow them.</source>
       <translation>ASF で、2 つの日付（YYYY-MM-DD。終了日は当日全体を含む）の間に対象範囲を撮像した Sentinel-1 IW SLC シーンを ASF Vertex と同じように検索します。軌道方向、パス、フレームで絞り込むこともできます。作業フォルダに scenes.gpkg と scenes.geojson（シーン名、日付、パス、フレーム、軌道方向、偏波、絶対軌道番号を持つフットプリント）、scenes.json、aoi.geojson を書き出し、「SBAS 干渉ペア」で使います。ASF からの応答が不完全な場合は、少ない件数の一覧を返さずエラーにします。asf_search から ASF へのエラー報告は、許可しない限り送信されません。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="130" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>SBAS pairs</source>
       <translation>SBAS 干渉ペア</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="133" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Builds the SBAS pair network of the searched scenes by Vertex's rule: pairs at most the given days and perpendicular baseline (m) apart, optionally only in a season (MM-DD,MM-DD, may cross new year) and with bridges about 1..N years apart. Keeps the largest connected network and reports disconnected dates and scenes without state vectors. Writes pairs.csv (reference,secondary) and network.png into the work folder, and reports the HyP3 cost in credits.</source>
       <translation>検索したシーンから、Vertex と同じ規則で SBAS の干渉ペアのネットワークを作成します: 指定した日数と垂直基線長 (m) 以内のペアで、季節（MM-DD,MM-DD。年をまたいでも可）を限定したり、約 1〜N 年離れたブリッジペアを加えたりできます。連結した最大のネットワークを残し、切り離された日付と軌道情報（state vector）のないシーンを報告します。作業フォルダに pairs.csv（reference,secondary）と network.png を書き出し、HyP3 のコスト（クレジット）を報告します。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="201" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Submit HyP3 InSAR jobs</source>
       <translation>HyP3 InSAR ジョブの投入</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="283" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>HyP3 job status</source>
       <translation>HyP3 ジョブの状況</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="368" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Download HyP3 products</source>
       <translation>HyP3 プロダクトのダウンロード</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="39" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>20x4: 80 m pixels, 10 credits a pair</source>
       <translation>20x4: 80 m 画素、1 ペア 10 クレジット</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="39" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>10x2: 40 m pixels, 15 credits a pair</source>
       <translation>10x2: 40 m 画素、1 ペア 15 クレジット</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="44" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Wait until no job is pending or running</source>
       <translation>待機中・実行中のジョブがなくなるまで待つ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="48" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>First poll interval (s; grows to 10 min)</source>
       <translation>最初の確認間隔（秒。最大 10 分まで延びる）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="84" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Orbit direction</source>
       <translation>軌道方向</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="142" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Work folder of 'Search Sentinel-1 scenes'</source>
       <translation>「Sentinel-1 シーンの検索」の作業フォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="205" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Submits the pairs of pairs.csv as HyP3 INSAR_GAMMA jobs under the project name, each pair once: pairs HyP3 already holds under that name are never submitted (and paid) again. DEM and look vectors are always ordered (MintPy needs them). The cost in credits and the credits remaining are reported first; jobs are submitted only when 'I accept the credit cost' is ticked, and never when the credits do not cover the cost. HyP3 cannot cancel jobs. The job record is hyp3_jobs.json in the work folder. </source>
       <translation>pairs.csv のペアを、プロジェクト名のもとで HyP3 INSAR_GAMMA ジョブとして 1 ペア 1 回ずつ投入します: その名前で HyP3 に既にあるペアが再投入（再課金）されることはありません。DEM と視線ベクトル（look vectors）は常に注文します（MintPy に必要）。最初にクレジットでのコストと残りクレジットを報告し、「クレジットのコストを承認する」にチェックがあるときだけ投入します。残りクレジットがコストに満たない場合は投入しません。HyP3 ではジョブをキャンセルできません。ジョブの記録は作業フォルダの hyp3_jobs.json です。 </translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="287" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Reports the project's HyP3 jobs: how many are pending, running, succeeded and failed, each failed pair with its log, and when each product expires (days left). Optionally waits until no job is pending or running, and resubmits each failed pair once with the same options (only with 'I accept the credit cost' ticked). </source>
       <translation>プロジェクトの HyP3 ジョブについて、待機中・実行中・成功・失敗の件数、失敗したペアごとのログ、各プロダクトの有効期限（残り日数）を報告します。待機中・実行中のジョブがなくなるまで待つことや、失敗したペアを同じオプションで 1 回ずつ再投入すること（「クレジットのコストを承認する」にチェックがある場合のみ）もできます。 </translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="372" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Downloads the product zips of every succeeded job of the project into the work folder's products/ folder, several at a time: interrupted files resume, every file's size and every zip member's checksum are verified before it takes its name, and files already there are skipped. Expired products are reported (submit their pairs again). Optionally waits for pending and running jobs, downloading as they finish. The products folder is the input of 'Run the whole time series'. </source>
       <translation>プロジェクトで成功したすべてのジョブのプロダクト zip を、作業フォルダの products/ に複数同時にダウンロードします: 中断したファイルは続きから再開し、各ファイルのサイズと zip 内の各ファイルのチェックサムを検証してから正式な名前を付け、既にあるファイルは飛ばします。有効期限切れのプロダクトは報告します（そのペアを再投入してください）。待機中・実行中のジョブを待ち、終わったものから順にダウンロードすることもできます。products フォルダは「時系列解析の一括実行」の入力になります。 </translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="79" />
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="28" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Area of interest (polygons, any CRS)</source>
       <translation>対象範囲（ポリゴン、任意の CRS）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="82" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>First acquisition date (YYYY-MM-DD)</source>
       <translation>最初の観測日 (YYYY-MM-DD)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="83" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Last acquisition date (YYYY-MM-DD)</source>
       <translation>最後の観測日 (YYYY-MM-DD)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="84" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Any</source>
       <translation>指定なし</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="84" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Ascending</source>
       <translation>アセンディング（北行）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="84" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Descending</source>
       <translation>ディセンディング（南行）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="86" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Path (relative orbit)</source>
       <translation>パス（相対軌道番号）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="88" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Frame, as Vertex shows it</source>
       <translation>フレーム（Vertex の表示どおり）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="93" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Let asf_search send failed searches (with the area) to ASF</source>
       <translation>asf_search が失敗した検索（対象範囲を含む）を ASF に送信することを許可</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="96" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Scene footprints</source>
       <translation>シーンのフットプリント</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="97" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Number of scenes</source>
       <translation>シーン数</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="145" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Reference scene (empty: the most recent searched scene)</source>
       <translation>基準シーン（空欄: 検索した最新のシーン）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="149" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Longest temporal baseline (days)</source>
       <translation>最大時間基線長（日）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="150" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Largest perpendicular baseline (m)</source>
       <translation>最大垂直基線長 (m)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="152" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Season, MM-DD,MM-DD (empty: all year)</source>
       <translation>季節 MM-DD,MM-DD（空欄: 通年）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="154" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Bridge pairs up to this many years apart</source>
       <translation>この年数以内のブリッジペアを加える</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="157" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Let asf_search send failed searches to ASF</source>
       <translation>asf_search が失敗した検索を ASF に送信することを許可</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="159" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>pairs.csv</source>
       <translation>pairs.csv</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="160" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Network graph (PNG)</source>
       <translation>ネットワーク図 (PNG)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="161" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>HyP3 credits</source>
       <translation>HyP3 クレジット</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="221" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Pairs CSV (reference,secondary; empty: pairs.csv of the work folder)</source>
       <translation>ペア CSV（reference,secondary。空欄: 作業フォルダの pairs.csv）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="228" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Mask water before phase unwrapping</source>
       <translation>位相アンラッピングの前に水域をマスク</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="229" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Include line-of-sight and vertical displacement maps</source>
       <translation>視線方向 (LOS) と鉛直方向の変位図を含める</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="230" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Include the wrapped phase</source>
       <translation>ラップされた位相を含める</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="231" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Include the incidence angle maps</source>
       <translation>入射角の図を含める</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="234" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>I accept the credit cost</source>
       <translation>クレジットのコストを承認する</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="235" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Cost (credits)</source>
       <translation>コスト（クレジット）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="236" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Jobs submitted</source>
       <translation>投入したジョブ数</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="237" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Job record (hyp3_jobs.json)</source>
       <translation>ジョブの記録 (hyp3_jobs.json)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="299" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Resubmit each failed pair once</source>
       <translation>失敗したペアを 1 回ずつ再投入</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="301" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>I accept the credit cost (of resubmitting)</source>
       <translation>クレジットのコストを承認する（再投入分）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="304" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Pending jobs</source>
       <translation>待機中のジョブ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="305" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Running jobs</source>
       <translation>実行中のジョブ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="306" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Succeeded jobs</source>
       <translation>成功したジョブ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="307" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Failed jobs</source>
       <translation>失敗したジョブ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="341" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>expired</source>
       <translation>期限切れ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="385" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Parallel downloads</source>
       <translation>並列ダウンロード数</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="386" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Products folder</source>
       <translation>プロダクトのフォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="387" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Products downloaded</source>
       <translation>ダウンロードしたプロダクト数</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="119" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>{} scenes written to {}</source>
       <translation>{} シーンを {} に書き出しました</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="186" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>{} scenes, {} pairs, {} credits; reference {}</source>
       <translation>{} シーン、{} ペア、{} クレジット。基準 {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="253" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Nothing submitted: tick 'I accept the credit cost' to submit these jobs.</source>
       <translation>投入していません: これらのジョブを投入するには「クレジットのコストを承認する」にチェックを入れてください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="329" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>{} jobs: {}</source>
       <translation>{} ジョブ: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="403" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>downloaded: {}, already there: {}, into {}</source>
       <translation>ダウンロード: {}、既存: {}、保存先 {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="180" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>left out, no state vectors: {}</source>
       <translation>除外（軌道情報なし）: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="183" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>disconnected from the network, left out: {}</source>
       <translation>ネットワークから切り離されたため除外: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="269" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>nothing to submit: all {} pairs are already on HyP3 under {}</source>
       <translation>投入するものはありません: {} ペアすべてが既に HyP3 上にあります（{}）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="341" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>{:.1f} days left</source>
       <translation>残り {:.1f} 日</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="343" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>expires {} UTC ({}) {}</source>
       <translation>有効期限 {} UTC（{}）{}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="351" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Nothing resubmitted: tick 'I accept the credit cost' to resubmit.</source>
       <translation>再投入していません: 再投入するには「クレジットのコストを承認する」にチェックを入れてください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="355" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>resubmitted {} failed pairs</source>
       <translation>失敗した {} ペアを再投入しました</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="408" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>expired, not downloaded (submit the pair again): {}</source>
       <translation>期限切れのためダウンロードしていません（ペアを再投入してください）: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="410" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>FAILED {}: {}</source>
       <translation>失敗 {}: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="413" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>{} products not downloaded: run again to resume failed ones; expired ones need their pairs submitted again.</source>
       <translation>{} 件のプロダクトをダウンロードできませんでした: 再実行すると失敗分を再開します。期限切れのものはペアの再投入が必要です。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="272" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>submitted {} jobs under {}</source>
       <translation>{} ジョブを投入しました（{}）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="337" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>FAILED {} {} log: {}</source>
       <translation>失敗 {} {} ログ: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" line="357" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>failed twice, left out of the network: {} {}</source>
       <translation>2 回失敗したためネットワークから除外: {} {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="48" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Run the whole time series (products to Geotiff_value.csv)</source>
       <translation>時系列解析の一括実行（プロダクトから Geotiff_value.csv まで）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="51" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>HyP3 INSAR_GAMMA products (zips as downloaded, or unpacked folders; never changed) are clipped to the area on the products' pixel lattice, MintPy computes the SBAS time series, and the results are exported to the work folder: GeoTiffs/displacement_maps/unwrapped/&lt;unit&gt;/ with one GeoTIFF per date (line-of-sight displacement since the first date, metres or centimetres), GeoTiffs/velocity.tif (m/yr) and coherence GeoTIFFs; points.csv and points.gpkg, the centre of every pixel inside the area (fid, x, y in the products' UTM CRS); and Geotiff_value.csv, the displacement of each point per date in metres (header Date,&lt;fid&gt;_value,...). The area may be in any CRS. A rerun skips every step already done; a canceled run is finished by the next one. The reference pixel is the most coherent land pixel unless you give a reference point. MintPy takes most of the time.</source>
       <translation>HyP3 INSAR_GAMMA プロダクト（ダウンロードしたままの zip または展開したフォルダ。変更はしません）を、プロダクトの画素格子に合わせて対象範囲で切り出し、MintPy で SBAS 時系列を計算し、結果を作業フォルダに出力します: GeoTiffs/displacement_maps/unwrapped/&lt;unit&gt;/ に日付ごとの GeoTIFF（最初の日付からの視線方向 (LOS) の変位、m または cm）、GeoTiffs/velocity.tif (m/年) とコヒーレンスの GeoTIFF。points.csv と points.gpkg（対象範囲内の各画素の中心。fid, x, y はプロダクトの UTM 座標系）。Geotiff_value.csv（各点の日付ごとの変位 (m)。ヘッダーは Date,&lt;fid&gt;_value,...）。対象範囲の CRS は任意です。再実行では完了済みの処理を飛ばし、キャンセルした実行は次の実行で完了します。参照点を指定しない場合、参照画素は最もコヒーレンスの高い陸域の画素になります。処理時間の大半は MintPy です。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="122" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Clip HyP3 products to an area</source>
       <translation>HyP3 プロダクトを対象範囲で切り出し</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="125" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Clips every HyP3 product (zips or unpacked folders; never changed) to the area, all onto one grid: the area's bounds snapped outward to the products' pixel lattice and limited to what every product covers. Products in a minority UTM zone are resampled (nearest) onto the majority's lattice; products with no data inside the area are left out. Writes &lt;output&gt;/&lt;product&gt;/&lt;product&gt;_&lt;layer&gt;.tif and &lt;product&gt;.txt, the input MintPy's HyP3 loader reads. The area may be in any CRS.</source>
       <translation>すべての HyP3 プロダクト（zip または展開したフォルダ。変更はしません）を対象範囲で切り出し、1 つのグリッドにそろえます: 対象範囲の外接矩形をプロダクトの画素格子に合わせて外側に広げ、すべてのプロダクトが覆う範囲に限定します。少数派の UTM ゾーンのプロダクトは多数派の画素格子に（最近傍で）再サンプリングし、対象範囲内にデータのないプロダクトは除外します。&lt;output&gt;/&lt;product&gt;/&lt;product&gt;_&lt;layer&gt;.tif と &lt;product&gt;.txt（MintPy の HyP3 読み込みが読む入力）を書き出します。対象範囲の CRS は任意です。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="163" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>MintPy time series of clipped products</source>
       <translation>切り出したプロダクトの MintPy 時系列解析</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="166" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Runs MintPy's smallbaselineApp on the output of 'Clip HyP3 products to an area', with the options of the OpenSARLab notebooks. The reference pixel is the land pixel with the highest average coherence among those with phase in every interferogram. The work folder receives MintPy's files (timeseries*.h5 in metres, velocity.h5 in m/yr), its template sbas_mintpy.txt and log sbas_mintpy.log. A rerun with the same inputs resumes after the last finished MintPy step.</source>
       <translation>「HyP3 プロダクトを対象範囲で切り出し」の出力に対して、OpenSARLab のノートブックと同じオプションで MintPy の smallbaselineApp を実行します。参照画素は、すべての干渉ペアで位相を持つ画素のうち、平均コヒーレンスが最も高い陸域の画素です。作業フォルダには MintPy のファイル（timeseries*.h5 は m、velocity.h5 は m/年）、テンプレート sbas_mintpy.txt、ログ sbas_mintpy.log が作られます。同じ入力で再実行すると、最後に完了した MintPy の処理の次から再開します。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="202" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Export MintPy results to GeoTIFFs</source>
       <translation>MintPy の結果を GeoTIFF に出力</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="205" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Writes MintPy's time series as one GeoTIFF per date into displacement_maps/unwrapped/&lt;unit&gt;/ (&lt;first&gt;_&lt;date&gt;_timeseries_demErr_&lt;unit&gt;_unwrapped.tif: line-of-sight displacement since the first date, metres or centimetres), plus velocity.tif (m/yr), velocity_std.tif, TemporalCoherence.tif, avgSpatialCoh.tif and maskTempCoh.tif: float32, NaN no-data, on MintPy's grid in UTM. Pixels MintPy found no solution for are NaN; low-coherence pixels keep their values unless you blank them.</source>
       <translation>MintPy の時系列を、日付ごとに 1 つの GeoTIFF として displacement_maps/unwrapped/&lt;unit&gt;/ に書き出します（&lt;first&gt;_&lt;date&gt;_timeseries_demErr_&lt;unit&gt;_unwrapped.tif: 最初の日付からの視線方向 (LOS) の変位、m または cm）。あわせて velocity.tif (m/年)、velocity_std.tif、TemporalCoherence.tif、avgSpatialCoh.tif、maskTempCoh.tif も書き出します: float32、NoData は NaN、MintPy の UTM グリッド上。MintPy が解を得られなかった画素は NaN です。低コヒーレンスの画素は、空白にする指定がない限り値を保持します。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="33" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Unit of the per-date GeoTIFFs</source>
       <translation>日付ごとの GeoTIFF の単位</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="64" />
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="134" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Folder of HyP3 products</source>
       <translation>HyP3 プロダクトのフォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="175" />
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="136" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Clipped products folder</source>
       <translation>切り出したプロダクトのフォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="214" />
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="176" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>MintPy work folder</source>
       <translation>MintPy の作業フォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="33" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Meters</source>
       <translation>メートル</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="33" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Centimeters</source>
       <translation>センチメートル</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="37" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Blank pixels under MintPy's temporal-coherence threshold (as OpenSARLab did)</source>
       <translation>MintPy の時間的コヒーレンスのしきい値未満の画素を空白にする（OpenSARLab と同じ）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="70" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Reference point (empty: the most coherent land pixel)</source>
       <translation>参照点（空欄: 最もコヒーレンスの高い陸域の画素）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="74" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Geotiff_value.csv</source>
       <translation>Geotiff_value.csv</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="76" />
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="218" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Velocity (m/yr)</source>
       <translation>速度 (m/年)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="77" />
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="215" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>GeoTIFF folder</source>
       <translation>GeoTIFF フォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="78" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>MintPy folder</source>
       <translation>MintPy フォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="178" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>MintPy time series (HDF5)</source>
       <translation>MintPy 時系列 (HDF5)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="217" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Per-date displacement GeoTIFFs</source>
       <translation>日付ごとの変位 GeoTIFF</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="153" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>{} products clipped to {} x {} pixels</source>
       <translation>{} プロダクトを {} x {} 画素に切り出しました</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="231" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>{} per-date GeoTIFFs written</source>
       <translation>日付ごとの GeoTIFF を {} 個書き出しました</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="106" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>already done, skipped: {}</source>
       <translation>完了済みのため省略: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/pipeline.py" line="150" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>dropped {}: {}</source>
       <translation>除外 {}: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/points.py" line="54" />
+      <location filename="../../sbas_plugin/processing/points.py" />
       <source>Pixel-centre points inside an area</source>
       <translation>対象範囲内の画素中心点</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/points.py" line="63" />
+      <location filename="../../sbas_plugin/processing/points.py" />
       <source>Makes one point at the centre of every raster pixel whose centre lies inside the area polygons, in the raster's coordinate reference system (for HyP3 and MintPy GeoTIFFs, WGS 84 / UTM). The area may be in any CRS, for example EPSG:3857 as drawn on a web basemap: it is transformed to the raster's CRS first. Attributes: fid (1, 2, ... row by row from the upper left), x and y of the pixel centre, and the pixel's row and col.</source>
       <translation>対象範囲のポリゴン内に中心があるラスタの各画素について、その中心に点を 1 つ作成します。座標はラスタの座標参照系です（HyP3 と MintPy の GeoTIFF では WGS 84 / UTM）。対象範囲の CRS は任意で、例えばウェブ地図上で描いた EPSG:3857 でもかまいません: 先にラスタの CRS に変換します。属性: fid（左上から行ごとに 1, 2, ...）、画素中心の x と y、画素の row（行）と col（列）。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/points.py" line="75" />
+      <location filename="../../sbas_plugin/processing/points.py" />
       <source>Raster (pixel lattice)</source>
       <translation>ラスタ（画素格子）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/points.py" line="78" />
+      <location filename="../../sbas_plugin/processing/points.py" />
       <source>Area of interest</source>
       <translation>対象範囲</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/points.py" line="87" />
+      <location filename="../../sbas_plugin/processing/points.py" />
       <source>Choose both a raster and an area-of-interest layer.</source>
       <translation>ラスタと対象範囲のレイヤを両方選択してください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/points.py" line="118" />
+      <location filename="../../sbas_plugin/processing/points.py" />
       <source>{} pixel centres inside the area</source>
       <translation>対象範囲内の画素中心 {} 点</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="28" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Displacement at points (Geotiff_value.csv)</source>
       <translation>点の変位 (Geotiff_value.csv)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="31" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Samples the per-date displacement GeoTIFFs (a folder of &lt;first&gt;_&lt;date&gt;_*.tif, e.g. GeoTiffs/displacement_maps/unwrapped/Meters, also as exported by OpenSARLab) or MintPy's time series in a work folder (its mintpy/timeseries*.h5) at every point of the layer. Give one of the two folders. Points may be in any CRS; x and y come from each point's geometry, the id from the chosen field or else the feature id. Values are line-of-sight displacement in metres relative to the first date; points off the rasters or on no data get empty cells. Wide: Geotiff_value.csv, header Date,&lt;id&gt;_value,... and one row per date labelled &lt;first&gt;_&lt;date&gt;. Long: one row per point per date, columns fid,x,y,date,value_m (x, y in the layer's CRS, date YYYY-MM-DD).</source>
       <translation>日付ごとの変位 GeoTIFF（&lt;first&gt;_&lt;date&gt;_*.tif のフォルダ。例: GeoTiffs/displacement_maps/unwrapped/Meters、OpenSARLab で出力したものも可）または作業フォルダ内の MintPy の時系列（mintpy/timeseries*.h5）から、レイヤの各点の値を取得します。2 つのフォルダのどちらかを指定してください。点の CRS は任意です。x と y は各点のジオメトリから、ID は選択したフィールド（なければ地物 ID）から取ります。値は最初の日付を基準とした視線方向 (LOS) の変位 (m) で、ラスタ外や NoData の点は空欄になります。Wide（横長）: Geotiff_value.csv。ヘッダーは Date,&lt;id&gt;_value,... で、日付ごとに &lt;first&gt;_&lt;date&gt; というラベルの行。Long（縦長）: 点・日付ごとに 1 行、列は fid,x,y,date,value_m（x, y はレイヤの CRS、date は YYYY-MM-DD）。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="98" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Displacement graphs of points (Plot.zip)</source>
       <translation>点の変位グラフ (Plot.zip)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="101" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Draws one displacement-over-time graph (PNG) per listed point and an overview of them all, zipped as Plot/&lt;id&gt;.png and Plot/overview.png. The values come from Geotiff_value.csv (wide) or a long table (metres). List the points in a columns CSV (header Column, one id per row) or type their ids (e.g. 12, 15, 40). Displacement is shown in mm, cm or m, line of sight (+ towards the satellite), relative to the reference date: auto (MintPy's REF_DATE in the work folder), first, or YYYYMMDD; empty: auto with a work folder, else first. With a work folder, titles carry the points' x, y from its points.csv.</source>
       <translation>指定した点ごとに変位の時系列グラフ (PNG) を 1 枚と、全点をまとめた概観図を描き、Plot/&lt;id&gt;.png と Plot/overview.png として zip にまとめます。値は Geotiff_value.csv（Wide）または Long 形式の表（m）から読みます。点は columns CSV（ヘッダー Column、1 行に 1 つの ID）で指定するか、ID を入力します（例: 12, 15, 40）。変位は mm、cm または m で、視線方向（+ は衛星に近づく向き）、参照日からの相対値として表示します: auto（作業フォルダの MintPy の REF_DATE）、first、または YYYYMMDD。空欄: 作業フォルダがあれば auto、なければ first。作業フォルダがある場合、タイトルには points.csv から点の x, y を入れます。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="43" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Folder of per-date displacement GeoTIFFs</source>
       <translation>日付ごとの変位 GeoTIFF のフォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="44" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>or: work folder with MintPy's time series (mintpy/)</source>
       <translation>または: MintPy の時系列 (mintpy/) がある作業フォルダ</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="56" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Table layout</source>
       <translation>表の形式</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="126" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Displacement units</source>
       <translation>変位の単位</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="127" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Work folder (MintPy's reference date, points.csv)</source>
       <translation>作業フォルダ（MintPy の参照日、points.csv）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="46" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Points</source>
       <translation>点</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="51" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Point id field (empty: the feature id)</source>
       <translation>点 ID のフィールド（空欄: 地物 ID）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="56" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Wide (Geotiff_value.csv)</source>
       <translation>Wide（Geotiff_value.csv）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="56" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Long (fid,x,y,date,value_m)</source>
       <translation>Long（fid,x,y,date,value_m）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="57" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Values CSV</source>
       <translation>値の CSV</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="57" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>CSV files (*.csv)</source>
       <translation>CSV ファイル (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="72" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Give either the folder of per-date GeoTIFFs or the work folder with MintPy's time series.</source>
       <translation>日付ごとの GeoTIFF のフォルダか、MintPy の時系列がある作業フォルダのどちらかを指定してください。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="112" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Values CSV (Geotiff_value.csv)</source>
       <translation>値の CSV (Geotiff_value.csv)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="115" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Columns CSV listing the point ids (header Column)</source>
       <translation>点 ID を列挙した columns CSV（ヘッダー Column）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="118" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>or: point ids, separated by commas</source>
       <translation>または: カンマ区切りの点 ID</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="122" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Reference date: auto, first or YYYYMMDD (empty: auto with a work folder)</source>
       <translation>参照日: auto、first または YYYYMMDD（空欄: 作業フォルダがあれば auto）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="128" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Graphs zip</source>
       <translation>グラフの zip</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="128" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Zip files (*.zip)</source>
       <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="137" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Give either a columns CSV or a list of point ids (not both).</source>
       <translation>columns CSV か点 ID の一覧のどちらか一方を指定してください（両方は不可）。</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="85" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>{} points x {} dates: {}</source>
       <translation>{} 点 x {} 日付: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="159" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>{} graphs and an overview, relative to {}</source>
       <translation>{} 個のグラフと概観図（{} 基準）</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/processing/results.py" line="143" />
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Point ids: whole numbers separated by commas, got {!r}.</source>
       <translation>点 ID: カンマ区切りの整数を指定してください。入力値: {!r}。</translation>
     </message>

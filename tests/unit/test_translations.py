@@ -1,5 +1,6 @@
 """The Japanese .ts holds every tr() string of the plugin, finished, with the source's placeholders."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,13 @@ def test_update_keeps_translations_and_drops_gone_strings(tmp_path, monkeypatch)
     assert "Check" not in entries
     assert entries["Brand new"] == ("", "unfinished")
     assert entries["Work folder"] == ("作業フォルダ", None)
+
+
+def test_fill_takes_json_translations_of_known_strings_with_the_same_placeholders(tmp_path):
+    pending = tmp_path / "ja.json"
+    pending.write_text(
+        json.dumps({"automatic: {}": "自動 {}", "Make points": "点を作る", "gone": "消えた", "SBAS": "{}"}),
+        encoding="utf-8",
+    )
+    taken = translations.fill_from_json("ja", [str(pending)], {"automatic: {}": [], "Make points": [], "SBAS": []})
+    assert taken == {"ja": {"automatic: {}": ("自動 {}", None), "Make points": ("点を作る", None)}}
