@@ -1,6 +1,10 @@
 """Every user setting of the plugin, typed, in one place over QgsSettings."""
 
+import os
+import shutil
+import sys
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 from qgis.core import QgsSettings
 
@@ -41,3 +45,23 @@ def save_settings(settings: Settings) -> None:
     store = QgsSettings()
     for field in fields(Settings):
         store.setValue(f"{GROUP}/{field.name}", getattr(settings, field.name))
+
+
+def mintpy_python():
+    """The interpreter that runs MintPy: the one set in the plugin's options; else this one, unless this
+    process is QGIS itself (sys.executable is then the qgis binary); then the Python next to it."""
+    chosen = load_settings().mintpy_python.strip()
+    if chosen:
+        return chosen
+    return automatic_python()
+
+
+def automatic_python():
+    """This interpreter (None), unless this process is QGIS itself: then the Python next to it."""
+    if Path(sys.executable).name.lower().startswith("python"):
+        return None
+    prefix = Path(sys.exec_prefix)
+    for candidate in (prefix / "bin" / "python3", prefix / "python.exe", prefix / "python3.exe"):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return shutil.which("python3")

@@ -7,7 +7,7 @@ from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel
 
 from sbas_plugin.core.environment import install_command, package_status
 from sbas_plugin.i18n import tr
-from sbas_plugin.processing.base import automatic_python
+from sbas_plugin.settings import automatic_python
 
 
 def default_python() -> str:

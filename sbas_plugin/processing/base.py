@@ -3,9 +3,6 @@ translation of core errors, and the parameters several algorithms take (area, po
 options, the Earthdata token). The algorithms themselves stay thin calls into sbas_plugin.core."""
 
 import logging
-import os
-import shutil
-import sys
 from pathlib import Path
 
 from qgis.core import (
@@ -302,23 +299,3 @@ def crs_text(crs: QgsCoordinateReferenceSystem) -> str:
     if authid.upper().startswith(("EPSG:", "ESRI:", "IGNF:")):
         return authid
     return crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT_PREFERRED_GDAL)
-
-
-def mintpy_python():
-    """The interpreter that runs MintPy: the one set in the plugin's options; else this one, unless this
-    process is QGIS itself (sys.executable is then the qgis binary); then the Python next to it."""
-    chosen = load_settings().mintpy_python.strip()
-    if chosen:
-        return chosen
-    return automatic_python()
-
-
-def automatic_python():
-    """This interpreter (None), unless this process is QGIS itself: then the Python next to it."""
-    if Path(sys.executable).name.lower().startswith("python"):
-        return None
-    prefix = Path(sys.exec_prefix)
-    for candidate in (prefix / "bin" / "python3", prefix / "python.exe", prefix / "python3.exe"):
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    return shutil.which("python3")

@@ -16,7 +16,8 @@ from qgis.core import (
 )
 
 from sbas_plugin.i18n import tr
-from sbas_plugin.processing.base import SbasAlgorithm, crs_text, mintpy_python
+from sbas_plugin.processing.base import SbasAlgorithm, crs_text
+from sbas_plugin.settings import mintpy_python
 
 
 class _Steps(SbasAlgorithm):

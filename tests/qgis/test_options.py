@@ -18,9 +18,16 @@ from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 import sbas_plugin
 from sbas_plugin.core.hyp3 import DEFAULT_API_URL
 from sbas_plugin.gui.options import SbasOptionsFactory, SbasOptionsPage, default_python
-from sbas_plugin.processing.base import automatic_python, mintpy_python
 from sbas_plugin.processing.provider import SbasProvider
-from sbas_plugin.settings import GROUP, HYP3_ENDPOINTS, Settings, load_settings, save_settings
+from sbas_plugin.settings import (
+    GROUP,
+    HYP3_ENDPOINTS,
+    Settings,
+    automatic_python,
+    load_settings,
+    mintpy_python,
+    save_settings,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
