@@ -41,6 +41,8 @@ DISK_MARGIN_BYTES = 512 * 1024**2  # left free beyond the downloads, for the man
 PART = ".part"
 MB = 1024**2
 CANCEL_GRACE = 1.0  # seconds a cancel waits for the workers to stop
+# Zips already CRC-checked, by (size, mtime): a rerun over hundreds of 300 MB zips then reads none of them.
+VERIFIED = ".sbas_verified.json"
 
 
 class DownloadError(RuntimeError):
@@ -145,6 +147,21 @@ class _Downloader:
         self.lock = threading.Lock()
         self.bytes_on_disk = 0  # of the files in this run, whether fetched now or earlier
         self.bytes_fetched = 0
+        self.verified = _read_verified(folder)  # filename -> [size, mtime_ns]
+
+    def intact(self, path: Path) -> bool:
+        """CRC-check a final zip unless it was checked before and has not changed since."""
+        with self.lock:
+            if self.verified.get(path.name) == _identity(path):
+                return True
+        if not zip_is_intact(path, self.canceled):
+            return False
+        self.remember(path)
+        return True
+
+    def remember(self, path: Path) -> None:
+        with self.lock:
+            self.verified[path.name] = _identity(path)
 
     def canceled(self) -> bool:
         if not self.stop.is_set() and self.is_canceled and self.is_canceled():
@@ -169,7 +186,7 @@ class _Downloader:
         final = self.folder / remote.filename
         part = self.folder / (remote.filename + PART)
         if final.is_file() and final.stat().st_size == remote.size:
-            if zip_is_intact(final, self.canceled):
+            if self.intact(final):
                 return "skipped"
             LOG.warning("%s is corrupted: downloading it again", remote.filename)
             # It was counted as done; what counts now is the .part, if any.
@@ -192,6 +209,7 @@ class _Downloader:
                 with open(part, "rb+") as done:
                     os.fsync(done.fileno())
                 os.replace(part, final)
+                self.remember(final)  # the CRC passed as .part; the rename changes no byte
                 return "downloaded"
             except _Corrupt as error:
                 LOG.warning("%s: %s; downloading it again", remote.filename, error)
@@ -351,6 +369,7 @@ def download_files(
         raise
     finally:
         pool.shutdown(wait=not downloader.stop.is_set(), cancel_futures=True)
+        _write_verified(folder, downloader.verified, downloader.lock)
         if own_session:
             downloader.session.close()
     report.bytes_fetched = downloader.bytes_fetched
@@ -364,6 +383,26 @@ def _bytes_on_disk(folder: Path, remote: RemoteFile) -> int:
     if final.is_file() and final.stat().st_size == remote.size:
         return remote.size
     return min(part.stat().st_size, remote.size) if part.is_file() else 0
+
+
+def _identity(path: Path) -> list:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _read_verified(folder: Path) -> dict:
+    try:
+        return json.loads((folder / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or unreadable: every zip is checked again
+
+
+def _write_verified(folder: Path, verified: dict, lock: threading.Lock) -> None:
+    with lock:
+        text = json.dumps(verified, indent=1, sort_keys=True)
+    temporary = folder / (VERIFIED + ".part")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, folder / VERIFIED)
 
 
 def succeeded_files(jobs) -> list:

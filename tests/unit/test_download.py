@@ -13,7 +13,7 @@ import pytest
 import requests
 from local_hyp3 import hyp3_server
 
-from sbas_plugin.core.download import DownloadError, download_files, zip_is_intact
+from sbas_plugin.core.download import VERIFIED, DownloadError, download_files, zip_is_intact
 from sbas_plugin.core.points import Canceled
 from sbas_plugin.core.products import find_products, verify_product
 from sbas_plugin.core.synthetic import write_synthetic_stack
@@ -103,7 +103,7 @@ def test_happy_path_files_identical_and_accepted_by_ingest(server, stack, tmp_pa
     assert sorted(report.downloaded) == [z.name for z in stack] and report.complete
     assert report.bytes_fetched == sum(z.stat().st_size for z in stack)
     assert same_bytes(folder, stack)
-    assert sorted(p.name for p in folder.iterdir()) == [z.name for z in stack]  # no .part left
+    assert sorted(p.name for p in folder.iterdir()) == sorted([z.name for z in stack] + [VERIFIED])  # no .part
     assert percents[-1] == 100.0 and percents == sorted(percents)
     assert server.token_sent_to_products == 0
     products = find_products(folder)
@@ -120,6 +120,26 @@ def test_rerun_downloads_nothing(server, stack, tmp_path):
     assert sorted(report.skipped) == [z.name for z in stack] and not report.downloaded
     assert report.bytes_fetched == 0
     assert sum(1 for _, path in server.requests if path.endswith(".zip")) == downloads
+
+
+def test_a_rerun_trusts_zips_verified_before_until_they_change(server, stack, tmp_path):
+    submit_and_succeed(server, stack[:2])
+    folder = tmp_path / "products"
+    download_files(remote_files(server), folder, **FAST)
+    # Bytes changed under the same size and time are not noticed: the record trusts (size, mtime) and
+    # saves reading every zip again on each rerun.
+    target = folder / stack[0].name
+    stat = target.stat()
+    flipped = bytearray(target.read_bytes())
+    flipped[len(flipped) // 2] ^= 0xFF
+    target.write_bytes(bytes(flipped))
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert download_files(remote_files(server), folder, **FAST).skipped == [stack[0].name, stack[1].name]
+    # Touched: checked again, found corrupt, fetched again.
+    os.utime(target)
+    report = download_files(remote_files(server), folder, **FAST)
+    assert report.downloaded == [stack[0].name] and report.skipped == [stack[1].name]
+    assert same_bytes(folder, stack[:2])
 
 
 def test_dropped_connection_resumes_with_range(server, stack, tmp_path):
@@ -168,7 +188,7 @@ def test_product_corrupt_on_the_server_fails_with_its_name(server, stack, tmp_pa
     assert report.downloaded == [stack[1].name]
     assert "corrupted in 3 downloads" in report.failed[stack[0].name]
     assert stack[0].name in report.failed[stack[0].name]
-    assert sorted(p.name for p in (tmp_path / "products").iterdir()) == [stack[1].name]
+    assert sorted(p.name for p in (tmp_path / "products").iterdir()) == [VERIFIED, stack[1].name]
 
 
 def test_stall_times_out_and_is_retried(server, stack, tmp_path):
@@ -248,7 +268,7 @@ def test_unsafe_filenames_are_refused(server, stack, tmp_path):
     assert sorted(report.failed) == sorted(unsafe)
     assert all("unsafe product filename" in why for why in report.failed.values())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["products", "served"]
-    assert [p.name for p in folder.iterdir()] == [good["filename"]]
+    assert sorted(p.name for p in folder.iterdir()) == [VERIFIED, good["filename"]]
     with pytest.raises(DownloadError, match="without url or size"):
         download_files([{**good, "size": None}], folder, **FAST)
 
@@ -279,7 +299,7 @@ def test_cli_downloads_the_project_and_a_rerun_skips(server, stack, tmp_path):
     assert "downloaded: 3, already there: 0" in result.stdout
     assert "3/3 files" in result.stderr
     assert same_bytes(work / "products", stack)
-    assert sorted(p.name for p in (work / "products").iterdir()) == [z.name for z in stack]
+    assert sorted(p.name for p in (work / "products").iterdir()) == sorted([VERIFIED] + [z.name for z in stack])
     step = json.loads((work / "manifest.json").read_text())["steps"]["download"]
     assert step["files"] == 3 and step["bytes"] == sum(z.stat().st_size for z in stack)
     assert server.token_sent_to_products == 0
