@@ -334,7 +334,7 @@ def download_files(
             progress(100.0 * downloader.bytes_on_disk / total if total else 100.0)
 
     finished = 0
-    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix=worker_prefix(threading.get_ident()))
     pending = {pool.submit(downloader.fetch, remote): remote for remote in todo}
     try:
         while pending:
@@ -388,6 +388,12 @@ def _bytes_on_disk(folder: Path, remote: RemoteFile) -> int:
 def _identity(path: Path) -> list:
     stat = path.stat()
     return [stat.st_size, stat.st_mtime_ns]
+
+
+def worker_prefix(caller: int) -> str:
+    """Names the download workers after the thread that started them, so whoever shows that thread's
+    log (a Processing algorithm) can show the workers' messages too, and no other run's."""
+    return f"sbas-download-{caller}-"
 
 
 def _read_verified(folder: Path) -> dict:

@@ -3,6 +3,7 @@ translation of core errors, and the parameters several algorithms take (area, po
 options, the Earthdata token). The algorithms themselves stay thin calls into sbas_plugin.core."""
 
 import logging
+import threading
 from pathlib import Path
 
 from qgis.core import (
@@ -59,13 +60,21 @@ def message_of(error: Exception) -> str:
 
 
 class FeedbackLogHandler(logging.Handler):
-    """The core's log messages (logging, logger `sbas_plugin`) into the algorithm's log."""
+    """The core's log messages (logging, logger `sbas_plugin`) into the algorithm's log: those of the
+    thread running the algorithm and of the workers it started, not those of another algorithm
+    running at the same time through the same logger."""
 
     def __init__(self, feedback):
+        from sbas_plugin.core.download import worker_prefix
+
         super().__init__(logging.INFO)
         self.feedback = feedback
+        self.thread = threading.get_ident()
+        self.workers = worker_prefix(self.thread)
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread and not record.threadName.startswith(self.workers):
+            return
         try:
             text = record.getMessage()
             if record.levelno >= logging.WARNING:
