@@ -1,6 +1,7 @@
 """sbas status: where the project's HyP3 jobs are, which failed (with logs), when products expire."""
 
 import datetime as dt
+from pathlib import Path
 
 from sbas_plugin.cli.common import fail, report_progress
 from sbas_plugin.cli.submit import add_project_options, confirm_on_terminal, connect_from
@@ -35,7 +36,7 @@ def print_jobs(jobs) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.hyp3 import Hyp3Failure, project_jobs, resubmit_failed, wait_for_jobs
+    from sbas_plugin.core.hyp3 import Hyp3Failure, project_jobs, resubmit_failed, sync_record, wait_for_jobs
 
     try:
         hyp3 = connect_from(args)
@@ -43,6 +44,7 @@ def run(args) -> int:
             jobs = wait_for_jobs(hyp3, args.name, interval=args.interval, progress=report_progress())
         else:
             jobs = project_jobs(hyp3, args.name)
+        sync_record(Path(args.work), args.name, hyp3.url, jobs)
         print_jobs(jobs)
         if args.resubmit_failed:
             confirm, answers = confirm_on_terminal(args.yes), []

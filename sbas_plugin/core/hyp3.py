@@ -237,6 +237,7 @@ def load_record(work: Path) -> dict:
 
 
 def save_record(work: Path, record: dict) -> None:
+    work.mkdir(parents=True, exist_ok=True)  # `sbas status` may be the first command of a work folder
     path = work / RECORD
     partial = path.with_name(path.name + ".part")
     partial.write_text(json.dumps(record, indent=1), encoding="utf-8")
@@ -276,11 +277,17 @@ def post_in_chunks(work: Path, record: dict, project: dict, hyp3, jobs: list, pr
 
 
 def add_job(project: dict, job) -> None:
-    """Note a job of a pair; a pair's submissions are the jobs HyP3 has for it, so a lost POST counts once."""
+    """Note a job of a pair; a pair's submissions are the jobs HyP3 has for it, so a lost POST counts once.
+    The pair's status and expiry are those of its newest job (a resubmission replaces a failed one)."""
     entry = project["pairs"].setdefault(pair_key(job.job_parameters["granules"]), {"job_ids": [], "submissions": 0})
     if job.job_id not in entry["job_ids"]:
         entry["job_ids"].append(job.job_id)
         entry["submissions"] = len(entry["job_ids"])
+    requested = job.request_time.isoformat() if job.request_time else ""
+    if requested >= entry.get("request_time", ""):
+        entry["request_time"] = requested
+        entry["status"] = job.status_code
+        entry["expiration_time"] = job.expiration_time.isoformat(timespec="minutes") if job.expiration_time else None
 
 
 def sync_record(work: Path, name: str, api_url: str, server_jobs: list) -> tuple:

@@ -315,6 +315,7 @@ class StatusAlgorithm(SbasAlgorithm):
             days_left,
             project_jobs,
             resubmit_failed,
+            sync_record,
             wait_for_jobs,
         )
 
@@ -324,6 +325,7 @@ class StatusAlgorithm(SbasAlgorithm):
             jobs = wait_for_jobs(client, name, interval=interval, **self.bridge(feedback))
         else:
             jobs = project_jobs(client, name)
+        sync_record(Path(work), name, client.url, jobs)  # each pair's status and expiry, for the dock's table
         counts = count_statuses(jobs)
         feedback.pushInfo(
             tr("{} jobs: {}").format(

@@ -195,6 +195,8 @@ def test_failed_pairs_resubmitted_once_and_only_once(server, hyp3, work):
     (failed,) = [job for job in project_jobs(hyp3, "fails") if job.failed()]
     assert failed.logs and failed.logs[0].startswith(server.url)
     assert resubmit_failed(work, hyp3, "fails") == ([bad], [])
+    pair = json.loads((work / RECORD).read_text())["projects"]["fails"]["pairs"][f"{bad[0]} {bad[1]}"]
+    assert pair["status"] == "PENDING"  # the pair's status is its newest job's
     assert server.posts == 2 and jobs_per_pair(server)[bad] == 2
     resubmitted = [job for job in server.jobs.values() if job["status_code"] == "PENDING"]
     assert resubmitted[0]["job_parameters"] == failed.job_parameters and resubmitted[0]["name"] == "fails"
@@ -204,6 +206,7 @@ def test_failed_pairs_resubmitted_once_and_only_once(server, hyp3, work):
     assert server.posts == 2
     record = json.loads((work / RECORD).read_text())["projects"]["fails"]["pairs"]
     assert record[f"{bad[0]} {bad[1]}"]["submissions"] == 2
+    assert record[f"{bad[0]} {bad[1]}"]["status"] == "FAILED"  # the newest job's: it failed too
     assert submit_pairs(work, chain(3), "fails", hyp3).submitted == 0  # failed pairs are not new pairs
 
 
@@ -305,6 +308,9 @@ def test_cli_submit_and_status(server, work):
     expiries = [line for line in lines if line.startswith("expires")]
     assert len(expiries) == 4 and "(2.0 days left)" in expiries[0] and expiries[0].endswith(first)
     assert all("13.9 days left" in line or "14.0 days left" in line for line in expiries[1:])
+    pairs = json.loads((work / RECORD).read_text())["projects"]["kanto"]["pairs"]
+    assert sorted(entry["status"] for entry in pairs.values()) == ["FAILED"] + ["SUCCEEDED"] * 4
+    assert all(entry["expiration_time"] for entry in pairs.values() if entry["status"] == "SUCCEEDED")
 
     refused = sbas("status", *common, "--resubmit-failed")
     assert refused.returncode == 2 and "nothing resubmitted" in refused.stderr and server.posts == 1
