@@ -5,9 +5,39 @@ import argparse
 import sys
 
 from sbas_plugin.__about__ import __version__
-from sbas_plugin.cli import check, demo, download, extract, pairs, plot, points, run, search, status, submit
+from sbas_plugin.cli import (
+    check,
+    coherence,
+    demo,
+    download,
+    extract,
+    pairs,
+    plot,
+    points,
+    report,
+    run,
+    search,
+    status,
+    submit,
+    validate,
+)
 
-COMMANDS = (check, search, pairs, points, run, demo, extract, plot, submit, status, download)
+COMMANDS = (
+    check,
+    search,
+    pairs,
+    points,
+    run,
+    demo,
+    extract,
+    plot,
+    submit,
+    status,
+    download,
+    validate,
+    report,
+    coherence,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,7 +40,16 @@ def register(commands) -> None:
         default="wide",
         help="wide (default): Geotiff_value.csv, header Date,<fid>_value,... then one row per date labelled "
         "<first>_<date>; long: one row per point per date, columns fid,x,y,date,value_m (x, y as in the points "
-        "file, date as YYYY-MM-DD), for very many points or for QGIS, spreadsheets and pandas",
+        "file, date as YYYY-MM-DD), for very many points or for QGIS, spreadsheets and pandas; with --work also "
+        "each point's quality from MintPy (temporal_coherence, avg_spatial_coherence, ifgs_used, velocity_mm_yr, "
+        "velocity_std_mm_yr, low_quality below --min-coherence, min_coherence)",
+    )
+    parser.add_argument(
+        "--min-coherence",
+        type=float,
+        default=0.7,
+        metavar="C",
+        help="--format long with --work: points below temporal coherence C get low_quality=1 (default 0.7)",
     )
     parser.set_defaults(func=run)
 
@@ -54,6 +63,7 @@ def run(args) -> int:
     )
     from sbas_plugin.core.gpkg import read_points_gpkg
     from sbas_plugin.core.points import read_points_csv
+    from sbas_plugin.core.quality import has_quality_files, point_quality
     from sbas_plugin.core.timeseries import find_timeseries
 
     try:
@@ -63,14 +73,25 @@ def run(args) -> int:
             points_crs = points_crs or layer_crs
         else:
             points = read_points_csv(args.points)
+        quality = None
         if args.geotiffs:
             series = read_geotiff_stack_series(args.geotiffs, points, points_crs)
         else:
-            series = read_timeseries_h5_series(find_timeseries(Path(args.work) / "mintpy"), points, points_crs)
-        (write_long_csv if args.format == "long" else write_wide_csv)(args.out, series)
+            mintpy_dir = Path(args.work) / "mintpy"
+            series = read_timeseries_h5_series(find_timeseries(mintpy_dir), points, points_crs)
+            if args.format == "long" and has_quality_files(mintpy_dir):
+                quality = point_quality(mintpy_dir, points, points_crs, args.min_coherence)
+        if args.format == "long":
+            write_long_csv(args.out, series, quality)
+        else:
+            write_wide_csv(args.out, series)
     except ValueError as error:  # ExtractError, PointsFileError, CrsError
         return fail(str(error))
     except OSError as error:  # a missing or unreadable file; find_timeseries's own message has no strerror
         return fail(f"{error.filename}: {error.strerror}" if error.strerror else str(error))
     print(f"{len(series.points)} points x {len(series.dates)} dates written to {args.out}: {series.summary()}")
+    if quality is not None:
+        print(f"quality columns from {mintpy_dir}: {quality.summary()}")
+    elif args.format == "long" and args.work:
+        print(f"no quality columns: {mintpy_dir} lacks MintPy's quality files (has MintPy finished?)")
     return 0

@@ -17,22 +17,32 @@ def register(commands) -> None:
         help="date the displacement is shown relative to: auto (MintPy's REF_DATE in --work; the default "
         "with --work), first (the default without), or YYYYMMDD",
     )
-    parser.add_argument("--work", type=Path, help="work folder (its mintpy/ for --ref-date auto, its points.csv)")
-    parser.add_argument("--points", type=Path, help="fid,x,y CSV for coordinates in titles (default WORK/points.csv)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="work folder: its mintpy/ for --ref-date auto, its points.csv for coordinates, and each point's "
+        "quality (temporal coherence, MintPy velocity ± std, a warning below the threshold) from its points.gpkg",
+    )
+    parser.add_argument(
+        "--points",
+        type=Path,
+        help="fid,x,y CSV, or a points.gpkg (with its quality attributes), for titles (default WORK/points.csv)",
+    )
     parser.add_argument("--units", choices=("mm", "cm", "m"), default="mm", help="displacement units (default mm)")
     parser.add_argument("--out", required=True, type=Path, help="zip to write, e.g. Plot.zip")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from sbas_plugin.core.gpkg import read_points_gpkg
     from sbas_plugin.core.plot import (
-        PlotInputError,
         read_displacements_csv,
         read_point_ids_csv,
         reference_index,
         write_plot_zip,
     )
-    from sbas_plugin.core.points import PointsFileError, read_points_csv
+    from sbas_plugin.core.points import read_points_csv
+    from sbas_plugin.core.quality import read_quality_gpkg, work_quality
 
     if args.ref_date == "auto" and args.work is None:
         return fail("--ref-date auto reads MintPy's reference date from the work folder: add --work DIR")
@@ -43,16 +53,22 @@ def run(args) -> int:
         displacements = read_displacements_csv(args.values)
         selected = displacements.select(read_point_ids_csv(args.columns))
         ref_index = reference_index(selected.dates, args.ref_date or ("auto" if args.work else "first"), args.work)
-        points = None
-        if points_path and (args.points or points_path.is_file()):
+        points = quality = None
+        if points_path and points_path.suffix.lower() == ".gpkg":
+            points, quality = read_points_gpkg(points_path)[0], read_quality_gpkg(points_path)
+        elif points_path and (args.points or points_path.is_file()):
             points = read_points_csv(points_path)
-    except (PlotInputError, PointsFileError) as error:
+        if quality is None and args.work:
+            quality = work_quality(args.work, points)
+    except ValueError as error:  # PlotInputError, PointsFileError, QualityError: messages for the user
         return fail(str(error))
     except OSError as error:
         return fail(f"{error.filename}: {error.strerror}")
     if points is None and displacements.points is None:
         print("No points file: titles show point ids without coordinates (give --points or --work).")
-    write_plot_zip(args.out, selected, ref_index, args.units, points, processes=os.cpu_count() or 1)
+    if quality is None:
+        print("No point quality (points.gpkg of a work folder): titles show no temporal coherence.")
+    write_plot_zip(args.out, selected, ref_index, args.units, points, processes=os.cpu_count() or 1, quality=quality)
     reference = str(selected.dates[ref_index])
     print(f"{len(selected.fids)} graphs and an overview, relative to {reference}, written to {args.out}")
     return 0

@@ -25,6 +25,14 @@ def add_mintpy_options(parser) -> None:
         action="store_true",
         help="blank pixels under MintPy's temporal-coherence threshold in the GeoTIFFs (as OpenSARLab did)",
     )
+    group.add_argument(
+        "--min-coherence",
+        type=float,
+        default=0.7,
+        metavar="C",
+        help="points with temporal coherence below C are flagged low_quality=1 in points.gpkg, never dropped "
+        "(default 0.7)",
+    )
 
 
 def options_from(args):
@@ -45,7 +53,11 @@ def options_from(args):
         deramp=args.deramp,
     )
     return RunOptions(
-        mintpy=mintpy, reference_point=reference_point, unit=args.unit, mask_low_coherence=args.mask_low_coherence
+        mintpy=mintpy,
+        reference_point=reference_point,
+        unit=args.unit,
+        mask_low_coherence=args.mask_low_coherence,
+        min_coherence=args.min_coherence,
     )
 
 

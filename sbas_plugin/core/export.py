@@ -2,7 +2,8 @@
 
 GeoTiffs/displacement_maps/unwrapped/Meters/<first>_<date>_<timeseries>_Meters_unwrapped.tif, one per
 date of the time series, cumulative since the first date, plus velocity, its std, temporal and
-average spatial coherence and MintPy's temporal-coherence mask beside GeoTiffs/."""
+average spatial coherence, MintPy's temporal-coherence mask and the number of interferograms used
+per pixel beside GeoTiffs/."""
 
 import os
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ def export_geotiffs(
         "TemporalCoherence": ("temporalCoherence.h5", "temporalCoherence"),
         "avgSpatialCoh": ("avgSpatialCoh.h5", "coherence"),
         "maskTempCoh": ("maskTempCoh.h5", "mask"),
+        "numInvIfgram": ("numInvIfgram.h5", "mask"),  # interferograms the inversion used, per pixel
     }
     for name, (file_name, dataset) in sources.items():
         if not (mintpy_dir / file_name).is_file():

@@ -509,15 +509,25 @@ def write_wide_csv(path, series: PointSeries) -> Path:
     return Path(path)
 
 
-def write_long_csv(path, series: PointSeries) -> Path:
+def write_long_csv(path, series: PointSeries, quality=None) -> Path:
     """One row per point per date, points in the points file's order: `fid,x,y,date,value_m`, with x, y
     as in the points file, date as YYYY-MM-DD (which QGIS, spreadsheets and pandas read as a date), the
-    value in metres relative to the first date, empty for no data."""
+    value in metres relative to the first date, empty for no data. With `quality` (a PointQuality of
+    the same points) each row also carries its point's quality columns, empty where unknown."""
     dates = [f"{d[:4]}-{d[4:6]}-{d[6:]}" for d in series.dates]
     points = series.points
+    header, suffixes = "fid,x,y,date,value_m", [""] * len(points)
+    if quality is not None:
+        if not np.array_equal(quality.fid, points.fid):
+            raise ValueError("the quality given is not of the series' points (other ids or order)")
+        columns = quality.columns()
+        header += "".join(f",{name}" for name in columns)
+        texts = [_decimal_texts(v) if v.dtype.kind == "f" else v.astype(str).tolist() for v in columns.values()]
+        suffixes = ["".join(f",{text}" for text in point) for point in zip(*texts)]
     with _written_whole(path) as file:
-        file.write("fid,x,y,date,value_m\r\n")
-        for fid, x, y, column in zip(points.fid.tolist(), points.x.tolist(), points.y.tolist(), series.values.T):
+        file.write(header + "\r\n")
+        rows = zip(points.fid.tolist(), points.x.tolist(), points.y.tolist(), series.values.T, suffixes)
+        for fid, x, y, column, suffix in rows:
             prefix = f"{fid},{x!r},{y!r},"
-            file.writelines(f"{prefix}{date},{text}\r\n" for date, text in zip(dates, _decimal_texts(column)))
+            file.writelines(f"{prefix}{date},{text}{suffix}\r\n" for date, text in zip(dates, _decimal_texts(column)))
     return Path(path)

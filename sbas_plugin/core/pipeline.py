@@ -30,9 +30,12 @@ from sbas_plugin.core.mintpy import (
 )
 from sbas_plugin.core.points import Canceled, pixel_centres_in_polygons, write_points_csv
 from sbas_plugin.core.products import find_products, verify_product
+from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, low_quality_note, read_point_quality
 from sbas_plugin.core.timeseries import find_timeseries
 
 LOG = logging.getLogger(__name__)
+# Part of the points step's signature: bump it when points.gpkg's columns change, so reruns rewrite it.
+QUALITY_COLUMNS_VERSION = "quality-1"
 # Share of the progress bar per step: MintPy is most of the time.
 WEIGHTS = {"ingest": 5, "clip": 10, "mintpy": 70, "export": 5, "points": 5, "extract": 5}
 
@@ -43,6 +46,7 @@ class RunOptions:
     reference_point: Optional[tuple] = None  # (x, y, crs) of the reference pixel; None: automatic
     unit: str = "Meters"
     mask_low_coherence: bool = False
+    min_coherence: float = DEFAULT_MIN_COHERENCE  # points below this temporal coherence are flagged low_quality
     python: Optional[str] = None  # the interpreter with MintPy; None: this one
 
 
@@ -94,6 +98,8 @@ def run_pipeline(
     progress: Optional[Callable[[float], None]] = None,
     is_canceled: Optional[Callable[[], bool]] = None,
 ) -> RunResult:
+    if not 0.0 <= options.min_coherence <= 1.0:
+        raise ValueError(f"the temporal coherence threshold must be between 0 and 1, not {options.min_coherence}")
     products_dir, work = Path(products_dir).resolve(), Path(work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(work)
@@ -192,7 +198,10 @@ def run_pipeline(
     # 4. GeoTIFFs
     stat = series.stat()
     export_signature = _hash(series.name, stat.st_size, stat.st_mtime_ns, options.unit, options.mask_low_coherence)
-    if manifest.done("export", export_signature, result.geotiffs / "velocity.tif"):
+    # numInvIfgram.tif too: work folders exported before it was added get it on a rerun
+    if manifest.done(
+        "export", export_signature, result.geotiffs / "velocity.tif", result.geotiffs / "numInvIfgram.tif"
+    ):
         result.skipped.append("export")
     else:
         exported = export_geotiffs(
@@ -206,17 +215,20 @@ def run_pipeline(
         manifest.record("export", export_signature, dates=len(exported.files), folder=exported.displacement_dir)
     finish("export")
 
-    # 5. pixel-centre points inside the AOI, on the exported grid
-    points_signature = _hash(clip_signature, export_signature)
+    # 5. pixel-centre points inside the AOI, on the exported grid, with MintPy's quality at each
+    points_of_area = _hash(clip_signature, export_signature)  # which points: the signature before quality
+    points_signature = _hash(points_of_area, QUALITY_COLUMNS_VERSION, options.min_coherence)
     if manifest.done("points", points_signature, result.points_csv, result.points_gpkg):
         result.skipped.append("points")
     else:
-        points = _points(plan, aoi, aoi_crs, result)
-        manifest.record("points", points_signature, count=len(points))
+        quality = _points(plan, aoi, aoi_crs, result, options.min_coherence)
+        manifest.record("points", points_signature, count=len(quality), low_quality=int(quality.low_quality.sum()))
+    points_step = manifest.step("points")
+    result.notes.append(low_quality_note(points_step["low_quality"], points_step["count"], options.min_coherence))
     finish("points")
 
     # 6. Geotiff_value.csv, read from MintPy's HDF5 (the same numbers as the GeoTIFFs, faster)
-    extract_signature = _hash(points_signature, export_signature)
+    extract_signature = _hash(points_of_area, export_signature)
     if manifest.done("extract", extract_signature, result.values_csv):
         result.skipped.append("extract")
     else:
@@ -239,17 +251,19 @@ def _pixel_of(point: tuple, plan) -> tuple:
     return int((ty - grid.y0) // grid.dy), int((tx - grid.x0) // grid.dx)
 
 
-def _points(plan, aoi: str, aoi_crs: Optional[str], result: RunResult):
+def _points(plan, aoi: str, aoi_crs: Optional[str], result: RunResult, min_coherence: float):
+    """points.csv stays `fid,x,y`, the users' format; the quality goes into points.gpkg."""
     from sbas_plugin.core.gpkg import write_points_gpkg
 
     polygons = read_aoi(aoi, plan.lattice.crs_wkt, aoi_crs)
     points = pixel_centres_in_polygons(plan.grid, polygons)
+    quality = read_point_quality(result.mintpy_dir, points.rows, points.cols, min_coherence=min_coherence)
     write_points_csv(result.points_csv, points)
     write_points_gpkg(
         result.points_gpkg,
         points.x,
         points.y,
         plan.lattice.crs_wkt,
-        columns={"row": points.rows, "col": points.cols},
+        columns={"row": points.rows, "col": points.cols, **quality.columns()},
     )
-    return points
+    return quality

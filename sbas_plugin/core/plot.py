@@ -33,6 +33,7 @@ UNIT_DECIMALS = {"mm": 1, "cm": 2, "m": 4}
 # motion to a non-specialist: the y axis always spans at least this much.
 MIN_Y_SPAN_M = 0.02
 SIGN_NOTE = "LOS = line of sight to the satellite.  + towards the satellite,  - away from it (subsidence shows as -)"
+LOW_COHERENCE_WARNING = "low coherence: unreliable"
 OVERVIEW_COLOURED = 10  # more curves than this in colour cannot be told apart
 POINT_AXES_BOX = (0.085, 0.17, 0.895, 0.655)  # left, bottom, width, height: room for ticks, title, notes
 CHUNK_POINTS = 16  # graphs per unit of work: progress and cancel granularity
@@ -249,6 +250,27 @@ def format_velocity(slope: float, units: str) -> str:
     return f"{round(slope, decimals) + 0.0:+.{decimals}f} {units}/yr"  # + 0.0: no "-0.0"
 
 
+def quality_notes(quality, fid: int, units: str) -> tuple:
+    """What the graph of point `fid` says of its quality (a PointQuality; None: nothing known): a line
+    with its temporal coherence and MintPy's velocity ± std, and the warning shown on the graph when
+    the point is flagged; empty strings where not known."""
+    i = None if quality is None else quality.index_of(fid)
+    if i is None:
+        return "", ""
+    coherence = quality.temporal_coherence[i]
+    note = f"temporal coherence {coherence:.2f}" if np.isfinite(coherence) else "temporal coherence unknown"
+    to_units, decimals = UNIT_SCALE[units] / 1000.0, UNIT_DECIMALS[units]
+    velocity, std = quality.velocity_mm_yr[i] * to_units, quality.velocity_std_mm_yr[i] * to_units
+    if np.isfinite(velocity):
+        note += f",  MintPy velocity {round(velocity, decimals) + 0.0:+.{decimals}f} ± {std:.{decimals}f} {units}/yr"
+    else:
+        note += ",  MintPy found no solution"
+    warning = ""
+    if quality.low_quality[i]:
+        warning = f"{LOW_COHERENCE_WARNING}\n(temporal coherence below {quality.min_coherence:g})"
+    return note, warning
+
+
 def point_title(fid: int, points: Optional[PointTable], reference_date) -> str:
     title = f"Point {fid}"
     if points is not None and fid in points.fid:
@@ -325,17 +347,32 @@ class PointGraph:
         # trend's value goes in the title), so a batch draws it once.
         ax.legend(handles=[self.series, self.trend], loc="lower right", bbox_to_anchor=(1, 1), frameon=False)
         self.nothing_note = ax.text(0.5, 0.7, "", transform=ax.transAxes, ha="center", color="0.3")
+        # Top right inside the axes (the reference-date label can be top left), over the data on white.
+        box = {"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "tab:red", "alpha": 0.9}
+        self.warning = ax.text(
+            0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", color="tab:red", weight="bold", bbox=box
+        )
+        self.warning.set_visible(False)
+        # Above the legend, right-aligned: clear of the title's lines and of the data.
+        self.quality = ax.annotate(
+            "", (1, 1), xycoords="axes fraction", xytext=(0, 47), textcoords="offset points", ha="right", fontsize=10
+        )
 
     def changing_artists(self) -> list:
         """What `show` changes, in drawing order (the y axis carries the y ticks and grid)."""
-        return [self.ax.yaxis, self.zero_line, self.trend, self.series, self.title, self.nothing_note]
+        changing = [self.ax.yaxis, self.zero_line, self.trend, self.series, self.title, self.nothing_note]
+        return [*changing, self.quality, self.warning]
 
-    def show(self, values: np.ndarray, title: str) -> None:
-        """`title` (e.g. point_title) gets the linear trend as a line of its own."""
+    def show(self, values: np.ndarray, title: str, quality: str = "", warning: str = "") -> None:
+        """`title` (e.g. point_title) gets the linear trend as a line of its own; `quality` and `warning`
+        (from quality_notes) are the point's quality line and its low-coherence warning."""
         slope, trend = linear_trend(self.dates, values)
         self.series.set_ydata(values)
         self.trend.set_ydata(trend)
         self.title.set_text(f"{title}\nlinear trend: {format_velocity(slope, self.units)}")
+        self.quality.set_text(quality)
+        self.warning.set_text(warning)
+        self.warning.set_visible(bool(warning))
         nothing = "nothing to plot: this point has no value on the reference date, or none at all"
         self.nothing_note.set_text("" if np.isfinite(values).any() else nothing)
         self.ax.set_ylim(*_y_limits(self.units, values, trend))
@@ -357,9 +394,9 @@ class PngRenderer:
         self.canvas.draw()
         self.frame = self.canvas.copy_from_bbox(self.figure.bbox)
 
-    def png(self, values: np.ndarray, title: str) -> bytes:
+    def png(self, values: np.ndarray, title: str, quality: str = "", warning: str = "") -> bytes:
         self.canvas.restore_region(self.frame)
-        self.graph.show(values, title)
+        self.graph.show(values, title, quality, warning)
         for artist in self.graph.changing_artists():
             self.figure.draw_artist(artist)
         return png_bytes(self.canvas)
@@ -419,7 +456,7 @@ def _start_worker(dates, ref_index, units) -> None:
 
 
 def _render_chunk(chunk) -> list:
-    return [(fid, _worker_renderer.png(values, title)) for fid, values, title in chunk]
+    return [(job[0], _worker_renderer.png(*job[1:])) for job in chunk]
 
 
 def write_plot_zip(
@@ -429,20 +466,22 @@ def write_plot_zip(
     units: str = "mm",
     points: Optional[PointTable] = None,
     processes: int = 1,
+    quality=None,
     progress: Optional[Callable[[float], None]] = None,
     is_canceled: Optional[Callable[[], bool]] = None,
 ) -> Path:
     """`Plot/<id>.png` for every point of `displacements` and `Plot/overview.png`, zipped to `out`
-    (written whole or not at all). `points` (else the file's own coordinates) puts x, y in titles.
+    (written whole or not at all). `points` (else the file's own coordinates) puts x, y in titles;
+    `quality` (a PointQuality) each point's temporal coherence and MintPy velocity, and the warning.
     `processes` > 1 renders in worker processes: only from a plain Python process, never inside QGIS."""
     out = Path(out)
     points = points if points is not None else displacements.points
     values = relative_displacement(displacements.metres, ref_index, units)
     reference_date = displacements.dates[ref_index]
-    jobs = [
-        (int(fid), values[:, i], point_title(int(fid), points, reference_date))
-        for i, fid in enumerate(displacements.fids)
-    ]
+    jobs = []
+    for i, fid in enumerate(displacements.fids.tolist()):
+        title = point_title(fid, points, reference_date)
+        jobs.append((fid, values[:, i], title, *quality_notes(quality, fid, units)))
     chunks = [jobs[i : i + CHUNK_POINTS] for i in range(0, len(jobs), CHUNK_POINTS)]
     partial = out.with_name(out.name + ".part")
     try:
@@ -454,7 +493,7 @@ def write_plot_zip(
                     _write_graphs(archive, pool.imap(_render_chunk, chunks), len(jobs), progress, is_canceled)
             else:
                 renderer = PngRenderer(displacements.dates, ref_index, units)
-                rendered = ([(fid, renderer.png(v, title)) for fid, v, title in chunk] for chunk in chunks)
+                rendered = ([(job[0], renderer.png(*job[1:])) for job in chunk] for chunk in chunks)
                 _write_graphs(archive, rendered, len(jobs), progress, is_canceled)
             archive.writestr(_zip_entry("Plot/overview.png"), overview_png(displacements, ref_index, units))
         os.replace(partial, out)

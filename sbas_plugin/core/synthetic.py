@@ -331,3 +331,77 @@ def _zip_product(product_dir: Path) -> None:
         for path in sorted(product_dir.iterdir()):
             archive.write(path, f"{product_dir.name}/{path.name}")
     shutil.rmtree(product_dir)
+
+
+def synthetic_look_angles(truth: SyntheticTruth, cols) -> tuple[np.ndarray, float]:
+    """MintPy's incidenceAngle at columns ``cols`` of the truth's grid (degrees; it varies across the scene
+    as the products' lv_theta does) and its azimuthAngle (ground-to-satellite, from north anticlockwise),
+    which MintPy derives from lv_theta and lv_phi as 90 - theta and phi - 90."""
+    dx, n_cols = truth.transform[1], truth.shape[1]
+    incidence = INCIDENCE_CENTRE_DEG + INCIDENCE_PER_KM_EAST_DEG * (np.asarray(cols, dtype=np.float64) - n_cols / 2) * (
+        dx / 1000.0
+    )
+    phi_deg = (180.0 - HEADING_DEG + 180.0) % 360.0 - 180.0
+    return incidence, phi_deg - 90.0
+
+
+def write_synthetic_benchmarks(
+    path: str | Path,
+    truth: SyntheticTruth,
+    pixels: list[tuple[int, int]],
+    kind: str = "levelling",
+    *,
+    noise_m: float = 0.001,
+    interval_days: int = 30,
+    seed: int = 0,
+    wrong: str | None = None,
+) -> Path:
+    """A benchmarks CSV for ``sbas validate``: one benchmark ``BM01``, ``BM02``, ... at the centre of each
+    (row, col) of the truth's grid, moving as the truth's LOS velocity says, surveyed every ``interval_days``
+    from 5 days before the first SAR date until past the last (monthly surveys never fall on a 12-day SAR
+    date), each value with Gaussian noise of standard deviation ``noise_m``.
+
+    Levelling (``id,x,y,date,height``): an arbitrary height of the mark plus LOS / cos(incidence).
+    GNSS (``id,x,y,date,height,east,north,up``): east and north at a random rate per benchmark, up solved so
+    that MintPy's enu2los of (east, north, up) is the LOS truth; height is the mark's height plus up.
+    ``wrong`` ("sign": -LOS / cos(incidence); "cos": LOS taken as vertical) writes levelling with a wrong
+    conversion, for tests that must catch one."""
+    if kind not in ("levelling", "gnss"):
+        raise ValueError(f"kind {kind!r} is not levelling or gnss")
+    if wrong not in (None, "sign", "cos") or (wrong and kind != "levelling"):
+        raise ValueError(f"wrong={wrong!r}: only levelling can be written with the 'sign' or 'cos' error")
+    rng = np.random.default_rng(seed)
+    grid = Grid.from_gdal(truth.transform, truth.shape[1], truth.shape[0])
+    first, last = truth.dates[0], truth.dates[-1]
+    dates = [
+        first + dt.timedelta(days=-5 + interval_days * k)
+        for k in range(math.ceil(((last - first).days + 5) / interval_days) + 1)
+    ]
+    years = np.array([(d - first).days / 365.25 for d in dates])
+    header = ["id", "x", "y", "date", "height"] + (["east", "north", "up"] if kind == "gnss" else [])
+    lines = [",".join(header)]
+    for number, (row, col) in enumerate(pixels, start=1):
+        velocity = float(truth.velocity_m_per_year[row, col])
+        if not np.isfinite(velocity):
+            raise ValueError(f"pixel ({row}, {col}) has no truth (outside the swath or on water)")
+        incidence, azimuth = synthetic_look_angles(truth, col)
+        inc, az = math.radians(float(incidence)), math.radians(azimuth)
+        los = velocity * years
+        mark_height = rng.uniform(5.0, 50.0)
+        if kind == "levelling":
+            up = {None: los / math.cos(inc), "sign": -los / math.cos(inc), "cos": los}[wrong]
+            columns = [mark_height + up + rng.normal(0.0, noise_m, len(dates))]
+        else:
+            east = rng.uniform(-0.01, 0.01) * years
+            north = rng.uniform(-0.01, 0.01) * years
+            # MintPy's enu2los: los = -e sin(inc) sin(az) + n sin(inc) cos(az) + u cos(inc); solved for u
+            up = (los + east * math.sin(inc) * math.sin(az) - north * math.sin(inc) * math.cos(az)) / math.cos(inc)
+            east, north, up = (v + rng.normal(0.0, noise_m, len(dates)) for v in (east, north, up))
+            columns = [mark_height + up, east, north, up]
+        x, y = float(grid.centre_x(col)), float(grid.centre_y(row))
+        for i, date in enumerate(dates):
+            values = ",".join(f"{column[i]:.6f}" for column in columns)
+            lines.append(f"BM{number:02d},{x:.3f},{y:.3f},{date.isoformat()},{values}")
+    path = Path(path)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

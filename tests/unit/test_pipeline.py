@@ -40,7 +40,7 @@ def test_outputs_are_where_users_expect_them(demo):
     assert len(maps) == 8
     assert maps[0].name == "20200103_20200103_timeseries_demErr_Meters_unwrapped.tif"
     assert maps[1].name == "20200103_20200115_timeseries_demErr_Meters_unwrapped.tif"
-    for name in ("velocity", "velocity_std", "TemporalCoherence", "avgSpatialCoh", "maskTempCoh"):
+    for name in ("velocity", "velocity_std", "TemporalCoherence", "avgSpatialCoh", "maskTempCoh", "numInvIfgram"):
         assert (work / "GeoTiffs" / f"{name}.tif").is_file()
     header, body = read_values(work / "Geotiff_value.csv")
     assert header[:3] == ["Date", "1_value", "2_value"]
