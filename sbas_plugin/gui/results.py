@@ -1,6 +1,7 @@
 """Load a work folder's results into a QGIS project, styled: velocity (mm/yr), temporal coherence,
-per-date displacement maps that the Temporal Controller animates, and the points with velocity and
-temporal coherence sampled at each point.
+per-date displacement maps that the Temporal Controller animates, and points.gpkg itself, whose
+points carry MintPy's quality (velocity, temporal coherence, low_quality...) as attributes, so the
+layer stays whole when the project is saved and reopened.
 
 Main thread only: it adds layers to the project and its layer tree."""
 
@@ -12,12 +13,9 @@ from functools import reduce
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
 from qgis.core import (
     Qgis,
-    QgsCoordinateTransform,
     QgsDateTimeRange,
-    QgsFeature,
     QgsLayerTreeGroup,
     QgsProject,
     QgsRasterLayer,
@@ -26,7 +24,6 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
-from sbas_plugin.compat import field as new_field
 from sbas_plugin.gui import styles
 from sbas_plugin.i18n import tr
 
@@ -78,66 +75,6 @@ def _raster(path: Path, name: str) -> Optional[QgsRasterLayer]:
     return layer if layer.isValid() else None
 
 
-def _grid(layer: QgsRasterLayer):
-    """The whole band as a 2-D float64 array (NaN where no data) and its geotransform."""
-    data = styles.raster_array(layer)
-    extent = layer.extent()
-    return data, (extent.xMinimum(), layer.rasterUnitsPerPixelX(), extent.yMaximum(), layer.rasterUnitsPerPixelY())
-
-
-def _sample(grid, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    data, (x0, dx, y0, dy) = grid
-    cols = np.floor((x - x0) / dx).astype(np.int64)
-    rows = np.floor((y0 - y) / dy).astype(np.int64)
-    inside = (rows >= 0) & (rows < data.shape[0]) & (cols >= 0) & (cols < data.shape[1])
-    values = np.full(x.shape, np.nan)
-    values[inside] = data[rows[inside], cols[inside]]
-    return values
-
-
-def points_with_values(
-    points: QgsVectorLayer,
-    velocity: Optional[QgsRasterLayer],
-    coherence: Optional[QgsRasterLayer],
-    project: QgsProject,
-    name: str,
-) -> QgsVectorLayer:
-    """A memory copy of the points with velocity (mm/yr) and temporal coherence at each point (NULL
-    off the rasters or on no data); the source layer is only read."""
-    out = QgsVectorLayer("Point", name, "memory")
-    out.setCrs(points.crs())
-    provider = out.dataProvider()
-    source_fields = points.fields()
-    provider.addAttributes([*source_fields, new_field(VELOCITY_FIELD, float), new_field(COHERENCE_FIELD, float)])
-    out.updateFields()
-    features = list(points.getFeatures())
-    xy = np.array([[f.geometry().asPoint().x(), f.geometry().asPoint().y()] for f in features], dtype=np.float64)
-    xy = xy.reshape(-1, 2)
-    columns = []
-    for raster, scale in ((velocity, 1000.0), (coherence, 1.0)):
-        if raster is None or not len(features):
-            columns.append(np.full(len(features), np.nan))
-            continue
-        x, y = xy[:, 0], xy[:, 1]
-        if raster.crs() != points.crs():
-            transform = QgsCoordinateTransform(points.crs(), raster.crs(), project)
-            moved = [transform.transform(px, py) for px, py in xy]
-            x = np.array([p.x() for p in moved])
-            y = np.array([p.y() for p in moved])
-        columns.append(_sample(_grid(raster), x, y) * scale)
-    copies = []
-    for feature, v, c in zip(features, columns[0], columns[1]):
-        copy = QgsFeature(out.fields())
-        copy.setGeometry(feature.geometry())
-        copy.setAttributes(
-            [*feature.attributes(), float(v) if math.isfinite(v) else None, float(c) if math.isfinite(c) else None]
-        )
-        copies.append(copy)
-    provider.addFeatures(copies)
-    out.updateExtents()
-    return out
-
-
 def frame_step_days(dates: list) -> int:
     """The greatest common divisor of the dates' spacing (12 for a regular 12-day revisit)."""
     gaps = [(b - a).days for a, b in zip(dates, dates[1:])]
@@ -162,7 +99,7 @@ def _set_time_settings(project: QgsProject, dates: list) -> None:
 
 def load_results(work_dir, project: Optional[QgsProject] = None) -> LoadedResults:
     """Add the work folder's results to a group "SBAS <work name>" at the top of the layer tree:
-    points (graduated by velocity, hollow below coherence 0.7), the per-date displacement maps in a
+    points (graduated by velocity, hollow where flagged low_quality), the per-date displacement maps in a
     collapsed sub-group (unchecked; tick it and use the Temporal Controller), velocity (mm/yr) and
     temporal coherence (unchecked). Missing files are skipped."""
     project = project or QgsProject.instance()
@@ -188,13 +125,13 @@ def load_results(work_dir, project: Optional[QgsProject] = None) -> LoadedResult
 
     points_path = work / "points.gpkg"
     if points_path.is_file():
-        source = QgsVectorLayer(str(points_path), "points", "ogr")
-        if source.isValid():
-            result.points = points_with_values(
-                source, result.velocity, result.coherence, project, tr("Points (velocity mm/yr)")
-            )
-            styles.style_points(result.points, result.velocity_limit_mm or 1.0, VELOCITY_FIELD)
-            add(result.points, group)
+        layer = QgsVectorLayer(f"{points_path}|layername=points", tr("Points (velocity mm/yr)"), "ogr")
+        if layer.isValid():
+            # A work folder from before points.gpkg had the attributes: shown plain until sbas run reruns.
+            if VELOCITY_FIELD in layer.fields().names():
+                styles.style_points(layer, result.velocity_limit_mm or 1.0, VELOCITY_FIELD)
+            result.points = layer
+            add(layer, group)
 
     files = displacement_files(work)
     if files:

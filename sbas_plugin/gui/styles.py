@@ -1,5 +1,6 @@
 """Styles for the result layers: velocity and displacement in mm on a diverging ramp centred on 0,
-temporal coherence with its 0.7 threshold, and the points graduated by velocity.
+temporal coherence with its 0.7 threshold, and the points graduated by velocity, hollow where flagged
+low_quality (temporal coherence below the run's threshold).
 
 Line-of-sight sign as MintPy writes it: negative = away from the satellite (subsidence) = red,
 positive = towards the satellite = blue, 0 = neutral. NaN is no data, drawn transparent. Pure QGIS
@@ -33,6 +34,7 @@ SUBSIDENCE = DIVERGING[0]
 UPLIFT = DIVERGING[-1]
 COHERENCE_THRESHOLD = 0.7
 LOW_COHERENCE = "#202020"  # the ring of a point below the threshold
+LOW_QUALITY_FIELD = "low_quality"  # 1 below the run's temporal-coherence threshold (points.gpkg)
 PERCENTILE = 98.0
 NICE = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 MAX_SAMPLE_PIXELS = 4_000_000  # rasters larger than this are read decimated for the percentile
@@ -194,9 +196,9 @@ def style_coherence(layer: QgsRasterLayer) -> None:
 
 
 def _graduated_symbol(colour: str) -> QgsMarkerSymbol:
-    """A circle in the class colour with a darker rim; where temporal coherence is below 0.7 (or
-    missing) a hollow dark ring instead, whatever the class."""
-    low = f'coalesce("temporal_coherence", 0) < {COHERENCE_THRESHOLD}'
+    """A circle in the class colour with a darker rim; where the point is flagged low_quality (or the
+    flag is missing) a hollow dark ring instead, whatever the class."""
+    low = f'coalesce("{LOW_QUALITY_FIELD}", 1) = 1'
     symbol = QgsMarkerSymbol.createSimple(
         {"name": "circle", "size": "1.8", "color": colour, "outline_color": "#404040", "outline_width": "0.15"}
     )
@@ -213,7 +215,7 @@ def _graduated_symbol(colour: str) -> QgsMarkerSymbol:
 
 def style_points(layer: QgsVectorLayer, limit_mm: float, field: str = "velocity_mm_yr") -> None:
     """Points graduated by velocity (mm/yr) on the diverging ramp, open-ended beyond ±limit; points
-    with temporal coherence below 0.7 drawn hollow."""
+    flagged low_quality drawn hollow."""
     n = len(DIVERGING)
     quarters = [limit_mm * q / 4 for q in (1, 2, 3, 4)]
     edges = [-q for q in reversed(quarters)] + quarters  # n classes: n - 1 edges, the middle one around 0
@@ -233,7 +235,9 @@ def style_points(layer: QgsVectorLayer, limit_mm: float, field: str = "velocity_
         else:
             label = f"{_number(low)} – {_label(high, tr('mm/yr'))}"
         ranges.append(QgsRendererRange(low, high, _graduated_symbol(colour), label))
-    renderer = QgsGraduatedSymbolRenderer(field, ranges)
+    # Points without a velocity (MintPy found no solution) are flagged low_quality: drawn as hollow
+    # rings in the neutral class rather than left out of every class and not drawn at all.
+    renderer = QgsGraduatedSymbolRenderer(f'coalesce("{field}", 0)', ranges)
     renderer.setSourceSymbol(_graduated_symbol(NEUTRAL))
     layer.setRenderer(renderer)
     layer.triggerRepaint()

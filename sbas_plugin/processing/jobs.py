@@ -21,6 +21,7 @@ from qgis.core import (
 
 from sbas_plugin.i18n import tr
 from sbas_plugin.processing.base import SbasAlgorithm, token_help
+from sbas_plugin.settings import load_settings
 
 LOOKS = ("20x4", "10x2")
 
@@ -139,6 +140,7 @@ class PairsAlgorithm(SbasAlgorithm):
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802
+        defaults = load_settings()  # the options page's values
         self.add_folder("WORK", tr("Work folder of 'Search Sentinel-1 scenes'"))
         self.addParameter(
             QgsProcessingParameterString(
@@ -146,8 +148,10 @@ class PairsAlgorithm(SbasAlgorithm):
             )
         )
         integer, double = QgsProcessingParameterNumber.Type.Integer, QgsProcessingParameterNumber.Type.Double
-        self.addParameter(_number("MAX_DAYS", tr("Longest temporal baseline (days)"), integer, 36, 1))
-        self.addParameter(_number("MAX_BPERP", tr("Largest perpendicular baseline (m)"), double, 400.0, 0.0))
+        days = defaults.max_temporal_baseline_days
+        self.addParameter(_number("MAX_DAYS", tr("Longest temporal baseline (days)"), integer, days, 1))
+        metres = defaults.max_perpendicular_baseline_m
+        self.addParameter(_number("MAX_BPERP", tr("Largest perpendicular baseline (m)"), double, metres, 0.0))
         self.addParameter(
             QgsProcessingParameterString("SEASON", tr("Season, MM-DD,MM-DD (empty: all year)"), optional=True)
         )
@@ -382,9 +386,11 @@ class DownloadAlgorithm(SbasAlgorithm):
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802
+        defaults = load_settings()  # the options page's values
         self.add_hyp3_parameters()
         _add_wait(self)
-        self.add_advanced(_number("WORKERS", tr("Parallel downloads"), QgsProcessingParameterNumber.Type.Integer, 4, 1))
+        integer = QgsProcessingParameterNumber.Type.Integer
+        self.add_advanced(_number("WORKERS", tr("Parallel downloads"), integer, defaults.download_workers, 1))
         self.addOutput(QgsProcessingOutputFolder("PRODUCTS", tr("Products folder")))
         self.addOutput(QgsProcessingOutputNumber("DOWNLOADED", tr("Products downloaded")))
 

@@ -12,12 +12,13 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
     QgsProcessingParameterPoint,
 )
 
 from sbas_plugin.i18n import tr
 from sbas_plugin.processing.base import SbasAlgorithm, crs_text
-from sbas_plugin.settings import mintpy_python
+from sbas_plugin.settings import load_settings, mintpy_python
 
 
 class _Steps(SbasAlgorithm):
@@ -72,6 +73,15 @@ class RunAlgorithm(_Steps):
             )
         )
         self.add_export_parameters()
+        threshold = QgsProcessingParameterNumber(
+            "MIN_COHERENCE",
+            tr("Flag points below this temporal coherence (low_quality = 1; kept, never dropped)"),
+            QgsProcessingParameterNumber.Type.Double,
+            load_settings().low_coherence_threshold,
+        )
+        threshold.setMinimum(0.0)
+        threshold.setMaximum(1.0)
+        self.add_advanced(threshold)
         self.addOutput(QgsProcessingOutputFile("VALUES", tr("Geotiff_value.csv")))
         self.addOutput(QgsProcessingOutputVectorLayer("POINTS", tr("Pixel-centre points")))
         self.addOutput(QgsProcessingOutputRasterLayer("VELOCITY", tr("Velocity (m/yr)")))
@@ -92,6 +102,7 @@ class RunAlgorithm(_Steps):
             reference_point=reference_point,
             unit=self.enum_value(parameters, "UNIT", context, self.UNITS),
             mask_low_coherence=self.parameterAsBoolean(parameters, "MASK_LOW_COHERENCE", context),
+            min_coherence=self.parameterAsDouble(parameters, "MIN_COHERENCE", context),
             python=mintpy_python(),
         )
         result = run_pipeline(

@@ -16,7 +16,8 @@ from sbas_plugin.processing.jobs import (
 )
 from sbas_plugin.processing.pipeline import ClipAlgorithm, ExportAlgorithm, MintpyAlgorithm, RunAlgorithm
 from sbas_plugin.processing.points import PixelCentrePoints
-from sbas_plugin.processing.results import ExtractAlgorithm, PlotAlgorithm
+from sbas_plugin.processing.quality import ReportAlgorithm, ValidateAlgorithm
+from sbas_plugin.processing.results import CoherenceAlgorithm, ExtractAlgorithm, PlotAlgorithm
 
 ICON = Path(__file__).resolve().parent.parent / "icons" / "sbas.svg"
 
@@ -46,6 +47,9 @@ class SbasProvider(QgsProcessingProvider):
             ExportAlgorithm,
             ExtractAlgorithm,
             PlotAlgorithm,
+            CoherenceAlgorithm,
+            ValidateAlgorithm,
+            ReportAlgorithm,
             SearchAlgorithm,
             PairsAlgorithm,
             SubmitAlgorithm,

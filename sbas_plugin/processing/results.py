@@ -1,20 +1,23 @@
-"""sbas:extract and sbas:plot — displacement at points, and graphs of it, as `sbas extract` and
-`sbas plot` do it."""
+"""sbas:extract, sbas:plot and sbas:coherence — displacement at points, graphs of it, and the
+coherence report, as `sbas extract`, `sbas plot` and `sbas coherence` do it."""
 
 from pathlib import Path
 
 from qgis.core import (
+    NULL,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
 )
 
 from sbas_plugin.i18n import tr
-from sbas_plugin.processing.base import SbasAlgorithm
+from sbas_plugin.processing.base import SbasAlgorithm, crs_text
+from sbas_plugin.settings import load_settings
 
 
 class ExtractAlgorithm(SbasAlgorithm):
@@ -36,7 +39,10 @@ class ExtractAlgorithm(SbasAlgorithm):
             "chosen field or else the feature id. Values are line-of-sight displacement in metres relative to "
             "the first date; points off the rasters or on no data get empty cells. Wide: Geotiff_value.csv, "
             "header Date,<id>_value,... and one row per date labelled <first>_<date>. Long: one row per point "
-            "per date, columns fid,x,y,date,value_m (x, y in the layer's CRS, date YYYY-MM-DD)."
+            "per date, columns fid,x,y,date,value_m (x, y in the layer's CRS, date YYYY-MM-DD). From a work "
+            "folder the long table also has each point's quality from MintPy: temporal_coherence, "
+            "avg_spatial_coherence, ifgs_used, velocity_mm_yr, velocity_std_mm_yr, low_quality (1 below the "
+            "temporal coherence set in the plugin's options) and min_coherence."
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -63,6 +69,7 @@ class ExtractAlgorithm(SbasAlgorithm):
             write_long_csv,
             write_wide_csv,
         )
+        from sbas_plugin.core.quality import has_quality_files, point_quality
         from sbas_plugin.core.timeseries import find_timeseries
 
         geotiffs = self.folder(parameters, "GEOTIFFS", context)
@@ -73,14 +80,22 @@ class ExtractAlgorithm(SbasAlgorithm):
             )
         field_name = self.parameterAsString(parameters, "FID_FIELD", context)
         points, points_crs = self.points_of(parameters, "POINTS", field_name, context)
+        layout = self.enum_value(parameters, "FORMAT", context, self.FORMATS)
+        quality = None
         if geotiffs:
             series = read_geotiff_stack_series(geotiffs, points, points_crs, **self.bridge(feedback))
         else:
-            h5 = find_timeseries(Path(work) / "mintpy")
-            series = read_timeseries_h5_series(h5, points, points_crs, **self.bridge(feedback))
+            mintpy_dir = Path(work) / "mintpy"
+            series = read_timeseries_h5_series(find_timeseries(mintpy_dir), points, points_crs, **self.bridge(feedback))
+            if layout == "long" and has_quality_files(mintpy_dir):
+                threshold = load_settings().low_coherence_threshold
+                quality = point_quality(mintpy_dir, points, points_crs, threshold)
+                feedback.pushInfo(tr("quality columns: {}").format(quality.summary()))
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
-        layout = self.enum_value(parameters, "FORMAT", context, self.FORMATS)
-        (write_long_csv if layout == "long" else write_wide_csv)(out, series)
+        if layout == "long":
+            write_long_csv(out, series, quality)
+        else:
+            write_wide_csv(out, series)
         feedback.pushInfo(
             tr("{} points x {} dates: {}").format(len(series.points), len(series.dates), series.summary())
         )
@@ -105,7 +120,8 @@ class PlotAlgorithm(SbasAlgorithm):
             "(e.g. 12, 15, 40). Displacement is shown in mm, cm or m, line of sight (+ towards the satellite), "
             "relative to the reference date: auto (MintPy's REF_DATE in the work folder), first, or YYYYMMDD; "
             "empty: auto with a work folder, else first. With a work folder, titles carry the points' x, y "
-            "from its points.csv."
+            "from its points.csv, and each point's temporal coherence and MintPy velocity ± std from its points.gpkg, "
+            "with a warning on the graph where the coherence is below the run's threshold."
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -130,6 +146,7 @@ class PlotAlgorithm(SbasAlgorithm):
     def run_step(self, parameters, context, feedback) -> dict:
         from sbas_plugin.core.plot import read_displacements_csv, read_point_ids_csv, reference_index, write_plot_zip
         from sbas_plugin.core.points import read_points_csv
+        from sbas_plugin.core.quality import work_quality
 
         columns = self.parameterAsFile(parameters, "COLUMNS", context)
         ids_text = self.parameterAsString(parameters, "IDS", context).strip()
@@ -151,11 +168,73 @@ class PlotAlgorithm(SbasAlgorithm):
         ref_index = reference_index(selected.dates, choice, work or None)
         points_path = Path(work) / "points.csv" if work else None
         points = read_points_csv(points_path) if points_path and points_path.is_file() else None
+        quality = work_quality(work, points) if work else None
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         units = self.enum_value(parameters, "UNITS", context, self.UNITS)
         # processes=1: worker processes only from a plain Python, never inside QGIS (see write_plot_zip).
-        write_plot_zip(out, selected, ref_index, units, points, processes=1, **self.bridge(feedback))
+        write_plot_zip(out, selected, ref_index, units, points, processes=1, quality=quality, **self.bridge(feedback))
         feedback.pushInfo(
             tr("{} graphs and an overview, relative to {}").format(len(selected.fids), selected.dates[ref_index])
+        )
+        return {"OUTPUT": out}
+
+
+class CoherenceAlgorithm(SbasAlgorithm):
+    GROUP = "results"
+
+    def name(self) -> str:
+        return "coherence"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Coherence report")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(
+            "How coherent the interferograms of a work folder are (mintpy/inputs/ifgramStack.h5; no-data and "
+            "water left out): per interferogram the share of pixels with coherence 0-0.33, 0.33-0.66 and 0.66-1, "
+            "mean and std (coherence_by_ifgram.csv), the same by temporal baseline (coherence_by_baseline.csv) and "
+            "by season of the pair's centre date (coherence_by_season.csv), histograms as PNG and summary.json. "
+            "With a land-cover polygon layer and its class field: pixel count and mean ± std of average spatial "
+            "coherence and temporal coherence per class (coherence_by_class.csv)."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_folder("WORK", tr("Work folder (after sbas run's MintPy step)"))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                "CLASSES",
+                tr("Land-cover polygons (optional)"),
+                [QgsProcessing.SourceType.TypeVectorPolygon],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                "CLASS_FIELD", tr("Class field of the polygons"), parentLayerParameterName="CLASSES", optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Report folder")))
+
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.coherence import ClassPolygons, coherence_report
+
+        field_name = self.parameterAsString(parameters, "CLASS_FIELD", context)
+        source = self.parameterAsSource(parameters, "CLASSES", context)
+        classes = None
+        if source is not None:
+            if not field_name:
+                raise QgsProcessingException(tr("Choose the class field of the land-cover polygons."))
+            polygons = [
+                (feature.geometry().asWkt(), str(feature[field_name]))
+                for feature in source.getFeatures()
+                if not feature.geometry().isEmpty() and feature[field_name] not in (None, NULL)
+            ]
+            classes = ClassPolygons(polygons, crs_text(source.sourceCrs()), source.sourceName(), field_name)
+        out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        report = coherence_report(self.folder(parameters, "WORK", context), out, classes, **self.bridge(feedback))
+        feedback.pushInfo(
+            tr("{count} interferograms over {pixels} pixels: mean coherence {mean:.2f} ± {std:.2f}").format(
+                count=len(report.ifgrams), pixels=report.pixels, mean=report.overall.mean, std=report.overall.std
+            )
         )
         return {"OUTPUT": out}

@@ -213,6 +213,35 @@ def test_hyp3_algorithms_default_to_the_settings(qgis_processing, tmp_path, monk
             registry.removeProvider(added)
 
 
+def test_algorithm_defaults_come_from_the_options_page(qgis_processing):
+    registry = QgsApplication.processingRegistry()
+    added = None
+    if registry.providerById("sbas") is None:
+        added = SbasProvider()
+        registry.addProvider(added)
+    try:
+        save_settings(CHANGED)
+        algorithms = {name: registry.createAlgorithmById(f"sbas:{name}") for name in ("pairs", "download", "run")}
+        defaults = {
+            (algorithm, name): algorithms[algorithm].parameterDefinition(name).defaultValue()
+            for algorithm, name in (
+                ("pairs", "MAX_DAYS"),
+                ("pairs", "MAX_BPERP"),
+                ("download", "WORKERS"),
+                ("run", "MIN_COHERENCE"),
+            )
+        }
+        assert defaults == {
+            ("pairs", "MAX_DAYS"): 48,
+            ("pairs", "MAX_BPERP"): 150.5,
+            ("download", "WORKERS"): 7,
+            ("run", "MIN_COHERENCE"): 0.55,
+        }
+    finally:
+        if added is not None:
+            registry.removeProvider(added)
+
+
 MISSING_SCRIPT = r"""
 import json, sys
 for name in ("mintpy", "hyp3_sdk", "asf_search"):
@@ -225,7 +254,7 @@ from qgis.PyQt.QtWidgets import QMainWindow
 app = QgsApplication([], True)
 app.initQgis()
 import sbas_plugin
-from sbas_plugin.gui.dock import SbasDock
+from sbas_plugin.gui.workflow_dock import WorkflowDock
 from sbas_plugin.gui.options import SbasOptionsPage
 window = QMainWindow()
 iface = QgisInterface(QgsMapCanvas(window), MockMessageBar(), window)
@@ -233,7 +262,7 @@ plugin = sbas_plugin.classFactory(iface)
 plugin.initGui()
 page = SbasOptionsPage()
 result = {
-    "dock": isinstance(plugin.dock, SbasDock),
+    "dock": isinstance(plugin.dock, WorkflowDock),
     "provider": QgsApplication.processingRegistry().providerById("sbas") is not None,
     "labels": {name: label.text() for name, label in page.package_labels.items()},
     "missing": page.missing,

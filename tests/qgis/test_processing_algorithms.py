@@ -157,7 +157,9 @@ def test_extract_from_geotiffs_and_from_mintpy_with_points_in_another_crs(runs, 
         },
     )
     rows = values_of(long["OUTPUT"])
-    assert rows[0] == ["fid", "x", "y", "date", "value_m"]
+    quality = ["temporal_coherence", "avg_spatial_coherence", "ifgs_used", "velocity_mm_yr", "velocity_std_mm_yr"]
+    assert rows[0] == ["fid", "x", "y", "date", "value_m", *quality, "low_quality", "min_coherence"]
+    assert {r[-1] for r in rows[1:]} == {"0.7"}
     wide_rows = values_of(core.values_csv)
     by_point = {(int(r[0]), r[3].replace("-", "")): r[4] for r in rows[1:]}
     for row in wide_rows[1:]:
@@ -304,3 +306,35 @@ def test_token_from_an_authentication_configuration(provider, hyp3_work, monkeyp
     done = processing.run("sbas:submit", {**project, "ACCEPT_COST": True})
     assert done["SUBMITTED"] == len(server.jobs) > 0
     assert processing.run("sbas:status", project)["PENDING"] == len(server.jobs)
+
+
+@pytest.mark.mintpy
+def test_coherence_report_with_land_cover_classes(provider, runs, aoi_3857, tmp_path):
+    from sbas_plugin.core.coherence import ClassPolygons, coherence_report
+
+    algorithm = QgsApplication.processingRegistry().algorithmById("sbas:coherence")
+    assert algorithm is not None and len(algorithm.shortHelpString()) > 150
+    _, core = runs
+    area, _ = aoi_3857
+    classes = QgsVectorLayer("Polygon?crs=EPSG:3857&field=landcover:string", "classes", "memory")
+    (extent,) = [f.geometry() for f in area.getFeatures()]
+    feature = QgsFeature(classes.fields())
+    feature.setGeometry(extent)
+    feature["landcover"] = "urban"
+    classes.dataProvider().addFeatures([feature])
+
+    plain = processing.run("sbas:coherence", {"WORK": str(core.work), "OUTPUT": str(tmp_path / "plain")})
+    coherence_report(core.work, tmp_path / "core")
+    for name in ("coherence_by_ifgram.csv", "coherence_by_baseline.csv", "coherence_by_season.csv"):
+        assert (Path(plain["OUTPUT"]) / name).read_bytes() == (tmp_path / "core" / name).read_bytes()
+    by_class = processing.run(
+        "sbas:coherence",
+        {"WORK": str(core.work), "CLASSES": classes, "CLASS_FIELD": "landcover", "OUTPUT": str(tmp_path / "classes")},
+    )
+    rows = values_of(Path(by_class["OUTPUT"]) / "coherence_by_class.csv")
+    assert rows[0][:2] == ["landcover", "pixels"] and [r[0] for r in rows[1:]] == ["urban"]
+    urban = ClassPolygons([(extent.asWkt(), "urban")], "EPSG:3857", "classes", "landcover")
+    coherence_report(core.work, tmp_path / "core_classes", urban)
+    assert values_of(tmp_path / "core_classes" / "coherence_by_class.csv") == rows
+    with pytest.raises(QgsProcessingException, match="class field"):
+        processing.run("sbas:coherence", {"WORK": str(core.work), "CLASSES": classes, "OUTPUT": str(tmp_path / "x")})

@@ -1,19 +1,25 @@
 """Styled result layers in real QGIS: velocity in mm/yr on a diverging ramp centred on 0, coherence,
-per-date displacement animated by the Temporal Controller, points with velocity and coherence."""
+per-date displacement animated by the Temporal Controller, points.gpkg with MintPy's quality."""
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
 from osgeo import gdal, osr
 from qgis.core import (
     QgsDateTimeRange,
+    QgsExpression,
+    QgsExpressionContext,
+    QgsExpressionContextScope,
+    QgsExpressionContextUtils,
     QgsGraduatedSymbolRenderer,
     QgsInterval,
     QgsPointXY,
     QgsProject,
     QgsRasterLayer,
     QgsSingleBandPseudoColorRenderer,
+    QgsSymbolLayerUtils,
     QgsTemporalNavigationObject,
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
@@ -194,17 +200,17 @@ def test_temporal_frames_survive_saving_the_project(loaded, tmp_path):
     assert one_frame_per_date(project, layers, loaded.dates)
 
 
-def test_points_have_sampled_values(loaded, work):
+def test_points_are_the_geopackage_with_mintpys_quality(loaded, work):
     points = loaded.points
+    assert points.providerType() == "ogr"
+    assert Path(points.source().split("|")[0]) == work / "points.gpkg"  # the file itself, no memory copy
     names = points.fields().names()
-    for name in ("fid", "x", "y", VELOCITY_FIELD, COHERENCE_FIELD):
+    for name in ("fid", "x", "y", VELOCITY_FIELD, COHERENCE_FIELD, "low_quality", "velocity_std_mm_yr"):
         assert name in names
     source = QgsRasterLayer(str(work / "GeoTiffs" / "velocity.tif"), "v")
     coherence = QgsRasterLayer(str(work / "GeoTiffs" / "TemporalCoherence.tif"), "c")
     features = list(points.getFeatures())
     assert len(features) > 1000
-    original = {f["fid"]: f for f in QgsProject.instance().mapLayer(points.id()).getFeatures()}
-    assert len(original) == len(features)
     checked = 0
     for feature in features[::7]:
         where = QgsPointXY(feature["x"], feature["y"])
@@ -212,19 +218,55 @@ def test_points_have_sampled_values(loaded, work):
         v, ok = source.dataProvider().sample(where, 1)
         c, ok_c = coherence.dataProvider().sample(where, 1)
         if ok and np.isfinite(v):
-            assert feature[VELOCITY_FIELD] == pytest.approx(v * 1000, abs=1e-4)
+            assert feature[VELOCITY_FIELD] == pytest.approx(v * 1000, rel=1e-6)
             checked += 1
         else:
             assert not isinstance(feature[VELOCITY_FIELD], float)  # NULL (a null QVariant in PyQt5)
         assert ok_c and feature[COHERENCE_FIELD] == pytest.approx(c, abs=1e-6)
+        assert feature["low_quality"] == int(c < 0.7)
     assert checked > 100
     renderer = points.renderer()
     assert isinstance(renderer, QgsGraduatedSymbolRenderer)
-    assert renderer.classAttribute() == VELOCITY_FIELD
+    assert renderer.classAttribute() == f'coalesce("{VELOCITY_FIELD}", 0)'  # no velocity: still drawn
     bounds = [(r.lowerValue(), r.upperValue()) for r in renderer.ranges()]
     middle = bounds[len(bounds) // 2]
     assert middle[0] == pytest.approx(-middle[1])  # the neutral class is centred on 0
     assert renderer.ranges()[0].symbol().color().name() == styles.SUBSIDENCE
+
+
+def fill_alpha(layer, feature) -> int:
+    """The fill alpha the points' class symbols give a feature: their data-defined fill colour
+    evaluated for it (every class symbol carries the same expression)."""
+    ranges = layer.renderer().ranges()  # kept referenced: the symbol lives in it
+    symbol = ranges[0].symbol()
+    fill = symbol.symbolLayer(0).dataDefinedProperties().property(styles._symbol_property("FillColor"))
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    scope = QgsExpressionContextScope()
+    scope.setVariable("symbol_color", symbol.color())
+    context.appendScope(scope)
+    context.setFeature(feature)
+    value = QgsExpression(fill.expressionString()).evaluate(context)
+    colour = value if isinstance(value, QColor) else QgsSymbolLayerUtils.decodeColor(value)
+    return colour.alpha()
+
+
+def test_flagged_points_are_hollow(loaded):
+    points = loaded.points
+    low = next(f for f in points.getFeatures() if f["low_quality"] == 1)
+    good = next(f for f in points.getFeatures() if f["low_quality"] == 0)
+    assert fill_alpha(points, low) == 0
+    assert fill_alpha(points, good) == 255
+
+
+def test_points_survive_saving_the_project(loaded, tmp_path):
+    project = QgsProject.instance()
+    layer_id, count = loaded.points.id(), loaded.points.featureCount()
+    assert project.write(str(tmp_path / "p.qgz"))
+    project.clear()
+    assert project.read(str(tmp_path / "p.qgz"))
+    points = project.mapLayer(layer_id)
+    assert points.isValid() and points.featureCount() == count
+    assert isinstance(points.renderer(), QgsGraduatedSymbolRenderer)
 
 
 def test_points_geopackage_untouched(qgis_app, work):
