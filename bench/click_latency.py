@@ -1,12 +1,14 @@
 """Click-to-plot latency of the time-series dock, in offscreen real QGIS (run by hand, not a test).
 
-A 200-date 2000 x 2000 float32 timeseries.h5 chunked as MintPy writes it (`chunks=True`), a canvas
+A 200-date 2000 x 2000 float32 timeseries.h5 chunked as MintPy writes it (`chunks=True`) with MintPy's
+quality files beside it (read a value each per click), a canvas
 in EPSG:3857, the dock and its map tool; 300 clicks at random pixels, each timed from the mouse
 event to the graph rendered (`FigureCanvasQTAgg.draw()`, the real render). Compared in the same run
 with the naive way: open the file and read per click, and rebuild the axes per click.
 """
 
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -46,6 +48,16 @@ def write_stack(path: Path) -> None:
             LENGTH=str(SIZE), EPSG="32654", REF_DATE="20200103",
         )  # fmt: skip
         print(f"stack: {N_DATES}x{SIZE}x{SIZE} float32, chunks {dataset.chunks}, {path.stat().st_size / 1e9:.1f} GB")
+    quality = {
+        "temporalCoherence.h5": {"temporalCoherence": rng.uniform(0.5, 1, (SIZE, SIZE))},
+        "velocity.h5": {"velocity": rate, "velocityStd": np.abs(rate) / 10},
+        "avgSpatialCoh.h5": {"coherence": rng.uniform(0.3, 0.9, (SIZE, SIZE))},
+        "numInvIfgram.h5": {"mask": np.full((SIZE, SIZE), 2 * N_DATES)},
+    }
+    for name, datasets in quality.items():
+        with h5py.File(path.with_name(name), "w") as f:
+            for dataset_name, data in datasets.items():
+                f.create_dataset(dataset_name, data=data.astype(np.float32))
 
 
 class Iface:
@@ -56,6 +68,9 @@ class Iface:
 
     def mapCanvas(self):  # noqa: N802
         return self.canvas
+
+    def activeLayer(self):  # noqa: N802
+        return None
 
 
 def percentile(values, q):
@@ -108,7 +123,7 @@ def main():
         dock.tool.canvasReleaseEvent(event)
         dock.figure_canvas.draw()
         ours.append((time.perf_counter() - start) * 1000)
-        assert len(dock.pixels) == 1 and np.isfinite(dock.lines[0].get_ydata()).all()
+        assert len(dock.shown) == 1 and np.isfinite(dock.lines[0].get_ydata()).all()
 
     # Reading alone: the kept handle against opening the file per click.
     pixels = [(p.y() * 7 % SIZE, p.x() * 13 % SIZE) for p in events]
@@ -138,6 +153,7 @@ def main():
 
     dock.unload()
     save_settings(saved)
+    shutil.rmtree(work)  # 3 GB
     print(f"read one pixel: kept handle {read_ours:.2f} ms, open per click {read_naive:.2f} ms")
     print(f"naive click (open+read, rebuild axes, draw) median {statistics.median(naive):.1f} ms")
     print(f"cold first click {ours[0]:.1f} ms; p90 {percentile(ours, 90):.1f} ms over {CLICKS} clicks")

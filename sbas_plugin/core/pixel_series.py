@@ -24,7 +24,21 @@ from sbas_plugin.core.timeseries import attributes, dates_of, epsg_of, find_time
 gdal.UseExceptions()
 
 GEOTIFF_FOLDER = Path("GeoTiffs") / "displacement_maps" / "unwrapped" / "Meters"  # in a work folder
-LOW_COHERENCE = 0.7  # below this MintPy's own default mask (minTempCoh) drops the pixel
+# Per-pixel quality beside the series: Pixel field -> (MintPy file, dataset) and the GeoTIFF export's name.
+QUALITY_H5 = {
+    "coherence": ("temporalCoherence.h5", "temporalCoherence"),
+    "velocity": ("velocity.h5", "velocity"),
+    "velocity_std": ("velocity.h5", "velocityStd"),
+    "spatial_coherence": ("avgSpatialCoh.h5", "coherence"),
+    "ifgs_used": ("numInvIfgram.h5", "mask"),
+}
+QUALITY_TIF = {
+    "coherence": "TemporalCoherence.tif",
+    "velocity": "velocity.tif",
+    "velocity_std": "velocity_std.tif",
+    "spatial_coherence": "avgSpatialCoh.tif",
+    "ifgs_used": "numInvIfgram.tif",
+}
 
 
 @dataclass(frozen=True)
@@ -36,13 +50,17 @@ class Pixel:
     x: float  # pixel centre, in the stack's CRS
     y: float
     metres: np.ndarray  # float64 per date, relative to the first date; NaN = MintPy found no solution
-    coherence: float  # temporal coherence; NaN when the folder has none
-    velocity: float  # MintPy's velocity (m/yr); NaN when the folder has none
+    coherence: float  # temporal coherence; NaN when the folder has none (so for the fields below)
+    velocity: float  # MintPy's velocity (m/yr)
+    velocity_std: float  # its standard deviation (m/yr)
+    spatial_coherence: float  # average spatial coherence of the interferograms
+    ifgs_used: int  # interferograms the inversion used at this pixel; -1 when the folder does not say
 
 
 @dataclass(frozen=True)
 class AreaSeries:
-    """Pixels inside an area, date by date (each pixel relative to the first date)."""
+    """Pixels inside an area, date by date, each pixel relative to the same date (a pixel without a
+    value on that date is left out)."""
 
     mean: np.ndarray  # metres
     std: np.ndarray  # metres, population std
@@ -50,9 +68,9 @@ class AreaSeries:
     pixels: int  # pixels inside the area
 
 
-def _area(window: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> AreaSeries:
+def _area(window: np.ndarray, rows: np.ndarray, cols: np.ndarray, reference: int) -> AreaSeries:
     values = window[:, rows, cols].astype(np.float64)
-    values -= values[:1]
+    values -= values[reference]
     count = np.isfinite(values).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):  # dates without any value: NaN, no warning
         mean = np.nansum(values, axis=1) / count
@@ -86,29 +104,31 @@ class PixelSeries:
         return None if where is None else self.pixel(*where)
 
     def pixel(self, row: int, col: int) -> Pixel:
-        coherence = self._coherence(row, col)
         metres = self._raw(row, col).astype(np.float64)
-        if coherence == 0:  # MintPy writes values, not NaN, where it found no solution
+        quality = {name: self._quality(name, row, col) for name in QUALITY_H5}  # the fields of QUALITY_TIF too
+        if quality["coherence"] == 0:  # MintPy writes values, not NaN, where it found no solution
             metres[:] = np.nan
+        ifgs_used = quality.pop("ifgs_used")
         return Pixel(
             row,
             col,
             float(self.grid.centre_x(col)),
             float(self.grid.centre_y(row)),
             metres - metres[0],
-            coherence,
-            self._velocity(row, col),
+            ifgs_used=int(ifgs_used) if np.isfinite(ifgs_used) else -1,
+            **quality,
         )
 
-    def area(self, rows: np.ndarray, cols: np.ndarray) -> AreaSeries:
+    def area(self, rows: np.ndarray, cols: np.ndarray, reference: int = 0) -> AreaSeries:
         """Mean, spread and count of the pixels (rows, cols), e.g. pixel_centres_in_polygons' of a drawn
-        area; pixels without a solution are left out."""
+        area, each relative to date number `reference` (the spread depends on it); pixels without a
+        solution are left out."""
         rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
         if not len(rows):
             raise ValueError("no pixel centre is inside the area")
         row0, col0 = int(rows.min()), int(cols.min())
         window = self._window(row0, int(rows.max()) + 1, col0, int(cols.max()) + 1)
-        return _area(window, rows - row0, cols - col0)
+        return _area(window, rows - row0, cols - col0, reference)
 
     def close(self) -> None:
         pass
@@ -137,15 +157,19 @@ class H5PixelSeries(PixelSeries):
         if self._dataset.shape != (len(self.dates), self.grid.height, self.grid.width):
             raise ExtractError(f"{self.source}: 'timeseries' is {self._dataset.shape}, not dates x rows x cols")
         self._stamp = self._file_stamp()
-        self._extras = {}
-        for name in ("temporalCoherence", "velocity"):
-            path = self.source.parent / f"{name}.h5"
-            if path.is_file():
-                extra = h5py.File(path, "r")
-                if extra[name].shape != (self.grid.height, self.grid.width):
-                    extra.close()
-                    raise ExtractError(f"{path} is not on the grid of {self.source.name}: is it of another run?")
-                self._extras[name] = extra
+        # Opened once per stack, a value read per click: files by name, datasets by Pixel field.
+        self._extra_files, self._extras = {}, {}
+        for field, (file_name, dataset_name) in QUALITY_H5.items():
+            path = self.source.parent / file_name
+            if file_name not in self._extra_files and path.is_file():
+                self._extra_files[file_name] = h5py.File(path, "r")
+            extra = self._extra_files.get(file_name)
+            if extra is None or dataset_name not in extra:
+                continue
+            if extra[dataset_name].shape != (self.grid.height, self.grid.width):
+                self.close()
+                raise ExtractError(f"{path} is not on the grid of {self.source.name}: is it of another run?")
+            self._extras[field] = extra[dataset_name]
 
     def _file_stamp(self) -> tuple:
         stat = os.stat(self.source)
@@ -157,26 +181,20 @@ class H5PixelSeries(PixelSeries):
             self._open()
         return self._dataset[:, row, col]
 
-    def _extra(self, name: str, row: int, col: int) -> float:
-        extra = self._extras.get(name)
-        return float(extra[name][row, col]) if extra else float("nan")
-
-    def _coherence(self, row: int, col: int) -> float:
-        return self._extra("temporalCoherence", row, col)
-
-    def _velocity(self, row: int, col: int) -> float:
-        return self._extra("velocity", row, col)
+    def _quality(self, field: str, row: int, col: int) -> float:
+        dataset = self._extras.get(field)
+        return float(dataset[row, col]) if dataset is not None else float("nan")
 
     def _window(self, row0, row1, col0, col1) -> np.ndarray:
         window = self._dataset[:, row0:row1, col0:col1]
-        if "temporalCoherence" in self._extras:
-            window[:, self._extras["temporalCoherence"]["temporalCoherence"][row0:row1, col0:col1] == 0] = np.nan
+        if "coherence" in self._extras:
+            window[:, self._extras["coherence"][row0:row1, col0:col1] == 0] = np.nan
         return window
 
     def close(self) -> None:
-        for extra in self._extras.values():
+        for extra in self._extra_files.values():
             extra.close()
-        self._extras = {}
+        self._extra_files, self._extras = {}, {}
         self._file.close()
 
 
@@ -191,12 +209,12 @@ class GeotiffPixelSeries(PixelSeries):
         self._layouts = [geotiff_layout(path) for path in self._paths]
         self.grid, self.crs = _one_grid(self._paths, self._layouts)
         self._datasets = {}  # path -> GDAL dataset, for files that must be decoded
-        # TemporalCoherence.tif and velocity.tif sit in GeoTiffs/, three folders up from Meters/.
+        # The quality GeoTIFFs sit in GeoTiffs/, three folders up from Meters/.
         self._extras = {}
-        for name in ("TemporalCoherence", "velocity"):
+        for field, file_name in QUALITY_TIF.items():
             for parent in self.source.parents[:3]:
-                if (parent / f"{name}.tif").is_file():
-                    self._extras[name] = gdal.Open(str(parent / f"{name}.tif"))
+                if (parent / file_name).is_file():
+                    self._extras[field] = gdal.Open(str(parent / file_name))
                     break
 
     def _raw(self, row: int, col: int) -> np.ndarray:
@@ -217,15 +235,9 @@ class GeotiffPixelSeries(PixelSeries):
                 values[i] = np.nan
         return values
 
-    def _extra(self, name: str, row: int, col: int) -> float:
-        dataset = self._extras.get(name)
-        return float(dataset.GetRasterBand(1).ReadAsArray(col, row, 1, 1)[0, 0]) if dataset else float("nan")
-
-    def _coherence(self, row: int, col: int) -> float:
-        return self._extra("TemporalCoherence", row, col)
-
-    def _velocity(self, row: int, col: int) -> float:
-        return self._extra("velocity", row, col)
+    def _quality(self, field: str, row: int, col: int) -> float:
+        dataset = self._extras.get(field)
+        return float(dataset.ReadAsArray(col, row, 1, 1)[0, 0]) if dataset is not None else float("nan")
 
     def _window(self, row0, row1, col0, col1) -> np.ndarray:
         window = np.stack(

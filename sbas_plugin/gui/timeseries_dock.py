@@ -1,20 +1,41 @@
-"""Click a pixel on the map, read its displacement graph: the time-series dock and its map tool."""
+"""Click a pixel on the map, read its displacement graph: the time-series dock and its map tools.
+
+Pixels (or the features of a point layer), drawn areas (mean ± std of their pixels) and a reference
+pixel are picked on the canvas; each shown series gets a fit (velocity ± sigma, optionally an annual
+term) in the legend and MintPy's quality figures under the controls."""
 
 import csv
+import html
 import logging
 import textwrap
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
-from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
-from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapToolEmitPoint, QgsVertexMarker
+from qgis.core import (
+    NULL,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCsException,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapToolEmitPoint, QgsRubberBand, QgsVertexMarker
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -27,16 +48,11 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from sbas_plugin.core.extract import ExtractError
-from sbas_plugin.core.pixel_series import LOW_COHERENCE, open_pixel_series
-from sbas_plugin.core.plot import (
-    SIGN_NOTE,
-    _y_limits,
-    draw_series,
-    format_velocity,
-    linear_trend,
-    relative_displacement,
-    style_time_axes,
-)
+from sbas_plugin.core.fit import Fit, fit_series
+from sbas_plugin.core.pixel_series import AreaSeries, Pixel, open_pixel_series
+from sbas_plugin.core.plot import SIGN_NOTE, UNIT_SCALE, _y_limits, draw_series, relative_displacement, style_time_axes
+from sbas_plugin.core.points import PixelPoints, pixel_centres_in_polygons
+from sbas_plugin.gui.map_tools import AreaDrawTool
 from sbas_plugin.gui.results import load_results
 from sbas_plugin.i18n import tr
 from sbas_plugin.settings import load_settings, save_settings
@@ -45,11 +61,13 @@ LOG = logging.getLogger(__name__)
 UNITS = "mm"
 COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:olive"]
 # Axes margins in inches (left, right, top, bottom): room for the y ticks and label, the date ticks and
-# the wrapped sign note whatever the dock's width. Fixed: a layout engine would move the axes with
-# each pixel's tick labels, and cost time on every click.
-MARGINS = (0.62, 0.12, 0.22, 1.0)
+# the wrapped sign note whatever the dock's width, and the reference line above. Fixed: a layout engine
+# would move the axes with each pixel's tick labels, and cost time on every click.
+MARGINS = (0.75, 0.3, 0.34, 1.0)
 NOTE_CHARACTER_POINTS = 4.9  # mean width of a character of the sign note (8.5 pt DejaVu Sans)
 INCHES_PER_DATE_TICK = 0.8  # date labels like 2021-07 need this much room each (checked 30 days to 11 years)
+FEATURE_TOLERANCE = 6  # screen pixels: a click this close to a point feature is a click on it
+UNRELIABLE_ALPHA = 0.4  # a low-coherence series stays drawn, faded
 
 
 class PixelPickTool(QgsMapToolEmitPoint):
@@ -63,6 +81,18 @@ class PixelPickTool(QgsMapToolEmitPoint):
             self.picked.emit(QgsPointXY(event.mapPoint()), add)
 
 
+@dataclass
+class Shown:
+    """One series on the graph: a clicked pixel or a drawn area."""
+
+    label: str
+    metres: np.ndarray  # per date; a pixel's relative to the first date, an area's to the reference date
+    pixel: Optional[Pixel] = None
+    area: Optional[AreaSeries] = None
+    polygon: Optional[QgsGeometry] = None  # the drawn area, in the stack's CRS
+    inside: Optional[PixelPoints] = None  # the area's pixels
+
+
 class TimeseriesDock(QgsDockWidget):
     def __init__(self, iface, parent=None):
         super().__init__(tr("SBAS time series"), parent)
@@ -70,11 +100,19 @@ class TimeseriesDock(QgsDockWidget):
         self.iface = iface
         self.canvas = iface.mapCanvas()
         self.stack = None
-        self.pixels = []  # shown pixels, in legend order
-        self.lines, self.trends, self.markers = [], [], []
+        self.folder = ""  # the folder of the stack
+        self.shown = []  # in legend order
+        self.lines, self.trends, self.bands = [], [], []  # per shown series; bands only for areas
+        self.map_items = []  # per shown series: a marker for a pixel, a rubber band for an area
+        self.reference_pixel = None  # subtracted from every series; None = MintPy's reference point
+        self.reference_marker = None
+        self.low_coherence = load_settings().low_coherence_threshold
         self.tool = PixelPickTool(self.canvas)
         self.tool.picked.connect(self.pick)
-        self.tool.deactivated.connect(self._tool_deactivated)
+        self.area_tool = AreaDrawTool(self.canvas)
+        self.area_tool.drawn.connect(self.add_area)
+        self.reference_tool = PixelPickTool(self.canvas)
+        self.reference_tool.picked.connect(self.set_reference)
         self._previous_tool = None
         self.canvas.destinationCrsChanged.connect(self._place_markers)
 
@@ -95,9 +133,34 @@ class TimeseriesDock(QgsDockWidget):
         self.layers_button.clicked.connect(self.add_result_layers)
         layout.addWidget(self.layers_button)
         self.pick_button = QPushButton(tr("Pick pixels on the map (Ctrl+click adds)"))
-        self.pick_button.setCheckable(True)
-        self.pick_button.toggled.connect(self._pick_toggled)
+        self.pick_button.setToolTip(tr("A click near a feature of a point layer plots the pixel under it"))
+        self.area_button = QPushButton(tr("Area"))
+        self.area_button.setToolTip(
+            tr("Click the corners of an area; a right-click or double-click closes it. Adds its mean ± std.")
+        )
+        self.reference_button = QPushButton(tr("Reference: click"))
+        self.reference_button.setToolTip(tr("The clicked pixel's series is subtracted from every series"))
+        self._tool_buttons = {
+            self.tool: self.pick_button,
+            self.area_tool: self.area_button,
+            self.reference_tool: self.reference_button,
+        }
+        self._deactivated_slots = {tool: partial(self._tool_deactivated, tool) for tool in self._tool_buttons}
+        for tool, button in self._tool_buttons.items():
+            button.setCheckable(True)
+            button.toggled.connect(partial(self._tool_toggled, tool))
+            tool.deactivated.connect(self._deactivated_slots[tool])
         layout.addWidget(self.pick_button)
+        tools = QHBoxLayout()
+        self.reset_reference_button = QPushButton(tr("Reset reference"))
+        self.reset_reference_button.setToolTip(tr("Back to MintPy's reference point"))
+        self.reset_reference_button.clicked.connect(self.reset_reference)
+        self.seasonal_check = QCheckBox(tr("Seasonal"))
+        self.seasonal_check.setToolTip(tr("Fit a line plus an annual sinusoid and report its amplitude"))
+        self.seasonal_check.toggled.connect(self._replot)
+        for widget in (self.area_button, self.reference_button, self.reset_reference_button, self.seasonal_check):
+            tools.addWidget(widget)
+        layout.addLayout(tools)
         self.info = QLabel(tr("Choose a work folder, then click a pixel on the map."))
         self.info.setWordWrap(True)
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -133,9 +196,11 @@ class TimeseriesDock(QgsDockWidget):
 
     def open_folder(self, folder: str) -> bool:
         self.clear()
+        self.reference_pixel = None
         if self.stack is not None:
             self.stack.close()
             self.stack = None
+        self._place_markers()
         self.reference_combo.blockSignals(True)
         self.reference_combo.clear()
         self.reference_combo.blockSignals(False)
@@ -147,6 +212,7 @@ class TimeseriesDock(QgsDockWidget):
             LOG.warning("time series of %s: %s", folder, error)
             self.info.setText(tr("No time series here: {}").format(error))
             return False
+        self.folder = folder
         settings = load_settings()
         settings.timeseries_folder = folder
         save_settings(settings)
@@ -178,13 +244,17 @@ class TimeseriesDock(QgsDockWidget):
         return max(self.reference_combo.currentIndex(), 0)
 
     def _frame(self) -> None:
-        """The axes every pixel is drawn into: rebuilt only for a new stack or reference date."""
+        """The axes every series is drawn into: rebuilt only for a new stack or reference date."""
         self.ax.clear()
-        self.lines, self.trends = [], []
+        self.lines, self.trends, self.bands = [], [], []
         style_time_axes(self.ax, self.dates, self._reference_index(), UNITS)
         self.sign_note = next(text for text in self.ax.texts if text.get_text() == SIGN_NOTE)
+        self._title()
         self._fit_axes()
-        for i in range(len(self.pixels)):
+        for shown in self.shown:
+            if shown.area is not None:  # each pixel relative to the reference date: another spread
+                self._measure_area(shown)
+        for i in range(len(self.shown)):
             self._add_line(i)
         self._update_decorations()
 
@@ -213,49 +283,181 @@ class TimeseriesDock(QgsDockWidget):
         if self.stack is not None:
             self._frame()
 
-    # --- picking -------------------------------------------------------------------------------
+    # --- map tools -----------------------------------------------------------------------------
 
-    def _pick_toggled(self, on: bool) -> None:
-        if on and self.canvas.mapTool() is not self.tool:
-            self._previous_tool = self.canvas.mapTool()
-            self.canvas.setMapTool(self.tool)
-        elif not on and self.canvas.mapTool() is self.tool:
+    def _tool_toggled(self, tool, on: bool) -> None:
+        if on and self.canvas.mapTool() is not tool:
+            if self.canvas.mapTool() not in self._tool_buttons:  # the user's own tool comes back later
+                self._previous_tool = self.canvas.mapTool()
+            self.canvas.setMapTool(tool)
+        elif not on and self.canvas.mapTool() is tool:
             self._restore_tool()
 
-    def _tool_deactivated(self) -> None:
-        self.pick_button.setChecked(False)
+    def _tool_deactivated(self, tool) -> None:
+        # Only the button: the canvas is in the middle of setting another tool.
+        button = self._tool_buttons[tool]
+        button.blockSignals(True)
+        button.setChecked(False)
+        button.blockSignals(False)
 
     def _restore_tool(self) -> None:
         previous, self._previous_tool = self._previous_tool, None
         if previous is not None and not sip.isdeleted(previous):
             self.canvas.setMapTool(previous)
         else:
-            self.canvas.unsetMapTool(self.tool)
+            self.canvas.unsetMapTool(self.canvas.mapTool())
 
-    def _transform(self, to_stack: bool) -> QgsCoordinateTransform:
-        crs = self.canvas.mapSettings().destinationCrs(), QgsCoordinateReferenceSystem(self.stack.crs)
-        source, target = crs if to_stack else crs[::-1]
+    def _transform(self, to_stack: bool, crs: Optional[str] = None) -> QgsCoordinateTransform:
+        """Between the canvas (or `crs`) and the stack."""
+        other = QgsCoordinateReferenceSystem(crs) if crs else self.canvas.mapSettings().destinationCrs()
+        source, target = other, QgsCoordinateReferenceSystem(self.stack.crs)
+        if not to_stack:
+            source, target = target, source
         return QgsCoordinateTransform(source, target, QgsProject.instance().transformContext())
 
-    def pick(self, point: QgsPointXY, add: bool = False) -> None:
-        """A click at `point` (canvas CRS): plot that pixel, replacing the shown ones unless `add`."""
+    def _point_layers(self) -> list:
+        """The active layer if it is a shown point layer, else every shown point layer."""
+        layers = [
+            layer
+            for layer in self.canvas.layers()
+            if isinstance(layer, QgsVectorLayer) and layer.geometryType() == QgsWkbTypes.GeometryType.PointGeometry
+        ]
+        active = self.iface.activeLayer()
+        return [active] if active in layers else layers
+
+    def _feature_at(self, point: QgsPointXY) -> Optional[tuple]:
+        """(the feature's point in the canvas CRS, its fid) of the point feature nearest the click,
+        within FEATURE_TOLERANCE screen pixels; None when there is none."""
+        radius = FEATURE_TOLERANCE * self.canvas.mapUnitsPerPixel()
+        box = QgsRectangle(point.x() - radius, point.y() - radius, point.x() + radius, point.y() + radius)
+        canvas_crs = self.canvas.mapSettings().destinationCrs()
+        nearest = None
+        context = QgsProject.instance().transformContext()
+        for layer in self._point_layers():
+            try:
+                in_layer = QgsCoordinateTransform(canvas_crs, layer.crs(), context).transformBoundingBox(box)
+            except QgsCsException:  # the click is outside the layer CRS's valid area
+                continue
+            to_canvas = QgsCoordinateTransform(layer.crs(), canvas_crs, context)
+            fid_field = layer.fields().lookupField("fid")
+            request = QgsFeatureRequest(in_layer).setSubsetOfAttributes([fid_field] if fid_field >= 0 else [])
+            for feature in layer.getFeatures(request):
+                geometry = feature.geometry()
+                geometry.transform(to_canvas)
+                where, _, _, _, squared = geometry.closestVertex(point)
+                distance = squared**0.5
+                if distance <= radius and (nearest is None or distance < nearest[0]):
+                    value = feature.attribute(fid_field) if fid_field >= 0 else None
+                    nearest = distance, where, feature.id() if value is None or value == NULL else value
+        return None if nearest is None else nearest[1:]
+
+    def _pixel_at(self, point: QgsPointXY) -> Optional[tuple]:
+        """(the pixel under a click or under the point feature clicked, fid or None), or None off the stack."""
         if self.stack is None:
             self.iface.messageBar().pushWarning(tr("SBAS"), tr("Choose a work folder with a time series first."))
-            return
+            return None
+        fid = None
+        feature = self._feature_at(point)
+        if feature is not None:
+            point, fid = feature
         at = self._transform(to_stack=True).transform(point)
         pixel = self.stack.at(at.x(), at.y())
         if pixel is None:
             self.info.setText(tr("That point is outside the time series' area."))
+            return None
+        return pixel, fid
+
+    # --- what is shown -------------------------------------------------------------------------
+
+    def pick(self, point: QgsPointXY, add: bool = False) -> None:
+        """A click at `point` (canvas CRS): plot that pixel, replacing the shown series unless `add`.
+        Near a feature of a point layer, the pixel under the feature, labelled with its fid."""
+        found = self._pixel_at(point)
+        if found is not None:
+            pixel, fid = found
+            label = f"fid {fid}" if fid is not None else f"P{len(self.shown) + 1 if add else 1}"
+            self._show(Shown(label, pixel.metres, pixel=pixel), add)
+
+    def add_area(self, polygon: QgsGeometry) -> None:
+        """A drawn polygon (canvas CRS): add the mean ± std of the pixels whose centres are inside."""
+        if self.stack is None:
+            self.iface.messageBar().pushWarning(tr("SBAS"), tr("Choose a work folder with a time series first."))
             return
-        if not add:
-            self.clear(keep=1)
-            self.pixels = [pixel]
-        else:
-            self.pixels.append(pixel)
-        if len(self.lines) < len(self.pixels):
-            self._add_line(len(self.pixels) - 1)
-        self._set_line(len(self.pixels) - 1)
+        in_stack = QgsGeometry(polygon)
+        in_stack.transform(self._transform(to_stack=True))
+        self._show_area(in_stack)
+
+    def _show_area(self, polygon: QgsGeometry) -> None:
+        parts = polygon.asMultiPolygon() if polygon.isMultipart() else [polygon.asPolygon()]
+        rings = [[[(p.x(), p.y()) for p in ring] for ring in part] for part in parts]
+        inside = pixel_centres_in_polygons(self.stack.grid, rings)
+        if not len(inside):
+            self.info.setText(tr("No pixel centre is inside that area: draw it larger."))
+            return
+        shown = self._measure_area(
+            Shown(tr("area ({} pixels)").format(len(inside)), None, polygon=polygon, inside=inside)
+        )
+        self._show(shown, add=True)
+
+    def _measure_area(self, shown: Shown) -> Shown:
+        shown.area = self.stack.area(shown.inside.rows, shown.inside.cols, self._reference_index())
+        shown.metres = shown.area.mean
+        return shown
+
+    def set_reference(self, point: QgsPointXY, add: bool = False) -> None:
+        """A click at `point` (canvas CRS) with the reference tool: that pixel's series is subtracted
+        from every shown series (Ctrl, `add`, makes no difference)."""
+        found = self._pixel_at(point)
+        if found is not None:
+            self._set_reference_pixel(found[0])
+
+    def _set_reference_pixel(self, pixel: Optional[Pixel]) -> None:
+        if pixel is not None and not np.isfinite(pixel.metres).any():
+            self.info.setText(tr("No solution at that pixel: choose another reference."))
+            return
+        self.reference_pixel = pixel
+        self._title()
         self._place_markers()
+        self._replot()
+
+    def reset_reference(self) -> None:
+        """Back to MintPy's reference point."""
+        if self.stack is not None:
+            self._set_reference_pixel(None)
+
+    def _title(self) -> None:
+        # y given: matplotlib then keeps the title put, instead of measuring the tick labels at each draw.
+        self.ax.set_title(self._reference_text(), loc="left", fontsize=8.5, color="0.25", y=1.0)
+
+    def _reference_text(self) -> str:
+        pixel = self.reference_pixel
+        if pixel is None:
+            return tr("Reference: MintPy's reference point")
+        return tr("Reference: pixel row {}, column {} (x {:.1f}, y {:.1f})").format(
+            pixel.row, pixel.col, pixel.x, pixel.y
+        )
+
+    def _show(self, shown: Shown, add: bool) -> None:
+        self.low_coherence = load_settings().low_coherence_threshold  # may have changed in the options
+        if add:
+            self.shown.append(shown)
+        else:
+            self.clear(keep=1)  # the first line's artists are reused: faster than new ones
+            self.shown = [shown]
+        i = len(self.shown) - 1
+        if len(self.lines) < len(self.shown):
+            self._add_line(i)
+        else:
+            self._set_line(i)
+        self._place_markers()
+        self._update_decorations()
+
+    def _replot(self) -> None:
+        """Every series again: after a new reference pixel or fit."""
+        if not self.shown:
+            return
+        for i in range(len(self.shown)):
+            self._set_line(i)
         self._update_decorations()
 
     def _colour(self, i: int) -> str:
@@ -266,83 +468,204 @@ class TimeseriesDock(QgsDockWidget):
         colour = self._colour(i)
         self.trends.append(self.ax.plot(self.dates, nothing, color=colour, linestyle="--", linewidth=1.0)[0])
         self.lines.append(draw_series(self.ax, self.dates, nothing, color=colour))
+        self.bands.append(None)
         self._set_line(i)
 
     def _values(self, i: int) -> np.ndarray:
-        return relative_displacement(self.pixels[i].metres, self._reference_index(), UNITS)
+        """What is plotted: relative to the reference date, minus the reference pixel's series."""
+        metres = self.shown[i].metres
+        if self.reference_pixel is not None:
+            metres = metres - self.reference_pixel.metres
+        return relative_displacement(metres, self._reference_index(), UNITS)
+
+    def _spread(self, i: int) -> np.ndarray:
+        return self.shown[i].area.std * UNIT_SCALE[UNITS]
+
+    def _unreliable(self, i: int) -> bool:
+        pixel = self.shown[i].pixel
+        return pixel is not None and pixel.coherence < self.low_coherence
+
+    def _fit(self, values: np.ndarray) -> Optional[Fit]:
+        try:
+            return fit_series(self.dates, values, self.seasonal_check.isChecked())
+        except ValueError:  # too few dates with a value
+            return None
 
     def _set_line(self, i: int) -> None:
-        if i >= len(self.pixels):
+        if i >= len(self.shown):
             return
         values = self._values(i)
-        slope, trend = linear_trend(self.dates, values)
+        fit = self._fit(values)
         self.lines[i].set_ydata(values)
-        self.trends[i].set_ydata(trend)
-        self.lines[i].set_label(f"P{i + 1}: {format_velocity(slope, UNITS)}")
+        self.lines[i].set_alpha(UNRELIABLE_ALPHA if self._unreliable(i) else 1.0)
+        self.trends[i].set_ydata(fit.model if fit else np.full(len(values), np.nan))
+        self.lines[i].set_label(f"{self.shown[i].label}: {format_fit(fit)}")
+        if self.bands[i] is not None:
+            self.bands[i].remove()
+            self.bands[i] = None
+        if self.shown[i].area is not None:
+            spread, has_value = self._spread(i), np.isfinite(values)
+            self.bands[i] = self.ax.fill_between(
+                self.dates, values - spread, values + spread, where=has_value, color=self._colour(i), alpha=0.2, lw=0
+            )
 
     def _place_markers(self) -> None:
-        while len(self.markers) > len(self.pixels):
-            self.canvas.scene().removeItem(self.markers.pop())
+        """A marker on each shown pixel, the outline of each area, a triangle on the reference pixel."""
+        while len(self.map_items) > len(self.shown):
+            self.canvas.scene().removeItem(self.map_items.pop())
+        if self.reference_marker is not None and self.reference_pixel is None:
+            self.canvas.scene().removeItem(self.reference_marker)
+            self.reference_marker = None
         if self.stack is None:
             return
         to_canvas = self._transform(to_stack=False)
-        for i, pixel in enumerate(self.pixels):
-            if i == len(self.markers):
-                marker = QgsVertexMarker(self.canvas)
-                marker.setIconType(QgsVertexMarker.IconType.ICON_BOX)
-                marker.setIconSize(12)
-                marker.setPenWidth(3)
-                marker.setColor(QColor(to_hex(self._colour(i))))
-                self.markers.append(marker)
-            centre = to_canvas.transform(QgsPointXY(pixel.x, pixel.y))
-            self.markers[i].setCenter(centre)
+        for i, shown in enumerate(self.shown):
+            colour = QColor(to_hex(self._colour(i)))
+            item = self.map_items[i] if i < len(self.map_items) else None
+            if shown.area is not None:
+                if not isinstance(item, QgsRubberBand):
+                    item = self._replace_map_item(
+                        i, QgsRubberBand(self.canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
+                    )
+                    item.setWidth(2)
+                item.setStrokeColor(colour)
+                item.setFillColor(QColor(colour.red(), colour.green(), colour.blue(), 50))
+                item.setToGeometry(shown.polygon, QgsCoordinateReferenceSystem(self.stack.crs))
+            else:
+                if not isinstance(item, QgsVertexMarker):
+                    item = self._replace_map_item(i, QgsVertexMarker(self.canvas))
+                    item.setIconType(QgsVertexMarker.IconType.ICON_BOX)
+                    item.setIconSize(12)
+                    item.setPenWidth(3)
+                item.setColor(colour)
+                item.setCenter(to_canvas.transform(QgsPointXY(shown.pixel.x, shown.pixel.y)))
+        if self.reference_pixel is not None:
+            if self.reference_marker is None:
+                self.reference_marker = QgsVertexMarker(self.canvas)
+                self.reference_marker.setIconType(QgsVertexMarker.IconType.ICON_TRIANGLE)
+                self.reference_marker.setIconSize(16)
+                self.reference_marker.setPenWidth(3)
+                self.reference_marker.setColor(QColor("#000000"))
+            reference = self.reference_pixel
+            self.reference_marker.setCenter(to_canvas.transform(QgsPointXY(reference.x, reference.y)))
+
+    def _replace_map_item(self, i: int, item):
+        if i < len(self.map_items):
+            self.canvas.scene().removeItem(self.map_items[i])
+            self.map_items[i] = item
+        else:
+            self.map_items.append(item)
+        return item
 
     def _update_decorations(self) -> None:
         """Legend, y range and the text under the controls; then a redraw when Qt is idle."""
-        if self.pixels:
+        if self.shown:
             self.ax.legend(handles=self.lines, loc="best", fontsize=8.5, framealpha=0.85)
-            self.ax.set_ylim(*_y_limits(UNITS, *[line.get_ydata() for line in self.lines + self.trends]))
+            extents = [line.get_ydata() for line in self.lines + self.trends]
+            for i, shown in enumerate(self.shown):
+                if shown.area is not None:
+                    extents += [self._values(i) - self._spread(i), self._values(i) + self._spread(i)]
+            self.ax.set_ylim(*_y_limits(UNITS, *extents))
         elif self.ax.get_legend():
             self.ax.get_legend().remove()
         self.info.setText(self._describe())
-        self.info.setStyleSheet("color: #b00020" if self._low_coherence() else "")
         self._enable_exports()
         self.figure_canvas.draw_idle()
 
-    def _low_coherence(self) -> bool:
-        return bool(self.pixels) and self.pixels[-1].coherence < LOW_COHERENCE
-
     def _describe(self) -> str:
-        if not self.pixels:
+        """Rich text: the reference, then each series with its quality; unreliable ones in red."""
+        if not self.shown:
             return ""
-        i = len(self.pixels) - 1
-        pixel = self.pixels[i]
-        text = tr("P{}: row {}, column {} (x {:.1f}, y {:.1f}, {})").format(
-            i + 1, pixel.row, pixel.col, pixel.x, pixel.y, self.stack.crs
-        )
+        lines = [html.escape(self._reference_text() + f" ({self.stack.crs})")]
+        for i, shown in enumerate(self.shown):
+            parts = self._describe_area(shown.area) if shown.area is not None else self._describe_pixel(shown.pixel)
+            text = f"<b>{html.escape(shown.label)}</b>: " + "<br>".join(map(html.escape, parts))
+            lines.append(f'<span style="color:#b00020">{text}</span>' if self._unreliable(i) else text)
+        return "<br>".join(lines)
+
+    def _describe_pixel(self, pixel: Pixel) -> list:
+        """Where the pixel is, then MintPy's quality figures for it."""
+        where = tr("row {}, column {} (x {:.1f}, y {:.1f})").format(pixel.row, pixel.col, pixel.x, pixel.y)
         if not np.isfinite(pixel.metres).any():
-            text += "\n" + tr("No solution at this pixel (MintPy's temporal coherence 0).")
-        elif np.isfinite(pixel.coherence):
-            text += "\n" + tr("Temporal coherence {:.2f}").format(pixel.coherence)
-            if pixel.coherence < LOW_COHERENCE:
-                text += " — " + tr("low coherence: values unreliable")
+            return [where, tr("No solution at this pixel (MintPy's temporal coherence 0).")]
+        quality = []
+        if np.isfinite(pixel.coherence):
+            quality.append(tr("temporal coherence {:.2f}").format(pixel.coherence))
+        if np.isfinite(pixel.spatial_coherence):
+            quality.append(tr("spatial coherence {:.2f}").format(pixel.spatial_coherence))
+        if pixel.ifgs_used >= 0:
+            quality.append(tr("{} interferograms").format(pixel.ifgs_used))
         if np.isfinite(pixel.velocity):
-            text += "\n" + tr("MintPy velocity {}").format(format_velocity(pixel.velocity * 1000.0, UNITS))
-        return text
+            scale = UNIT_SCALE[UNITS]
+            sigma = f" ± {pixel.velocity_std * scale:.1f}" if np.isfinite(pixel.velocity_std) else ""
+            quality.append(tr("MintPy velocity {:+.1f}{} {}/yr").format(pixel.velocity * scale, sigma, UNITS))
+        if pixel.coherence < self.low_coherence:
+            quality.append(tr("low coherence: values unreliable"))
+        return [where, ", ".join(quality)] if quality else [where]
+
+    def _describe_area(self, area: AreaSeries) -> list:
+        fewest, most = int(area.count.min()), int(area.count.max())
+        if fewest == area.pixels:
+            return [tr("mean ± std of {} pixels, each with a value on every date").format(area.pixels)]
+        return [
+            tr("mean ± std of {} pixels; {} to {} of them have a value on a date").format(area.pixels, fewest, most)
+        ]
 
     def clear(self, keep: int = 0) -> None:
-        """Take the shown pixels off the graph and the map, keeping the first `keep` lines for reuse."""
-        self.pixels = self.pixels[:keep]
-        for line in self.lines[keep:] + self.trends[keep:]:
-            line.remove()
-        self.lines, self.trends = self.lines[:keep], self.trends[:keep]
+        """Take the shown series off the graph and the map, keeping the first `keep` lines for reuse."""
+        self.shown = self.shown[:keep]
+        for artist in self.lines[keep:] + self.trends[keep:] + [band for band in self.bands[keep:] if band]:
+            artist.remove()
+        self.lines, self.trends, self.bands = self.lines[:keep], self.trends[:keep], self.bands[:keep]
         self._place_markers()
+
+    # --- project -------------------------------------------------------------------------------
+
+    def project_state(self) -> dict:
+        """What the project keeps of the dock (JSON-serialisable); coordinates in the stack's CRS."""
+        reference = self.reference_pixel
+        return {
+            "folder": self.folder if self.stack is not None else "",
+            "reference_date": self.reference_combo.currentData(),
+            "reference_point": None
+            if reference is None
+            else {"x": reference.x, "y": reference.y, "crs": self.stack.crs},
+            "seasonal": self.seasonal_check.isChecked(),
+            "pixels": [{"x": s.pixel.x, "y": s.pixel.y, "label": s.label} for s in self.shown if s.pixel],
+            "areas": [s.polygon.asWkt() for s in self.shown if s.area is not None],
+        }
+
+    def restore_project_state(self, state: dict) -> None:
+        """Open the folder of a project_state() and plot what it lists: its pixels, then its areas."""
+        folder = state.get("folder") or ""
+        self.folder_widget.blockSignals(True)  # opened below, also when it is the folder open now
+        self.folder_widget.setFilePath(folder)
+        self.folder_widget.blockSignals(False)
+        if not self.open_folder(folder):
+            return
+        self.seasonal_check.blockSignals(True)
+        self.seasonal_check.setChecked(bool(state.get("seasonal")))
+        self.seasonal_check.blockSignals(False)
+        if state.get("reference_date") in self.stack.dates:
+            self.reference_combo.setCurrentIndex(self.stack.dates.index(state["reference_date"]))
+        reference = state.get("reference_point")
+        if reference:
+            at = self._transform(to_stack=True, crs=reference["crs"]).transform(
+                QgsPointXY(reference["x"], reference["y"])
+            )
+            self._set_reference_pixel(self.stack.at(at.x(), at.y()))
+        for saved in state.get("pixels", []):
+            pixel = self.stack.at(saved["x"], saved["y"])
+            if pixel is not None:
+                self._show(Shown(saved["label"], pixel.metres, pixel=pixel), add=True)
+        for wkt in state.get("areas", []):
+            self._show_area(QgsGeometry.fromWkt(wkt))
 
     # --- export --------------------------------------------------------------------------------
 
     def _enable_exports(self) -> None:
-        self.csv_button.setEnabled(bool(self.pixels))
-        self.png_button.setEnabled(bool(self.pixels))
+        self.csv_button.setEnabled(bool(self.shown))
+        self.png_button.setEnabled(bool(self.shown))
 
     def _ask_path(self, caption: str, filters: str) -> str:
         settings = load_settings()
@@ -363,16 +686,24 @@ class TimeseriesDock(QgsDockWidget):
             self.export_png(path)
 
     def export_csv(self, path: str) -> None:
-        """One row per date, a column per shown pixel (mm relative to the reference date); the header
-        says where each pixel is."""
-        columns = [f"P{i + 1}_mm (x {p.x:.1f} y {p.y:.1f} {self.stack.crs})" for i, p in enumerate(self.pixels)]
-        values = [self._values(i) for i in range(len(self.pixels))]
+        """One row per date: a column per shown pixel (mm, as plotted), three per area (mean and std in
+        mm, how many of its pixels have a value); the header says where each pixel is."""
+        header, columns = ["date"], []
+        for i, shown in enumerate(self.shown):
+            values = self._values(i)
+            if shown.area is None:
+                header.append(f"{shown.label}_mm (x {shown.pixel.x:.1f} y {shown.pixel.y:.1f} {self.stack.crs})")
+                columns.append([_number(v) for v in values])
+            else:
+                header += [f"{shown.label} mean_mm", f"{shown.label} std_mm", f"{shown.label} count"]
+                columns.append([_number(v) for v in values])
+                columns.append([_number(v) for v in self._spread(i)])
+                columns.append([str(int(n)) for n in shown.area.count])
         with open(path, "w", newline="", encoding="utf-8") as file:
             writer = csv.writer(file)
-            writer.writerow(["date", *columns])
+            writer.writerow(header)
             for d, date in enumerate(self.stack.dates):
-                row = ["" if np.isnan(v[d]) else f"{v[d]:.2f}" for v in values]
-                writer.writerow([f"{date[:4]}-{date[4:6]}-{date[6:]}", *row])
+                writer.writerow([f"{date[:4]}-{date[4:6]}-{date[6:]}", *(column[d] for column in columns)])
 
     def export_png(self, path: str) -> None:
         self.figure.savefig(path, dpi=150, facecolor="white")
@@ -381,12 +712,35 @@ class TimeseriesDock(QgsDockWidget):
 
     def unload(self) -> None:
         """Everything this dock put on the canvas goes, and the tool the user had comes back."""
-        if self.canvas.mapTool() is self.tool:
+        if self.canvas.mapTool() in self._tool_buttons:
             self._restore_tool()
+        for tool, slot in self._deactivated_slots.items():
+            tool.deactivated.disconnect(slot)
         self.tool.picked.disconnect(self.pick)
-        self.tool.deactivated.disconnect(self._tool_deactivated)
+        self.area_tool.drawn.disconnect(self.add_area)
+        self.reference_tool.picked.disconnect(self.set_reference)
+        self.area_tool.reset()
         self.canvas.destinationCrsChanged.disconnect(self._place_markers)
         self.clear()
+        self.reference_pixel = None
+        self._place_markers()
         if self.stack is not None:
             self.stack.close()
             self.stack = None
+
+
+def format_fit(fit: Optional[Fit]) -> str:
+    """The legend's velocity: `+12.3 ± 0.4 mm/yr`, with the annual amplitude when fitted."""
+    if fit is None:
+        return tr("not enough data")
+    text = f"{round(fit.velocity, 1) + 0.0:+.1f}"  # + 0.0: no "-0.0"
+    if np.isfinite(fit.velocity_sigma):
+        text += f" ± {fit.velocity_sigma:.1f}"
+    text += f" {UNITS}/yr"
+    if np.isfinite(fit.amplitude):
+        text += ", " + tr("annual {:.1f} {}").format(fit.amplitude, UNITS)
+    return text
+
+
+def _number(value: float) -> str:
+    return "" if np.isnan(value) else f"{value:.2f}"

@@ -1,17 +1,29 @@
-"""The time-series dock in real QGIS: clicks on the canvas in any CRS plot the right pixel.
+"""The time-series dock in real QGIS: clicks on the canvas in any CRS plot the right pixel, a point
+feature's pixel, a drawn area's mean, relative to a clicked reference pixel, with MintPy's quality.
 
 Each pixel's displacement encodes its row and column, so a click landing one pixel (or half a pixel)
 off plots different numbers."""
 
 import csv
+import json
 
 import h5py
 import numpy as np
 import pytest
 from matplotlib.colors import to_hex
-from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject, QgsRectangle
-from qgis.gui import QgsMapMouseEvent, QgsMapToolPan, QgsVertexMarker
-from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsField,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.gui import QgsMapMouseEvent, QgsMapToolPan, QgsRubberBand, QgsVertexMarker
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt, QVariant
 
 import sbas_plugin
 from sbas_plugin.gui.timeseries_dock import TimeseriesDock
@@ -27,22 +39,35 @@ def metres(row, col):
     return np.arange(len(DATES)) * (row * 100 + col) * 1e-3
 
 
-def write_work_folder(work):
+def shown_mm(row, col, reference=REF):
+    return (metres(row, col) - metres(row, col)[reference]) * 1000.0
+
+
+def write_work_folder(work, dates=DATES, stack=None):
+    """mintpy/ with timeseries.h5 (by default `metres` at every pixel) and MintPy's quality files."""
     (work / "mintpy").mkdir(parents=True)
-    d, r, c = np.mgrid[0 : len(DATES), 0:HEIGHT, 0:WIDTH]
-    stack = (d * (r * 100 + c) * 1e-3).astype(np.float32)
-    stack -= stack[REF]  # MintPy's file is zero on REF_DATE
+    if stack is None:
+        d, r, c = np.mgrid[0 : len(dates), 0:HEIGHT, 0:WIDTH]
+        stack = (d * (r * 100 + c) * 1e-3).astype(np.float32)
+    stack = stack - stack[REF]  # MintPy's file is zero on REF_DATE
     with h5py.File(work / "mintpy" / "timeseries.h5", "w") as f:
-        f.create_dataset("timeseries", data=stack, chunks=True)
-        f.create_dataset("date", data=np.array(DATES, dtype=np.string_))
+        f.create_dataset("timeseries", data=stack.astype(np.float32), chunks=True)
+        f.create_dataset("date", data=np.array(dates, dtype=np.string_))
         f.attrs.update(
             X_FIRST=str(X0), Y_FIRST=str(Y0), X_STEP=str(PIXEL), Y_STEP=str(-PIXEL), WIDTH=str(WIDTH),
-            LENGTH=str(HEIGHT), EPSG="32654", REF_DATE=DATES[REF],
+            LENGTH=str(HEIGHT), EPSG="32654", REF_DATE=dates[REF],
         )  # fmt: skip
     coherence = np.full((HEIGHT, WIDTH), 0.95, dtype=np.float32)
     coherence[5, 6] = 0.4
     with h5py.File(work / "mintpy" / "temporalCoherence.h5", "w") as f:
         f.create_dataset("temporalCoherence", data=coherence)
+    with h5py.File(work / "mintpy" / "avgSpatialCoh.h5", "w") as f:
+        f.create_dataset("coherence", data=np.full((HEIGHT, WIDTH), 0.62, dtype=np.float32))
+    with h5py.File(work / "mintpy" / "velocity.h5", "w") as f:
+        f.create_dataset("velocity", data=np.full((HEIGHT, WIDTH), -0.0123, dtype=np.float32))
+        f.create_dataset("velocityStd", data=np.full((HEIGHT, WIDTH), 0.0008, dtype=np.float32))
+    with h5py.File(work / "mintpy" / "numInvIfgram.h5", "w") as f:
+        f.create_dataset("mask", data=np.full((HEIGHT, WIDTH), 13, dtype=np.float32))
     return work
 
 
@@ -61,6 +86,12 @@ def dock(qgis_iface, qgis_canvas, tmp_path, saved_settings):
     dock.unload()
 
 
+@pytest.fixture
+def web_canvas(qgis_canvas):
+    qgis_canvas.setLayers([])
+    return qgis_canvas, show_stack(qgis_canvas, "EPSG:3857")
+
+
 def show_stack(canvas, crs: str):
     """The canvas in `crs`, zoomed so one stack pixel is many screen pixels."""
     canvas.resize(800, 600)
@@ -75,45 +106,64 @@ def show_stack(canvas, crs: str):
     return to_canvas
 
 
-def click(dock, canvas, to_canvas, x, y, modifiers=Qt.KeyboardModifier.NoModifier):
-    """A mouse release on the canvas at stack coordinates (x, y), as the user's click makes it."""
-    device = canvas.getCoordinateTransform().transform(to_canvas.transform(QgsPointXY(x, y)))
-    where = QPoint(round(device.x()), round(device.y()))
+def device(canvas, to_canvas, x, y, shift=(0, 0)) -> QPoint:
+    """The screen pixel of stack coordinates (x, y), moved by `shift` screen pixels."""
+    at = canvas.getCoordinateTransform().transform(to_canvas.transform(QgsPointXY(x, y)))
+    where = QPoint(round(at.x()) + shift[0], round(at.y()) + shift[1])
     assert canvas.rect().contains(where)
-    event = QgsMapMouseEvent(
-        canvas, QEvent.Type.MouseButtonRelease, where, Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, modifiers
-    )
-    dock.tool.canvasReleaseEvent(event)
+    return where
+
+
+def mouse(canvas, where, kind=QEvent.Type.MouseButtonRelease, button=Qt.MouseButton.LeftButton, modifiers=None):
+    modifiers = Qt.KeyboardModifier.NoModifier if modifiers is None else modifiers
+    return QgsMapMouseEvent(canvas, kind, where, button, button, modifiers)
+
+
+def click(dock, canvas, to_canvas, x, y, modifiers=Qt.KeyboardModifier.NoModifier, tool=None):
+    """A mouse release on the canvas at stack coordinates (x, y), as the user's click makes it."""
+    (tool or dock.tool).canvasReleaseEvent(mouse(canvas, device(canvas, to_canvas, x, y), modifiers=modifiers))
+
+
+def centre(row, col):
+    return X0 + (col + 0.5) * PIXEL, Y0 - (row + 0.5) * PIXEL
+
+
+def shown_pixels(dock):
+    return [(s.pixel.row, s.pixel.col) for s in dock.shown]
+
+
+def legend(dock):
+    return [text.get_text() for text in dock.ax.get_legend().get_texts()]
 
 
 @pytest.mark.parametrize("crs", ["EPSG:3857", "EPSG:32654"])
 def test_click_plots_the_pixel_under_it_relative_to_the_reference_date(dock, qgis_canvas, crs):
+    qgis_canvas.setLayers([])
     to_canvas = show_stack(qgis_canvas, crs)
     assert dock.reference_combo.currentData() == DATES[REF]
     # Near the corners of pixels (a screen pixel or two in), where half a pixel of error shows.
     for row, col, fx, fy in [(4, 7, 0.1, 0.1), (4, 8, 0.9, 0.9), (20, 31, 0.15, 0.85), (29, 39, 0.5, 0.5)]:
         click(dock, qgis_canvas, to_canvas, X0 + (col + fx) * PIXEL, Y0 - (row + fy) * PIXEL)
-        assert [(p.row, p.col) for p in dock.pixels] == [(row, col)]
-        expected = (metres(row, col) - metres(row, col)[REF]) * 1000.0
-        np.testing.assert_allclose(dock.lines[0].get_ydata(), expected, atol=1e-3)
+        assert shown_pixels(dock) == [(row, col)]
+        np.testing.assert_allclose(dock.lines[0].get_ydata(), shown_mm(row, col), atol=1e-3)
         assert len(dock.ax.lines) == 2 + 2  # reference line and zero line, series and trend
-        assert dock.lines[0].get_label() == f"P1: {(row * 100 + col) / 12 * 365.25:+.1f} mm/yr"
-        marker = dock.markers[0]
-        centre = to_canvas.transform(QgsPointXY(X0 + (col + 0.5) * PIXEL, Y0 - (row + 0.5) * PIXEL))
+        # An exact line: the fit's sigma is zero.
+        assert dock.lines[0].get_label() == f"P1: {(row * 100 + col) / 12 * 365.25:+.1f} ± 0.0 mm/yr"
+        marker = dock.map_items[0]
+        expected = to_canvas.transform(QgsPointXY(*centre(row, col)))
         assert marker.scene() is qgis_canvas.scene()
-        assert (marker.center().x(), marker.center().y()) == pytest.approx((centre.x(), centre.y()), abs=1e-6)
+        assert (marker.center().x(), marker.center().y()) == pytest.approx((expected.x(), expected.y()), abs=1e-6)
 
 
-def test_ctrl_click_adds_a_series_and_a_marker_of_its_colour(dock, qgis_canvas, tmp_path):
-    to_canvas = show_stack(qgis_canvas, "EPSG:3857")
-    click(dock, qgis_canvas, to_canvas, X0 + 2.5 * PIXEL, Y0 - 3.5 * PIXEL)
-    click(dock, qgis_canvas, to_canvas, X0 + 6.5 * PIXEL, Y0 - 5.5 * PIXEL, Qt.KeyboardModifier.ControlModifier)
-    assert [(p.row, p.col) for p in dock.pixels] == [(3, 2), (5, 6)]
-    assert [line.get_label().split(":")[0] for line in dock.ax.get_legend().get_lines()] == ["P1", "P2"]
-    assert len(dock.markers) == 2
-    for line, marker in zip(dock.lines, dock.markers):
+def test_ctrl_click_adds_a_series_and_a_marker_of_its_colour(dock, web_canvas, tmp_path):
+    canvas, to_canvas = web_canvas
+    click(dock, canvas, to_canvas, *centre(3, 2))
+    click(dock, canvas, to_canvas, *centre(5, 6), Qt.KeyboardModifier.ControlModifier)
+    assert shown_pixels(dock) == [(3, 2), (5, 6)]
+    assert [label.split(":")[0] for label in legend(dock)] == ["P1", "P2"]
+    assert len(dock.map_items) == 2
+    for line, marker in zip(dock.lines, dock.map_items):
         assert marker.color().name() == to_hex(line.get_color())
-    assert "low coherence: values unreliable" in dock.info.text()  # (5, 6) has 0.4
 
     # Another reference date: the same pixels, zero on that date.
     dock.reference_combo.setCurrentIndex(0)
@@ -128,35 +178,267 @@ def test_ctrl_click_adds_a_series_and_a_marker_of_its_colour(dock, qgis_canvas, 
     assert (tmp_path / "shown.png").read_bytes()[:4] == b"\x89PNG"
 
     # A plain click replaces both.
-    click(dock, qgis_canvas, to_canvas, X0 + 0.5 * PIXEL, Y0 - 0.5 * PIXEL)
-    assert [(p.row, p.col) for p in dock.pixels] == [(0, 0)]
-    assert len(dock.markers) == 1 and len(dock.ax.get_legend().get_lines()) == 1
+    click(dock, canvas, to_canvas, *centre(0, 0))
+    assert shown_pixels(dock) == [(0, 0)]
+    assert len(dock.map_items) == 1 and len(legend(dock)) == 1
 
 
-def canvas_markers(canvas):
-    return [item for item in canvas.scene().items() if isinstance(item, QgsVertexMarker)]
+def test_quality_of_each_pixel_and_the_low_coherence_flag_follow_the_setting(dock, web_canvas):
+    canvas, to_canvas = web_canvas
+    click(dock, canvas, to_canvas, *centre(3, 2))
+    click(dock, canvas, to_canvas, *centre(5, 6), Qt.KeyboardModifier.ControlModifier)  # coherence 0.4
+    text = dock.info.text()
+    quality = "spatial coherence 0.62, 13 interferograms, MintPy velocity -12.3 ± 0.8 mm/yr"
+    assert f"<b>P1</b>: row 3, column 2 (x 400120.0, y 3899800.0)<br>temporal coherence 0.95, {quality}<br>" in text
+    assert f"temporal coherence 0.40, {quality}, low coherence: values unreliable</span>" in text
+    assert text.count("unreliable") == 1 and text.count("#b00020") == 1
+    assert [line.get_alpha() for line in dock.lines] == [1.0, 0.4]  # still drawn, faded
+    np.testing.assert_allclose(dock.lines[1].get_ydata(), shown_mm(5, 6), atol=1e-3)
+
+    settings = load_settings()
+    settings.low_coherence_threshold = 0.3
+    save_settings(settings)
+    click(dock, canvas, to_canvas, *centre(5, 6))
+    assert "unreliable" not in dock.info.text() and dock.lines[0].get_alpha() == 1.0
+    settings.low_coherence_threshold = 0.96
+    save_settings(settings)
+    click(dock, canvas, to_canvas, *centre(3, 2))
+    assert "unreliable" in dock.info.text() and dock.lines[0].get_alpha() == 0.4
 
 
-def test_unload_takes_dock_tool_and_markers_out_and_gives_the_tool_back(qgis_iface, tmp_path, saved_settings):
+def point_layer(name, crs, points, fids=None):
+    """A memory point layer; with `fids`, a "fid" attribute that differs from the feature ids."""
+    layer = QgsVectorLayer(f"Point?crs={crs}", name, "memory")
+    if fids:
+        layer.dataProvider().addAttributes([QgsField("fid", QVariant.Int)])
+        layer.updateFields()
+    features = []
+    for i, (x, y) in enumerate(points):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        if fids:
+            feature.setAttribute("fid", fids[i])
+        features.append(feature)
+    assert layer.dataProvider().addFeatures(features)[0]
+    return layer
+
+
+def test_a_click_near_a_point_feature_plots_the_pixel_under_it_labelled_by_fid(dock, web_canvas, qgis_iface):
+    canvas, to_canvas = web_canvas
+    to_wgs84 = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:32654"), QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance()
+    )
+    # Just inside the left and top edges of pixels (10, 12) and (20, 30): a click 4 screen pixels off
+    # lands in the neighbouring pixel.
+    at = [(X0 + 12.05 * PIXEL, Y0 - 10.5 * PIXEL), (X0 + 30.5 * PIXEL, Y0 - 20.05 * PIXEL)]
+    stations = point_layer("stations", "EPSG:4326", [to_wgs84.transform(QgsPointXY(*xy)) for xy in at], [101, 102])
+    unnamed = point_layer("unnamed", "EPSG:32654", [(X0 + 25.95 * PIXEL, Y0 - 3.5 * PIXEL)])
+    QgsProject.instance().addMapLayers([stations, unnamed])
+    try:
+        canvas.setLayers([stations, unnamed])
+        click_near = device(canvas, to_canvas, *at[0], shift=(-4, 0))
+        dock.tool.canvasReleaseEvent(mouse(canvas, click_near))
+        assert shown_pixels(dock) == [(10, 12)] and legend(dock)[0].startswith("fid 101: ")
+        np.testing.assert_allclose(dock.lines[0].get_ydata(), shown_mm(10, 12), atol=1e-3)
+        modifiers = Qt.KeyboardModifier.ControlModifier
+        dock.tool.canvasReleaseEvent(
+            mouse(canvas, device(canvas, to_canvas, *at[1], shift=(0, -4)), modifiers=modifiers)
+        )
+        unnamed_click = device(canvas, to_canvas, X0 + 25.95 * PIXEL, Y0 - 3.5 * PIXEL, shift=(4, 0))
+        dock.tool.canvasReleaseEvent(mouse(canvas, unnamed_click, modifiers=modifiers))
+        assert shown_pixels(dock) == [(10, 12), (20, 30), (3, 25)]
+        assert [label.split(":")[0] for label in legend(dock)] == [
+            "fid 101",
+            "fid 102",
+            f"fid {next(unnamed.getFeatures()).id()}",
+        ]
+
+        # Farther than a few screen pixels: the pixel under the click, numbered as before.
+        dock.tool.canvasReleaseEvent(mouse(canvas, device(canvas, to_canvas, *at[0], shift=(-20, 0))))
+        assert shown_pixels(dock) == [(10, 11)] and legend(dock)[0].startswith("P1: ")
+
+        # An active point layer is the only one looked at.
+        qgis_iface.setActiveLayer(unnamed)
+        dock.tool.canvasReleaseEvent(mouse(canvas, click_near))
+        assert shown_pixels(dock) == [(10, 11)] and legend(dock)[0].startswith("P1: ")
+    finally:
+        QgsProject.instance().removeMapLayers([stations.id(), unnamed.id()])
+
+
+def draw(dock, canvas, to_canvas, corners, close="right"):
+    """Click the corners (pixel units: column, row from the origin) with the area tool, then close."""
+    where = [device(canvas, to_canvas, X0 + c * PIXEL, Y0 - r * PIXEL) for c, r in corners]
+    for point in where:
+        dock.area_tool.canvasMoveEvent(mouse(canvas, point, QEvent.Type.MouseMove, Qt.MouseButton.NoButton))
+        dock.area_tool.canvasReleaseEvent(mouse(canvas, point))
+    if close == "right":
+        dock.area_tool.canvasReleaseEvent(mouse(canvas, where[-1], button=Qt.MouseButton.RightButton))
+    else:  # a double-click on the last corner: press, release, double-click, release
+        dock.area_tool.canvasDoubleClickEvent(mouse(canvas, where[-1], QEvent.Type.MouseButtonDblClick))
+        dock.area_tool.canvasReleaseEvent(mouse(canvas, where[-1]))
+
+
+def test_a_drawn_area_shows_the_mean_and_spread_of_the_pixels_inside(dock, web_canvas, tmp_path):
+    canvas, to_canvas = web_canvas
+    click(dock, canvas, to_canvas, *centre(3, 2))
+    # A right triangle, corners a quarter pixel off pixel corners: centre (c + .5, r + .5) is inside
+    # when c >= 10, r >= 4 and (c - 10) + (r - 4) <= 7: 36 pixels.
+    draw(dock, canvas, to_canvas, [(10.25, 4.25), (18.25, 4.25), (10.25, 12.25)])
+    inside = [(r, c) for r in range(HEIGHT) for c in range(WIDTH) if c >= 10 and r >= 4 and c - 10 + r - 4 <= 7]
+    assert len(inside) == 36
+    area = dock.shown[1].area
+    assert area.pixels == 36 and legend(dock)[1].startswith("area (36 pixels): ")
+    expected = np.mean([shown_mm(r, c) for r, c in inside], axis=0)
+    spread = np.std([shown_mm(r, c) for r, c in inside], axis=0)
+    np.testing.assert_allclose(dock.lines[1].get_ydata(), expected, atol=1e-3)
+    band = dock.bands[1].get_paths()[0].vertices[:, 1]
+    assert band.max() == pytest.approx((expected + spread).max(), abs=1e-3)
+    assert band.min() == pytest.approx((expected - spread).min(), abs=1e-3)
+    outline = dock.map_items[1]
+    assert isinstance(outline, QgsRubberBand) and outline.scene() is canvas.scene()
+    assert outline.strokeColor().name() == to_hex(dock.lines[1].get_color())
+    assert dock.area_tool.band is None  # the drawing outline is gone
+
+    # A double-click closes one too; each area adds to the graph.
+    draw(dock, canvas, to_canvas, [(0.25, 0.25), (2.25, 0.25), (2.25, 3.25), (0.25, 3.25)], close="double")
+    assert [s.area.pixels if s.area else None for s in dock.shown] == [None, 36, 6]
+
+    dock.export_csv(str(tmp_path / "areas.csv"))
+    with open(tmp_path / "areas.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][2:5] == ["area (36 pixels) mean_mm", "area (36 pixels) std_mm", "area (36 pixels) count"]
+    table = np.array(rows[1:])[:, 2:5].astype(float).T
+    np.testing.assert_allclose(table[0], expected, atol=0.006)
+    np.testing.assert_allclose(table[1], spread, atol=0.006)
+    assert table[2].tolist() == [36] * len(DATES)
+    assert rows[0][5:] == ["area (6 pixels) mean_mm", "area (6 pixels) std_mm", "area (6 pixels) count"]
+
+    # A plain click replaces the areas, on the graph and on the map.
+    click(dock, canvas, to_canvas, *centre(1, 1))
+    assert len(dock.shown) == 1 and dock.bands == [None] and not dock.ax.collections
+    assert not [item for item in canvas.scene().items() if isinstance(item, QgsRubberBand)]
+
+
+def test_reference_pixel_is_subtracted_from_every_series(dock, web_canvas):
+    canvas, to_canvas = web_canvas
+    click(dock, canvas, to_canvas, *centre(3, 2))
+    click(dock, canvas, to_canvas, *centre(5, 6), Qt.KeyboardModifier.ControlModifier)
+    draw(dock, canvas, to_canvas, [(10.25, 4.25), (18.25, 4.25), (10.25, 12.25)])
+    before = [line.get_ydata().copy() for line in dock.lines]
+
+    click(dock, canvas, to_canvas, *centre(5, 6), tool=dock.reference_tool)
+    np.testing.assert_allclose(dock.lines[1].get_ydata(), 0.0, atol=1e-9)
+    for line, old in zip(dock.lines, before):
+        np.testing.assert_allclose(old - line.get_ydata(), shown_mm(5, 6), atol=1e-3)
+    assert dock.ax.get_title(loc="left") == "Reference: pixel row 5, column 6 (x 400440.0, y 3899640.0)"
+    assert dock.info.text().startswith("Reference: pixel row 5, column 6")
+    marker = dock.reference_marker
+    assert marker.scene() is canvas.scene() and marker not in dock.map_items  # a triangle (3.22 cannot tell)
+    expected = to_canvas.transform(QgsPointXY(*centre(5, 6)))
+    assert (marker.center().x(), marker.center().y()) == pytest.approx((expected.x(), expected.y()), abs=1e-6)
+
+    # Also after another reference date, and for a pixel clicked later.
+    dock.reference_combo.setCurrentIndex(0)
+    click(dock, canvas, to_canvas, *centre(7, 1), Qt.KeyboardModifier.ControlModifier)
+    np.testing.assert_allclose(dock.lines[3].get_ydata(), shown_mm(7, 1, 0) - shown_mm(5, 6, 0), atol=1e-3)
+
+    dock.reset_reference_button.click()
+    assert dock.reference_marker is None and dock.ax.get_title(loc="left") == "Reference: MintPy's reference point"
+    np.testing.assert_allclose(dock.lines[1].get_ydata(), shown_mm(5, 6, 0), atol=1e-3)
+
+
+def test_seasonal_fit_reports_velocity_sigma_and_annual_amplitude(qgis_iface, web_canvas, tmp_path, saved_settings):
+    canvas, to_canvas = web_canvas
+    days = np.arange(0, 2 * 365, 12)
+    dates = [str(np.datetime64("2020-01-03") + d).replace("-", "") for d in days]
+    years = days / 365.25
+    rng = np.random.default_rng(5)
+    # -20 mm/yr and a 6 mm annual swing everywhere, 1 mm of noise.
+    series = -0.020 * years + 0.006 * np.sin(2 * np.pi * years + 1.0) + rng.normal(0, 0.001, len(days))
+    stack = np.broadcast_to(series[:, None, None], (len(days), HEIGHT, WIDTH))
+    dock = TimeseriesDock(qgis_iface)
+    try:
+        assert dock.open_folder(str(write_work_folder(tmp_path / "work", dates, stack)))
+        click(dock, canvas, to_canvas, *centre(2, 2))
+        linear = legend(dock)[0]
+        dock.seasonal_check.setChecked(True)
+        seasonal = legend(dock)[0]
+        velocity, sigma, amplitude = (float(seasonal.split()[i].rstrip(",")) for i in (1, 3, 6))
+        assert seasonal == f"P1: {velocity:+.1f} ± {sigma:.1f} mm/yr, annual {amplitude:.1f} mm"
+        assert velocity == pytest.approx(-20.0, abs=1.0) and amplitude == pytest.approx(6.0, abs=0.5)
+        assert 0 < sigma < 0.5
+        assert "annual" not in linear and float(linear.split()[3]) > 3 * sigma  # the swing misfit as noise
+        trend = dock.trends[0].get_ydata()
+        assert np.ptp(trend - np.polyval(np.polyfit(years, trend, 1), years)) > 10  # the model swings
+    finally:
+        dock.unload()
+
+
+def test_project_state_restores_the_same_series_in_a_new_dock(dock, web_canvas, qgis_iface):
+    canvas, to_canvas = web_canvas
+    click(dock, canvas, to_canvas, *centre(3, 2))
+    click(dock, canvas, to_canvas, *centre(5, 6), Qt.KeyboardModifier.ControlModifier)
+    draw(dock, canvas, to_canvas, [(10.25, 4.25), (18.25, 4.25), (10.25, 12.25)])
+    click(dock, canvas, to_canvas, *centre(7, 1), tool=dock.reference_tool)
+    dock.reference_combo.setCurrentIndex(4)
+    dock.seasonal_check.setChecked(True)
+    state = json.loads(json.dumps(dock.project_state()))  # as the project file keeps it
+    assert state["reference_point"] == {"x": centre(7, 1)[0], "y": centre(7, 1)[1], "crs": "EPSG:32654"}
+    assert [p["label"] for p in state["pixels"]] == ["P1", "P2"] and len(state["areas"]) == 1
+
+    restored = TimeseriesDock(qgis_iface)
+    try:
+        restored.restore_project_state(state)
+        assert restored.reference_combo.currentData() == DATES[4] and restored.seasonal_check.isChecked()
+        assert (restored.reference_pixel.row, restored.reference_pixel.col) == (7, 1)
+        assert legend(restored) == legend(dock)
+        for line, original in zip(restored.lines, dock.lines):
+            np.testing.assert_array_equal(line.get_ydata(), original.get_ydata())
+        assert restored.shown[2].polygon.equals(dock.shown[2].polygon)
+        assert restored.project_state() == state
+    finally:
+        restored.unload()
+
+
+def canvas_items(canvas):
+    return [item for item in canvas.scene().items() if isinstance(item, (QgsVertexMarker, QgsRubberBand))]
+
+
+def test_unload_takes_dock_tools_and_markers_out_and_gives_the_tool_back(qgis_iface, tmp_path, saved_settings):
     canvas = qgis_iface.mapCanvas()
+    canvas.setLayers([])
     pan = QgsMapToolPan(canvas)
     canvas.setMapTool(pan)
-    markers_before = len(canvas_markers(canvas))
+    items_before = len(canvas_items(canvas))
     for _ in range(2):
         plugin = sbas_plugin.classFactory(qgis_iface)
         plugin.initGui()
         dock = plugin.timeseries_dock
         assert dock.open_folder(str(write_work_folder(tmp_path / f"work{_}")))
-        dock.pick_button.setChecked(True)
-        assert canvas.mapTool() is dock.tool
+        # One tool at a time; its button the only one down.
+        for tool, button in [(dock.area_tool, dock.area_button), (dock.tool, dock.pick_button)]:
+            button.setChecked(True)
+            assert canvas.mapTool() is tool
+            assert [b.isChecked() for b in (dock.pick_button, dock.area_button, dock.reference_button)].count(True) == 1
         to_canvas = show_stack(canvas, "EPSG:3857")
-        click(dock, canvas, to_canvas, X0 + 2.5 * PIXEL, Y0 - 3.5 * PIXEL)
-        click(dock, canvas, to_canvas, X0 + 9.5 * PIXEL, Y0 - 3.5 * PIXEL, Qt.KeyboardModifier.ControlModifier)
-        assert len(canvas_markers(canvas)) == markers_before + 2
+        others = len(canvas_items(canvas))  # the plugin's other dock may have its own
+        click(dock, canvas, to_canvas, *centre(3, 2))
+        click(dock, canvas, to_canvas, *centre(3, 9), Qt.KeyboardModifier.ControlModifier)
+        draw(dock, canvas, to_canvas, [(10.25, 4.25), (18.25, 4.25), (10.25, 12.25)])
+        click(dock, canvas, to_canvas, *centre(7, 1), tool=dock.reference_tool)
+        assert len(canvas_items(canvas)) == others + 4  # two markers, an outline, the reference triangle
 
         plugin.unload()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         assert canvas.mapTool() is pan
-        assert len(canvas_markers(canvas)) == markers_before
+        assert len(canvas_items(canvas)) == items_before
         docks = [w for w in qgis_iface.mainWindow().findChildren(TimeseriesDock)]
         assert docks == []
+
+    # Unchecking the button gives the user's tool back too.
+    dock = TimeseriesDock(qgis_iface)
+    dock.reference_button.setChecked(True)
+    assert canvas.mapTool() is dock.reference_tool
+    dock.reference_button.setChecked(False)
+    assert canvas.mapTool() is pan
+    dock.unload()

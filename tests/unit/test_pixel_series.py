@@ -8,13 +8,41 @@ import os
 import h5py
 import numpy as np
 import pytest
-from test_extract import EPSG, HEIGHT, PIXEL, WIDTH, X0, Y0, dates, encoded, write_mintpy_timeseries, write_stack
+from test_extract import (
+    EPSG,
+    HEIGHT,
+    PIXEL,
+    WIDTH,
+    X0,
+    Y0,
+    dates,
+    encoded,
+    write_geotiff,
+    write_mintpy_timeseries,
+    write_stack,
+)
 
 from sbas_plugin.core.pixel_series import GeotiffPixelSeries, H5PixelSeries, open_pixel_series
 from sbas_plugin.core.points import pixel_centres_in_polygons
 
 N_DATES = 9
 PIXELS = [(0, 0), (0, WIDTH - 1), (HEIGHT - 1, 0), (HEIGHT - 1, WIDTH - 1), (7, 9), (13, 40), (20, 25)]
+
+
+def quality_maps() -> dict:
+    """Pixel field -> a map whose value at (row, col) says which pixel it is."""
+    r, c = np.mgrid[0:HEIGHT, 0:WIDTH].astype(np.float32)
+    return {
+        "velocity_std": 1e-4 * r + 1e-6 * c,
+        "spatial_coherence": 0.3 + 0.01 * r + 1e-4 * c,
+        "ifgs_used": r + 2 * c,  # float32 in MintPy's numInvIfgram.h5 too
+    }
+
+
+def assert_quality(pixel, maps):
+    assert pixel.velocity_std == pytest.approx(maps["velocity_std"][pixel.row, pixel.col])
+    assert pixel.spatial_coherence == pytest.approx(maps["spatial_coherence"][pixel.row, pixel.col])
+    assert pixel.ifgs_used == pixel.row + 2 * pixel.col and isinstance(pixel.ifgs_used, int)
 
 
 def corner_and_centre(row, col):
@@ -32,8 +60,14 @@ def mintpy(tmp_path, request):
     coherence[13, 40] = 0.5
     with h5py.File(tmp_path / "mintpy" / "temporalCoherence.h5", "w") as f:
         f.create_dataset("temporalCoherence", data=coherence, chunks=True)
+    maps = quality_maps()
     with h5py.File(tmp_path / "mintpy" / "velocity.h5", "w") as f:
         f.create_dataset("velocity", data=np.full((HEIGHT, WIDTH), -0.012, dtype=np.float32))
+        f.create_dataset("velocityStd", data=maps["velocity_std"])
+    with h5py.File(tmp_path / "mintpy" / "avgSpatialCoh.h5", "w") as f:
+        f.create_dataset("coherence", data=maps["spatial_coherence"], chunks=True)
+    with h5py.File(tmp_path / "mintpy" / "numInvIfgram.h5", "w") as f:
+        f.create_dataset("mask", data=maps["ifgs_used"])
     series = open_pixel_series(tmp_path)  # the work folder: finds mintpy/ in it
     yield series, h5, coherence
     series.close()
@@ -57,6 +91,7 @@ def test_h5_series_is_the_pixel_relative_to_the_first_date(mintpy):
             np.testing.assert_array_equal(pixel.metres, expected)
         assert pixel.coherence == pytest.approx(coherence[row, col])
         assert pixel.velocity == pytest.approx(-0.012)
+        assert_quality(pixel, quality_maps())
         # The upper-left corner of a pixel is in it; a hair left of or above it is the neighbour.
         assert series.pixel_of(x_corner, y_corner) == (row, col)
         assert series.pixel_of(x_corner - 0.01, y_corner) == ((row, col - 1) if col else None)
@@ -80,6 +115,13 @@ def test_area_is_mean_spread_and_count_of_pixels_with_a_solution(mintpy):
     np.testing.assert_allclose(area.mean, values.mean(axis=1))
     np.testing.assert_allclose(area.std, values.std(axis=1))
     assert area.std[1] > 0
+
+    # Relative to another date: each pixel is, so the spread is zero on that date, not on the first.
+    later = series.area(inside.rows, inside.cols, reference=3)
+    values = np.array([stack[:, r, c] - stack[3, r, c] for r, c in solved]).T
+    np.testing.assert_allclose(later.mean, values.mean(axis=1))
+    np.testing.assert_allclose(later.std, values.std(axis=1))
+    assert later.std[3] == 0 and later.std[0] > 0
 
 
 def test_rewritten_file_is_read_again(mintpy):
@@ -110,10 +152,51 @@ def test_geotiff_folder_gives_the_h5_series(tmp_path, layout):
         for row, col in PIXELS:
             pixel = series.at(*corner_and_centre(row, col)[2:])
             np.testing.assert_array_equal(pixel.metres, relative[:, row, col].astype(np.float64))
-            assert np.isnan(pixel.coherence) and np.isnan(pixel.velocity)
+            assert np.isnan([pixel.coherence, pixel.velocity, pixel.velocity_std, pixel.spatial_coherence]).all()
+            assert pixel.ifgs_used == -1
         area = series.area(np.array([20, 20]), np.array([25, 26]))
         assert area.count.tolist() == [2, 2, 2, 2, 1, 2, 2, 2, 2]
         assert area.mean[4] == relative[4, 20, 26]
+    finally:
+        series.close()
+
+
+def test_quality_of_a_mintpy_folder_without_some_files_is_unknown(tmp_path):
+    write_mintpy_timeseries(tmp_path / "timeseries.h5", encoded(N_DATES))
+    with h5py.File(tmp_path / "velocity.h5", "w") as f:  # no velocityStd, no other file
+        f.create_dataset("velocity", data=np.full((HEIGHT, WIDTH), 0.004, dtype=np.float32))
+    series = open_pixel_series(tmp_path)
+    try:
+        pixel = series.pixel(3, 4)
+        assert pixel.velocity == pytest.approx(0.004) and pixel.ifgs_used == -1
+        assert np.isnan([pixel.coherence, pixel.velocity_std, pixel.spatial_coherence]).all()
+    finally:
+        series.close()
+
+
+def test_geotiff_folder_reads_the_quality_maps_exported_beside_it(tmp_path):
+    geotiffs = tmp_path / "GeoTiffs"
+    meters = geotiffs / "displacement_maps" / "unwrapped" / "Meters"
+    meters.parent.mkdir(parents=True)
+    write_stack(meters, encoded(N_DATES))
+    maps = quality_maps()
+    maps["ifgs_used"][5, 6] = np.nan  # outside MintPy's mask in the export
+    coherence = np.full((HEIGHT, WIDTH), 0.8, dtype=np.float32)
+    for name, data in [
+        ("TemporalCoherence", coherence),
+        ("velocity", np.full((HEIGHT, WIDTH), -0.02, dtype=np.float32)),
+        ("velocity_std", maps["velocity_std"]),
+        ("avgSpatialCoh", maps["spatial_coherence"]),
+        ("numInvIfgram", maps["ifgs_used"]),
+    ]:
+        write_geotiff(geotiffs / f"{name}.tif", data)
+    series = open_pixel_series(tmp_path)
+    try:
+        for row, col in PIXELS:
+            pixel = series.pixel(row, col)
+            assert (pixel.coherence, pixel.velocity) == pytest.approx((0.8, -0.02))
+            assert_quality(pixel, maps)
+        assert series.pixel(5, 6).ifgs_used == -1
     finally:
         series.close()
 
