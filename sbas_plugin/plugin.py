@@ -1,8 +1,11 @@
-"""The plugin object QGIS creates: wires the provider, dock and logging in, and takes them out again."""
+"""The plugin object QGIS creates: wires the provider, docks, project persistence and logging in, and
+takes them out again."""
 
+import json
+import logging
 from pathlib import Path
 
-from qgis.core import QgsApplication, QgsSettings
+from qgis.core import QgsApplication, QgsProject, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
@@ -13,6 +16,8 @@ from sbas_plugin.processing.provider import SbasProvider
 from sbas_plugin.tasks.registry import TaskRegistry
 
 ICON = Path(__file__).resolve().parent / "icons" / "sbas.svg"
+SCOPE = "sbas_plugin"  # the project file's entries: "workflow" and "timeseries", each a JSON object
+LOG = logging.getLogger(__name__)
 
 
 class SbasPlugin:
@@ -36,14 +41,14 @@ class SbasPlugin:
             QgsApplication.processingRegistry().addProvider(self.provider)
 
     def initGui(self):  # noqa: N802
-        from sbas_plugin.gui.dock import SbasDock  # widgets only when there is a GUI
-        from sbas_plugin.gui.options import SbasOptionsFactory
+        from sbas_plugin.gui.options import SbasOptionsFactory  # widgets only when there is a GUI
         from sbas_plugin.gui.timeseries_dock import TimeseriesDock
+        from sbas_plugin.gui.workflow_dock import WorkflowDock
 
         self._remove_log_handler = install_log_handler()
         self.initProcessing()
         main_window = self.iface.mainWindow()
-        self.dock = SbasDock(self.iface, self.tasks, parent=main_window)
+        self.dock = WorkflowDock(self.iface, self.tasks, open_timeseries=self.open_timeseries, parent=main_window)
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.action = QAction(QIcon(str(ICON)), tr("SBAS InSAR"), main_window)
@@ -68,11 +73,63 @@ class SbasPlugin:
         self.options_factory = SbasOptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
 
+        project = QgsProject.instance()
+        project.writeProject.connect(self.write_project)
+        project.readProject.connect(self.read_project)
+        project.cleared.connect(self.project_cleared)
+
+    def open_timeseries(self, work: str) -> None:
+        self.timeseries_action.setChecked(True)
+        self.timeseries_dock.folder_widget.setFilePath(work)  # opens it through fileChanged
+
+    # --- the project file keeps each dock's state
+
+    def _docks(self) -> dict:
+        return {"workflow": self.dock, "timeseries": self.timeseries_dock}
+
+    def write_project(self, document) -> None:
+        project = QgsProject.instance()
+        for key, dock in self._docks().items():
+            project.writeEntry(SCOPE, key, json.dumps(dock.project_state()))
+
+    def read_project(self, document) -> None:
+        project = QgsProject.instance()
+        for key, dock in self._docks().items():
+            text, found = project.readEntry(SCOPE, key, "")
+            if not found:
+                continue
+            try:
+                state = json.loads(text)
+            except ValueError:
+                LOG.warning("the project's %s state is not JSON; the dock keeps its defaults", key)
+                continue
+            dock.restore_project_state(state)
+
+    def project_cleared(self) -> None:
+        for dock in self._docks().values():
+            dock.restore_project_state({})
+
     def unload(self):
         self.tasks.cancel_all()
+        if self.dock is not None:  # initGui ran: the project signals are connected
+            project = QgsProject.instance()
+            project.writeProject.disconnect(self.write_project)
+            project.readProject.disconnect(self.read_project)
+            project.cleared.disconnect(self.project_cleared)
         if self.options_factory is not None:
             self.iface.unregisterOptionsWidgetFactory(self.options_factory)
             self.options_factory = None
+        if self.action is not None:
+            self.iface.removePluginRasterMenu(tr("SBAS InSAR"), self.action)
+            self.iface.removeToolBarIcon(self.action)
+            self.action.deleteLater()
+            self.action = None
+        if self.dock is not None:
+            # First: it may hand the canvas back to the time-series dock's tool, which that dock's unload undoes.
+            self.dock.unload()  # timer, map tools, marker and canvas signals
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
         if self.timeseries_action is not None:
             self.iface.removePluginRasterMenu(tr("SBAS InSAR"), self.timeseries_action)
             self.iface.removeToolBarIcon(self.timeseries_action)
@@ -83,15 +140,6 @@ class SbasPlugin:
             self.iface.removeDockWidget(self.timeseries_dock)
             self.timeseries_dock.deleteLater()
             self.timeseries_dock = None
-        if self.action is not None:
-            self.iface.removePluginRasterMenu(tr("SBAS InSAR"), self.action)
-            self.iface.removeToolBarIcon(self.action)
-            self.action.deleteLater()
-            self.action = None
-        if self.dock is not None:
-            self.iface.removeDockWidget(self.dock)
-            self.dock.deleteLater()
-            self.dock = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

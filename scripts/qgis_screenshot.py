@@ -1,14 +1,15 @@
 """Run inside QGIS (qgis --code): open the plugin's dock on sample data, save a screenshot, then
-open the time-series dock on a small MintPy-shaped stack, click two pixels, save a second one, quit.
+when the demo folder of `sbas demo` exists ($SBAS_DEMO, default /tmp/sbas-demo), open the time-series
+dock on it (two pixels and an area), save a second one, then run the time series on it from the
+workflow dock (a rerun: every step is already done) and save a third; quit.
 
 Used by scripts/screenshot.sh; the first picture goes to $SBAS_SCREENSHOT (default docs/dock.png),
-the second to timeseries.png beside it."""
+the second to timeseries.png beside it, the third to workflow.png beside it."""
 
 import os
 import tempfile
 from pathlib import Path
 
-import h5py
 import numpy as np
 from osgeo import gdal, osr
 from qgis.core import (
@@ -19,6 +20,7 @@ from qgis.core import (
     QgsPointXY,
     QgsProject,
     QgsRasterLayer,
+    QgsRectangle,
     QgsVectorLayer,
 )
 from qgis.gui import QgsMapMouseEvent
@@ -28,11 +30,13 @@ from qgis.utils import iface, plugins
 
 OUT = Path(os.environ.get("SBAS_SCREENSHOT", "docs/dock.png")).resolve()
 TIMESERIES_OUT = OUT.with_name("timeseries.png")
+WORKFLOW_OUT = OUT.with_name("workflow.png")
+DEMO = Path(os.environ.get("SBAS_DEMO", "/tmp/sbas-demo"))
+PROCESSING_PAGE, RESULTS_PAGE = 3, 4  # the workflow dock's toolbox pages
 WORK = Path(tempfile.mkdtemp(prefix="sbas-shot-"))
 
 
 ROWS, COLS = 60, 80
-X0, Y0, PIXEL = 399_920.0, 3_900_080.0, 80.0
 
 
 def bowl() -> np.ndarray:
@@ -79,6 +83,7 @@ def open_dock():
     iface.mapCanvas().setExtent(iface.mapCanvas().mapSettings().layerExtentToOutputExtent(raster, raster.extent()))
     plugin = plugins["sbas_plugin"]
     plugin.action.setChecked(True)
+    plugin.dock.toolbox.setCurrentIndex(RESULTS_PAGE)
     plugin.dock.raster_combo.setLayer(raster)
     plugin.dock.aoi_combo.setLayer(aoi)
     plugin.dock.make_points()
@@ -97,63 +102,105 @@ def save():
     QTimer.singleShot(0, open_timeseries)
 
 
-def sample_work_folder() -> Path:
-    """mintpy/timeseries.h5 (2 years every 12 days: the bowl's subsidence, a seasonal swing, noise) and
-    temporalCoherence.h5 (low in the west), as MintPy writes them, on the raster's lattice."""
-    rng = np.random.default_rng(3)
-    days = np.arange(0, 730, 12)
-    years = days[:, None, None] / 365.25
-    series = bowl() * years + 0.004 * np.sin(2 * np.pi * years) + rng.normal(0, 0.0015, (len(days), ROWS, COLS))
-    coherence = np.clip(0.5 + np.arange(COLS) / COLS, 0, 0.98)[None, :].repeat(ROWS, axis=0)
-    mintpy = WORK / "work" / "mintpy"
-    mintpy.mkdir(parents=True)
-    dates = np.datetime64("2021-01-04") + days
-    with h5py.File(mintpy / "timeseries.h5", "w") as f:
-        f.create_dataset("timeseries", data=series.astype(np.float32), chunks=True)
-        f.create_dataset("date", data=np.array([str(d).replace("-", "") for d in dates], dtype=np.string_))
-        f.attrs.update(
-            X_FIRST=str(X0), Y_FIRST=str(Y0), X_STEP=str(PIXEL), Y_STEP=str(-PIXEL), WIDTH=str(COLS),
-            LENGTH=str(ROWS), EPSG="32654", REF_DATE=str(dates[0]).replace("-", ""),
-        )  # fmt: skip
-    with h5py.File(mintpy / "temporalCoherence.h5", "w") as f:
-        f.create_dataset("temporalCoherence", data=coherence.astype(np.float32), chunks=True)
-    return WORK / "work"
-
-
-def click(dock, row: float, col: float, add: bool) -> None:
-    """A click on the map canvas at (row, col) of the stack, as the user makes it."""
-    canvas = iface.mapCanvas()
+def canvas_event(dock, row: float, col: float, button=Qt.MouseButton.LeftButton, add=False) -> QgsMapMouseEvent:
+    """A mouse release on the map canvas at (row, col) of the dock's stack, as the user makes it."""
+    canvas, grid = iface.mapCanvas(), dock.stack.grid
     to_canvas = QgsCoordinateTransform(
-        QgsCoordinateReferenceSystem("EPSG:32654"), canvas.mapSettings().destinationCrs(), QgsProject.instance()
+        QgsCoordinateReferenceSystem(dock.stack.crs), canvas.mapSettings().destinationCrs(), QgsProject.instance()
     )
-    point = to_canvas.transform(QgsPointXY(X0 + col * PIXEL, Y0 - row * PIXEL))
+    point = to_canvas.transform(QgsPointXY(grid.x0 + col * grid.dx, grid.y0 + row * grid.dy))
     device = canvas.getCoordinateTransform().transform(point)
     modifiers = Qt.KeyboardModifier.ControlModifier if add else Qt.KeyboardModifier.NoModifier
-    event = QgsMapMouseEvent(
-        canvas,
-        QEvent.Type.MouseButtonRelease,
-        QPoint(round(device.x()), round(device.y())),
-        Qt.MouseButton.LeftButton,
-        Qt.MouseButton.LeftButton,
-        modifiers,
-    )
-    dock.tool.canvasReleaseEvent(event)
+    where = QPoint(round(device.x()), round(device.y()))
+    return QgsMapMouseEvent(canvas, QEvent.Type.MouseButtonRelease, where, button, button, modifiers)
 
 
 def open_timeseries():
+    """The time-series dock on the demo folder: two pixels compared, an area's mean ± std, the quality."""
+    if not (DEMO / "work").is_dir():
+        print(f"no demo folder {DEMO}: run `sbas demo {DEMO}` for timeseries.png and workflow.png")
+        quit_qgis()
+        return
     plugin = plugins["sbas_plugin"]
     plugin.action.setChecked(False)  # the time-series dock gets the whole side
     plugin.timeseries_action.setChecked(True)
+    QgsProject.instance().removeAllMapLayers()  # the sample raster is on another lattice
     dock = plugin.timeseries_dock
-    dock.folder_widget.setFilePath(str(sample_work_folder()))
+    dock.folder_widget.setFilePath(str(DEMO / "work"))
+    dock.add_result_layers()
+    canvas, grid = iface.mapCanvas(), dock.stack.grid
+    stack_extent = QgsRectangle(grid.x0, grid.y0 + grid.height * grid.dy, grid.x0 + grid.width * grid.dx, grid.y0)
+    to_canvas = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem(dock.stack.crs), canvas.mapSettings().destinationCrs(), QgsProject.instance()
+    )
+    canvas.setExtent(to_canvas.transformBoundingBox(stack_extent))
+    QTimer.singleShot(1000, lambda: compare(dock))  # once the canvas has the points layer: clicks get fids
+
+
+def compare(dock):
     dock.pick_button.setChecked(True)
-    click(dock, 25.5, 50.5, add=False)  # the bowl's centre
-    click(dock, 40.5, 12.5, add=True)  # stable ground, lower coherence
+    dock.tool.canvasReleaseEvent(canvas_event(dock, 30.5, 39.5))  # the bowl's centre
+    dock.tool.canvasReleaseEvent(canvas_event(dock, 8.5, 60.5, add=True))  # ground rising slowly
+    for row, col in [(22.2, 30.2), (22.2, 48.2), (36.2, 48.2), (36.2, 30.2)]:  # around the bowl
+        dock.area_tool.canvasReleaseEvent(canvas_event(dock, row, col))
+    dock.area_tool.canvasReleaseEvent(canvas_event(dock, 36.2, 30.2, Qt.MouseButton.RightButton))
     QTimer.singleShot(1500, save_timeseries)
 
 
 def save_timeseries():
     grab(TIMESERIES_OUT)
+    plugins["sbas_plugin"].timeseries_dock.restore_project_state({})  # its markers off the next map
+    if (DEMO / "work").is_dir():
+        QTimer.singleShot(0, open_workflow)
+    else:
+        print(f"no demo folder {DEMO}: run `sbas demo {DEMO}` for workflow.png")
+        quit_qgis()
+
+
+def open_workflow():
+    """The workflow dock on the demo folder: its area, its products, Run / resume."""
+    plugin = plugins["sbas_plugin"]
+    plugin.timeseries_action.setChecked(False)
+    QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().layerTreeRoot().removeAllChildren()  # the groups the time-series shot made
+    plugin.action.setChecked(True)
+    iface.mainWindow().resizeDocks([plugin.dock], [400], Qt.Orientation.Horizontal)
+    dock = plugin.dock
+    area = QgsVectorLayer(str(DEMO / "aoi_epsg3857.geojson"), "SBAS area", "ogr")
+    symbol = area.renderer().symbol().symbolLayer(0)
+    symbol.setBrushStyle(Qt.BrushStyle.NoBrush)
+    symbol.setStrokeColor(QColor("#d32f2f"))
+    symbol.setStrokeWidth(0.8)
+    QgsProject.instance().addMapLayer(area)
+    dock.work_widget.setFilePath(str(DEMO / "work"))
+    dock.area_combo.setLayer(area)
+    dock.products_widget.setFilePath(str(DEMO / "products"))
+    dock.toolbox.setCurrentIndex(PROCESSING_PAGE)
+    dock.log_view.clear()  # the points step of the first picture is not this run's
+    dock.runner.finished.connect(lambda ok, results: show_workflow_results(area))
+    dock.run_button.click()
+
+
+def show_workflow_results(area):
+    loaded = plugins["sbas_plugin"].dock.load_result_layers()
+    root = QgsProject.instance().layerTreeRoot()
+    root.findLayer(loaded.points.id()).setItemVisibilityChecked(False)  # the velocity raster shows
+    node = root.findLayer(area.id())  # the area's outline above the velocity
+    root.insertChildNode(0, node.clone())
+    root.removeChildNode(node)
+    canvas = iface.mapCanvas()
+    extent = canvas.mapSettings().layerExtentToOutputExtent(area, area.extent())
+    extent.scale(1.3)
+    canvas.setExtent(extent)
+    QTimer.singleShot(2500, save_workflow)
+
+
+def save_workflow():
+    grab(WORKFLOW_OUT)
+    quit_qgis()
+
+
+def quit_qgis():
     QgsProject.instance().clear()  # no "save changes?" or "temporary layers" prompt on the way out
     iface.actionExit().trigger()
 

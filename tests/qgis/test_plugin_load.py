@@ -4,7 +4,7 @@ import configparser
 import logging
 import time
 
-from qgis.core import QgsApplication, QgsTask
+from qgis.core import QgsApplication, QgsPointXY, QgsProject, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
 from qgis.PyQt.QtWidgets import QAction
 
@@ -15,10 +15,15 @@ from sbas_plugin.settings import Settings, load_settings, save_settings
 
 
 def plugin_docks(main_window):
-    return [w for w in main_window.findChildren(object) if w.objectName() in ("SbasDock", "SbasTimeseriesDock")]
+    return [w for w in main_window.findChildren(object) if w.objectName() in ("SbasWorkflowDock", "SbasTimeseriesDock")]
 
 
-def test_load_unload_twice(qgis_iface, qgis_processing):
+def project_receivers() -> list:
+    project = QgsProject.instance()
+    return [project.receivers(signal) for signal in (project.writeProject, project.readProject, project.cleared)]
+
+
+def test_load_unload_twice(qgis_iface, qgis_processing, tmp_path):
     metadata = configparser.ConfigParser(interpolation=None)
     metadata.read(metadata_path(), encoding="utf-8")
     minimum = tuple(int(n) for n in metadata["general"]["qgisMinimumVersion"].split("."))
@@ -27,6 +32,7 @@ def test_load_unload_twice(qgis_iface, qgis_processing):
     logger = logging.getLogger(LOGGER_NAME)
     handlers_before = list(logger.handlers)
 
+    receivers_before = project_receivers()
     for _ in range(2):
         qgis_iface.registerOptionsWidgetFactory.reset_mock()  # pytest-qgis's iface mocks these
         qgis_iface.unregisterOptionsWidgetFactory.reset_mock()
@@ -43,9 +49,17 @@ def test_load_unload_twice(qgis_iface, qgis_processing):
         assert len(logger.handlers) == len(handlers_before) + 1
         plugin.action.setChecked(True)
         assert not plugin.dock.isHidden()  # the test's main window is never shown, so not 'visible'
+        plugin.dock.work_widget.setFilePath(str(tmp_path))
+        plugin.dock.draw_button.setChecked(True)  # unload must give the canvas its tool back
+        assert qgis_iface.mapCanvas().mapTool() is plugin.dock.area_tool
+        plugin.dock.set_reference_point(QgsPointXY(1.0, 2.0), "EPSG:4326")
+        scene_items = len(qgis_iface.mapCanvas().scene().items())
 
         plugin.unload()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # run the deleteLater()s
+        assert len(qgis_iface.mapCanvas().scene().items()) < scene_items  # marker and rubber band gone
+        assert QgsApplication.taskManager().countActiveTasks() == 0
+        assert project_receivers() == receivers_before
         assert registry.providerById("sbas") is None
         assert plugin_docks(qgis_iface.mainWindow()) == []
         assert qgis_iface.mapCanvas().mapTool() is tool_before

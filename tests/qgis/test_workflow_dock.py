@@ -1,0 +1,367 @@
+"""The workflow dock in real QGIS: the area drawn on the map is saved in EPSG:3857 as clicked, the reference
+point is picked on the map, steps run as background tasks with a live log and cancel, the HyP3 job table
+comes from the job record the real core writes (against the project's local HyP3 server), and a project
+file brings the dock back as it was."""
+
+import csv
+import dataclasses
+import importlib.util
+import time
+import zipfile
+from pathlib import Path
+
+import psutil
+import pytest
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.gui import QgsMapMouseEvent
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer
+from qgis.PyQt.QtGui import QKeyEvent
+from qgis.PyQt.QtWidgets import QApplication, QMessageBox
+
+import sbas_plugin
+from sbas_plugin.core.synthetic import write_synthetic_stack
+from sbas_plugin.gui.workflow_dock import WorkflowDock
+from sbas_plugin.processing.provider import SbasProvider
+from sbas_plugin.settings import load_settings, save_settings
+from sbas_plugin.tasks.registry import TaskRegistry
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("hyp3_server", ROOT / "scripts" / "hyp3_server.py")
+hyp3_server = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(hyp3_server)
+TOKEN = "workflow-secret-token"  # pragma: allowlist secret
+CLICKS = [QPoint(100, 120), QPoint(520, 90), QPoint(610, 430), QPoint(150, 470)]
+
+
+@pytest.fixture
+def provider(qgis_processing):
+    """The sbas provider for one test (the plugin test below registers its own)."""
+    registry = QgsApplication.processingRegistry()
+    added = None
+    if registry.providerById("sbas") is None:
+        added = SbasProvider()
+        registry.addProvider(added)
+    yield registry.providerById("sbas")
+    if added is not None:
+        registry.removeProvider(added)
+
+
+@pytest.fixture
+def settings(qgis_app):
+    """The plugin's settings for a test, put back afterwards."""
+    saved = load_settings()
+    yield saved
+    save_settings(saved)
+
+
+@pytest.fixture
+def dock(qgis_iface, qgis_canvas, provider, settings):
+    qgis_iface.messageBar().clear_messages()
+    dock = WorkflowDock(qgis_iface, TaskRegistry())
+    yield dock
+    dock.unload()
+    QgsProject.instance().removeAllMapLayers()
+
+
+def wait_until(qgis_app, condition, seconds: float, what: str) -> None:
+    """Let Qt run (queued signals, task ends) until condition() holds; the deadline only guards a hang."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        qgis_app.processEvents()
+        time.sleep(0.01)
+    qgis_app.processEvents()
+
+
+def show_canvas(canvas, crs: str) -> None:
+    """The canvas in `crs` over the Kanto plain (lon 139.5..139.9, lat 35.5..35.8)."""
+    canvas.resize(800, 600)
+    canvas.window().show()  # an unshown canvas keeps its default map size whatever the widget's
+    QCoreApplication.processEvents()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem(crs))
+    to_canvas = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem(crs), QgsProject.instance()
+    )
+    canvas.setExtent(to_canvas.transformBoundingBox(QgsRectangle(139.5, 35.5, 139.9, 35.8)))
+    QCoreApplication.processEvents()
+
+
+def mouse(canvas, kind, point: QPoint, button=Qt.MouseButton.LeftButton) -> QgsMapMouseEvent:
+    return QgsMapMouseEvent(canvas, kind, point, button, button, Qt.KeyboardModifier.NoModifier)
+
+
+def release(tool, canvas, point: QPoint, button=Qt.MouseButton.LeftButton) -> None:
+    tool.canvasReleaseEvent(mouse(canvas, QEvent.Type.MouseButtonRelease, point, button))
+
+
+def in_web_mercator(canvas, points) -> list:
+    to_3857 = QgsCoordinateTransform(
+        canvas.mapSettings().destinationCrs(), QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance()
+    )
+    pixels = canvas.getCoordinateTransform()
+    return [to_3857.transform(pixels.toMapCoordinates(p.x(), p.y())) for p in points]
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:32654"])
+@pytest.mark.parametrize("finish", ["right-click", "double-click"])
+def test_drawn_area_is_saved_in_web_mercator_as_clicked(dock, qgis_canvas, tmp_path, crs, finish):
+    show_canvas(qgis_canvas, crs)
+    work = tmp_path / "work"
+    dock.work_widget.setFilePath(str(work))
+    assert not dock.search_button.isEnabled() and dock.search_button.toolTip()  # no area yet
+    dock.draw_button.setChecked(True)
+    tool = dock.area_tool
+    assert qgis_canvas.mapTool() is tool
+
+    release(tool, qgis_canvas, QPoint(300, 300))
+    release(tool, qgis_canvas, QPoint(310, 330))
+    tool.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier))
+    release(tool, qgis_canvas, CLICKS[0])
+    release(tool, qgis_canvas, CLICKS[1])
+    release(tool, qgis_canvas, QPoint(5, 5), Qt.MouseButton.RightButton)  # two vertices: no area yet
+    assert not (work / "aoi.gpkg").exists()
+    for point in CLICKS[2:]:
+        release(tool, qgis_canvas, point)
+    if finish == "right-click":
+        release(tool, qgis_canvas, QPoint(5, 5), Qt.MouseButton.RightButton)
+    else:  # the last click's second half: press as a double-click, then its release
+        tool.canvasDoubleClickEvent(mouse(qgis_canvas, QEvent.Type.MouseButtonDblClick, CLICKS[-1]))
+        release(tool, qgis_canvas, CLICKS[-1])
+
+    saved = QgsVectorLayer(str(work / "aoi.gpkg"), "saved", "ogr")
+    assert saved.isValid() and saved.crs().authid() == "EPSG:3857" and saved.featureCount() == 1
+    ring = next(saved.getFeatures()).geometry().asPolygon()[0]
+    expected = in_web_mercator(qgis_canvas, CLICKS)
+    assert len(ring) == len(CLICKS) + 1 and ring[0] == ring[-1]
+    for vertex, point in zip(ring, expected):
+        assert abs(vertex.x() - point.x()) < 1e-6 and abs(vertex.y() - point.y()) < 1e-6
+    area = dock.area_combo.currentLayer()
+    assert area is not None and area.name() == "SBAS area" and QgsProject.instance().mapLayer(area.id()) is area
+    assert Path(area.source().split("|")[0]) == work / "aoi.gpkg"
+    assert dock.search_button.isEnabled() and not dock.draw_button.isChecked()
+    assert qgis_canvas.mapTool() is not tool
+
+
+def test_reference_point_picked_on_the_map(dock, qgis_canvas):
+    show_canvas(qgis_canvas, "EPSG:32654")
+    dock.pick_button.setChecked(True)
+    assert qgis_canvas.mapTool() is dock.point_tool
+    release(dock.point_tool, qgis_canvas, QPoint(400, 250))
+    expected = qgis_canvas.getCoordinateTransform().toMapCoordinates(400, 250)
+    x, y, authid = dock.reference_point
+    assert authid == "EPSG:32654" and abs(x - expected.x()) < 1e-6 and abs(y - expected.y()) < 1e-6
+    assert dock.reference_edit.text().endswith("[EPSG:32654]")
+    assert dock.marker is not None and dock.marker.center() == expected
+    assert not dock.pick_button.isChecked() and qgis_canvas.mapTool() is not dock.point_tool
+    assert dock.project_state()["reference_point"] == [x, y, "EPSG:32654"]
+
+    qgis_canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))  # the marker stays on the spot
+    moved = dock.marker.center()
+    back = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:3857"), QgsCoordinateReferenceSystem("EPSG:32654"), QgsProject.instance()
+    ).transform(moved)
+    assert abs(back.x() - x) < 1e-3 and abs(back.y() - y) < 1e-3
+
+    dock.set_reference_point(None)  # "Automatic"
+    assert dock.reference_point is None and dock.marker is None and not dock.reference_edit.text()
+
+
+def area_layer(epsg: int, box) -> QgsVectorLayer:
+    xmin, ymin, xmax, ymax = box
+    layer = QgsVectorLayer(f"Polygon?crs=EPSG:{epsg}", "area", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromRect(QgsRectangle(xmin, ymin, xmax, ymax)))
+    layer.dataProvider().addFeatures([feature])
+    QgsProject.instance().addMapLayer(layer)
+    return layer
+
+
+def test_points_step_runs_as_a_task_with_live_log_and_progress(dock, qgis_app, utm_raster):
+    QgsProject.instance().addMapLayer(utm_raster)
+    dock.raster_combo.setLayer(utm_raster)
+    dock.aoi_combo.setLayer(area_layer(32654, (400_500, 3_897_500, 402_500, 3_899_500)))
+    progress = []
+    dock.runner.progress.connect(progress.append)
+    dock.points_button.click()
+    assert QgsApplication.taskManager().count() >= 1 and dock.cancel_button.isEnabled()
+    assert not dock.points_button.isEnabled()  # one step at a time
+    wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the points task")
+
+    assert progress[-1] == 100 and any(0 < p < 100 for p in progress)
+    assert dock.progress_bar.value() == 100
+    log = dock.log_view.toPlainText()
+    assert "Pixel-centre points inside an area" in log and "pixel centres inside the area" in log
+    points = QgsProject.instance().mapLayersByName("Pixel-centre points")
+    assert len(points) == 1 and points[0].featureCount() == 25 * 25
+    assert dock.points_button.isEnabled() and not dock.cancel_button.isEnabled()
+
+
+def test_a_failed_step_is_in_the_message_bar_with_the_log(dock, qgis_app, qgis_iface, tmp_path):
+    empty = tmp_path / "products"
+    empty.mkdir()
+    dock.work_widget.setFilePath(str(tmp_path / "work"))
+    dock.area_combo.setLayer(area_layer(32654, (400_500, 3_897_500, 402_500, 3_899_500)))
+    dock.products_widget.setFilePath(str(empty))
+    dock.run_button.click()
+    wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the failing run")
+    errors = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
+    assert len(errors) == 1 and "failed" in errors[0] and str(empty) in errors[0]
+    assert str(empty) in dock.log_view.toPlainText()
+
+
+@pytest.mark.mintpy
+def test_cancel_stops_mintpy_and_leaves_no_task_or_process(dock, qgis_app, qgis_iface, tmp_path, settings):
+    save_settings(dataclasses.replace(settings, mintpy_python=str(ROOT / ".venv" / "bin" / "python")))
+    products = tmp_path / "products"
+    truth = write_synthetic_stack(products, n_dates=6, shape=(30, 40), zipped=True)
+    x0, dx, _, y0, _, dy = truth.transform
+    dock.work_widget.setFilePath(str(tmp_path / "work"))
+    dock.area_combo.setLayer(area_layer(truth.epsg, (x0 + 3 * dx, y0 + 27 * dy, x0 + 37 * dx, y0 + 3 * dy)))
+    dock.products_widget.setFilePath(str(products))
+    dock.run_button.click()
+    me = psutil.Process()
+    wait_until(qgis_app, lambda: me.children(recursive=True) or not dock.runner.running(), 120, "MintPy to start")
+    assert dock.runner.running(), dock.log_view.toPlainText()
+
+    dock.cancel_button.click()
+    wait_until(qgis_app, lambda: not dock.runner.running(), 30, "the canceled run to end")
+    assert QgsApplication.taskManager().countActiveTasks() == 0
+    wait_until(qgis_app, lambda: not me.children(recursive=True), 10, "MintPy's processes to go")
+    assert "canceled" in dock.log_view.toPlainText()
+    assert not qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)  # a cancel is no failure
+    assert dock.run_button.isEnabled()
+
+
+def granules_of(zip_path: Path) -> tuple:
+    name = zip_path.stem
+    with zipfile.ZipFile(zip_path) as archive:
+        text = archive.read(f"{name}/{name}.txt").decode()
+    fields = dict(line.split(": ", 1) for line in text.splitlines())
+    return fields["Reference Granule"], fields["Secondary Granule"]
+
+
+def answer_next_question(button) -> None:
+    """Click a button of the next modal message box, as the user does."""
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, click)
+
+    QTimer.singleShot(0, click)
+
+
+def test_submit_fills_the_job_table_then_status_and_download(dock, qgis_app, tmp_path, settings, monkeypatch):
+    products = tmp_path / "hyp3"
+    write_synthetic_stack(products, n_dates=3, shape=(20, 20), zipped=True)
+    work = tmp_path / "work"
+    work.mkdir()
+    pairs = [granules_of(path) for path in sorted(products.glob("*.zip"))]
+    with open(work / "pairs.csv", "w", newline="") as f:
+        csv.writer(f).writerows([("reference", "secondary"), *pairs])
+    monkeypatch.setenv("EARTHDATA_TOKEN", TOKEN)
+    with hyp3_server.Hyp3Server(products, token=TOKEN) as server:
+        save_settings(dataclasses.replace(settings, hyp3_api_url=server.url, auth_config_id="", download_workers=2))
+        dock.work_widget.setFilePath(str(work))
+        dock.name_edit.setText("wf_dock")
+
+        answer_next_question(QMessageBox.StandardButton.No)
+        dock.submit_button.click()
+        assert not dock.runner.running() and not server.jobs
+
+        answer_next_question(QMessageBox.StandardButton.Yes)
+        dock.submit_button.click()
+        wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the submission")
+        assert len(server.jobs) == len(pairs)
+        table = dock.jobs_table
+        assert table.rowCount() == len(pairs)
+        shown = {table.item(row, 0).toolTip().split("\n")[0] for row in range(table.rowCount())}
+        assert shown == {reference for reference, _ in pairs}
+        assert table.item(0, 0).text().count("-") == 4  # two dates
+
+        dock.auto_refresh.setChecked(True)
+        server.advance("SUCCEEDED")
+        dock.status_button.click()
+        wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the status")
+        assert f"{len(pairs)} succeeded" in dock.log_view.toPlainText()
+        assert not dock.auto_refresh.isChecked() and not dock.refresh_timer.isActive()  # nothing left to wait for
+        assert {table.item(row, 1).text() for row in range(table.rowCount())} == {"succeeded"}
+        assert all(table.item(row, 2).text().endswith(" UTC") for row in range(table.rowCount()))
+
+        dock.download_button.click()
+        wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the download")
+        assert Path(dock.products_widget.filePath()) == work / "products"
+        assert sorted(p.name for p in (work / "products").glob("*.zip")) == sorted(
+            p.name for p in products.glob("*.zip")
+        )
+
+
+def test_the_project_file_keeps_the_dock(qgis_iface, qgis_canvas, qgis_processing, tmp_path):
+    show_canvas(qgis_canvas, "EPSG:32654")
+    plugin = sbas_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        dock = plugin.dock
+        dock.work_widget.setFilePath(str(tmp_path / "work"))
+        dock.save_area(QgsGeometry.fromRect(QgsRectangle(380_000, 3_940_000, 384_000, 3_944_000)))
+        dock.max_days_spin.setValue(48)
+        dock.max_bperp_spin.setValue(150)
+        dock.season_edit.setText("04-01,11-30")
+        dock.name_edit.setText("kanto")
+        dock.option_boxes["WATER_MASK"].setChecked(True)
+        dock.set_reference_point(QgsPointXY(382_040.0, 3_942_040.0), "EPSG:32654")
+        dock.reference_date_combo.setCurrentIndex(2)
+        dock.reference_date_edit.setDate(dock.reference_date_edit.date().fromString("2020-01-15", "yyyy-MM-dd"))
+        state = dock.project_state()
+        assert state["reference_date"] == "20200115" and state["area_layer"]
+
+        path = tmp_path / "project.qgz"
+        assert QgsProject.instance().write(str(path))
+        QgsProject.instance().clear()
+        assert dock.work() == "" and dock.area_combo.currentLayer() is None and dock.reference_point is None
+        assert dock.max_days_spin.value() == load_settings().max_temporal_baseline_days
+
+        assert QgsProject.instance().read(str(path))
+        assert dock.project_state() == state
+        assert dock.area_combo.currentLayer().name() == "SBAS area"
+        assert dock.marker is not None
+    finally:
+        plugin.unload()
+        QgsProject.instance().clear()
+
+
+def test_quality_report_chains_coherence_validation_and_report(dock, qgis_app, tmp_path, settings, monkeypatch):
+    from sbas_plugin.core.pipeline import run_pipeline
+    from sbas_plugin.core.synthetic import write_synthetic_benchmarks
+
+    truth = write_synthetic_stack(tmp_path / "products", n_dates=4, shape=(30, 40))
+    x0, dx, _, y0, _, dy = truth.transform
+    box = f"POLYGON(({x0} {y0},{x0 + 40 * dx} {y0},{x0 + 40 * dx} {y0 + 30 * dy},{x0} {y0 + 30 * dy},{x0} {y0}))"
+    run_pipeline(tmp_path / "products", box, tmp_path / "work", aoi_crs=f"EPSG:{truth.epsg}")
+    benchmarks = write_synthetic_benchmarks(tmp_path / "benchmarks.csv", truth, [(10, 20), (15, 25), (20, 30)])
+    opened = []
+    monkeypatch.setattr("sbas_plugin.gui.workflow_dock.QDesktopServices.openUrl", opened.append)  # no browser
+
+    dock.work_widget.setFilePath(str(tmp_path / "work"))
+    dock.benchmarks_widget.setFilePath(str(benchmarks))
+    dock.report_button.click()
+    wait_until(qgis_app, lambda: opened or not dock.runner.running(), 120, "the report")
+
+    log = dock.log_view.toPlainText()
+    assert opened and opened[0].toLocalFile() == str(tmp_path / "work" / "report.html"), log
+    assert (tmp_path / "work" / "coherence" / "coherence_by_ifgram.csv").is_file()
+    assert (tmp_path / "work" / "validation" / "validation.csv").is_file()
+    assert "Validation against the ground" in (tmp_path / "work" / "report.html").read_text(encoding="utf-8")
