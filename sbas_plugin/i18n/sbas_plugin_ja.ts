@@ -4,57 +4,6 @@
   <context>
     <name>sbas_plugin</name>
     <message>
-      <location filename="../../sbas_plugin/gui/dock.py" />
-      <location filename="../../sbas_plugin/gui/options.py" />
-      <location filename="../../sbas_plugin/plugin.py" />
-      <location filename="../../sbas_plugin/processing/provider.py" />
-      <source>SBAS InSAR</source>
-      <translation>SBAS InSAR</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/dock.py" />
-      <location filename="../../sbas_plugin/processing/pipeline.py" />
-      <location filename="../../sbas_plugin/processing/points.py" />
-      <source>Pixel-centre points</source>
-      <translation>画素中心点</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/dock.py" />
-      <source>Make points</source>
-      <translation>点を作成</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/dock.py" />
-      <source>Raster</source>
-      <translation>ラスタ</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/dock.py" />
-      <source>Area</source>
-      <translation>対象範囲</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/dock.py" />
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>SBAS</source>
-      <translation>SBAS</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/dock.py" />
-      <source>Choose a raster and an area polygon layer.</source>
-      <translation>ラスタと対象範囲のポリゴンレイヤを選択してください。</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/dock.py" />
-      <source>Making pixel-centre points failed; see the log.</source>
-      <translation>画素中心点の作成に失敗しました。ログを確認してください。</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/dock.py" />
-      <source>{} pixel-centre points added.</source>
-      <translation>画素中心点を {} 点追加しました。</translation>
-    </message>
-    <message>
       <location filename="../../sbas_plugin/gui/options.py" />
       <source>HyP3 and Earthdata</source>
       <translation>HyP3 と Earthdata</translation>
@@ -148,6 +97,14 @@
       <location filename="../../sbas_plugin/gui/options.py" />
       <source>Low-coherence threshold</source>
       <translation>低コヒーレンスのしきい値</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/options.py" />
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/plugin.py" />
+      <location filename="../../sbas_plugin/processing/provider.py" />
+      <source>SBAS InSAR</source>
+      <translation>SBAS InSAR</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/options.py" />
@@ -248,6 +205,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/results.py" />
+      <source>Points (velocity mm/yr)</source>
+      <translation>点（速度 mm/年）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/results.py" />
       <source>Displacement (mm)</source>
       <translation>変位 (mm)</translation>
     </message>
@@ -258,13 +220,40 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/results.py" />
-      <source>Points (velocity mm/yr)</source>
-      <translation>点（速度 mm/年）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/results.py" />
       <source>Displacement {date} (mm)</source>
       <translation>変位 {date} (mm)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/runner.py" />
+      <source>see the log</source>
+      <translation>ログを参照してください</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/runner.py" />
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>SBAS</source>
+      <translation>SBAS</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/runner.py" />
+      <source>{} is still running.</source>
+      <translation>{} はまだ実行中です。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/runner.py" />
+      <source>The Processing algorithm {} is not available.</source>
+      <translation>プロセシングアルゴリズム {} が利用できません。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/runner.py" />
+      <source>{} canceled.</source>
+      <translation>{} をキャンセルしました。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/runner.py" />
+      <source>{} failed: {}</source>
+      <translation>{} が失敗しました: {}</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/styles.py" />
@@ -288,6 +277,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>not enough data</source>
+      <translation>データ不足</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <location filename="../../sbas_plugin/plugin.py" />
       <source>SBAS time series</source>
       <translation>SBAS 時系列</translation>
@@ -299,6 +293,7 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <location filename="../../sbas_plugin/processing/jobs.py" />
       <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Work folder</source>
@@ -306,6 +301,7 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Reference date</source>
       <translation>参照日</translation>
     </message>
@@ -326,6 +322,52 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>A click near a feature of a point layer plots the pixel under it</source>
+      <translation>ポイントレイヤの地物の近くをクリックすると、その地物の下のピクセルを表示します</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Area</source>
+      <translation>対象範囲</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>Click the corners of an area; a right-click or double-click closes it. Adds its mean ± std.</source>
+      <translation>範囲の頂点をクリックし、右クリックまたはダブルクリックで閉じます。その平均 ± 標準偏差を追加します。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>Reference: click</source>
+      <translation>基準点: クリック</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>The clicked pixel's series is subtracted from every series</source>
+      <translation>クリックしたピクセルの時系列を各時系列から差し引きます</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>Reset reference</source>
+      <translation>基準点を戻す</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>Back to MintPy's reference point</source>
+      <translation>MintPy の基準点に戻します</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>Seasonal</source>
+      <translation>季節変動</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>Fit a line plus an annual sinusoid and report its amplitude</source>
+      <translation>直線と年周期の正弦波で近似し、その振幅を示します</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Choose a work folder, then click a pixel on the map.</source>
       <translation>作業フォルダを選択し、地図上の画素をクリックしてください。</translation>
     </message>
@@ -338,6 +380,11 @@
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Export PNG…</source>
       <translation>PNG に出力…</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>Reference: MintPy's reference point</source>
+      <translation>基準点: MintPy の基準点</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
@@ -371,13 +418,33 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>P{}: row {}, column {} (x {:.1f}, y {:.1f}, {})</source>
-      <translation>P{}: 行 {}、列 {}（x {:.1f}、y {:.1f}、{}）</translation>
+      <source>No pixel centre is inside that area: draw it larger.</source>
+      <translation>その範囲の中にピクセル中心がありません。もっと大きく描いてください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>No solution at that pixel: choose another reference.</source>
+      <translation>そのピクセルには解がありません。別の基準点を選んでください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>Reference: pixel row {}, column {} (x {:.1f}, y {:.1f})</source>
+      <translation>基準点: ピクセル 行 {}、列 {} (x {:.1f}, y {:.1f})</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>row {}, column {} (x {:.1f}, y {:.1f})</source>
+      <translation>行 {}、列 {} (x {:.1f}, y {:.1f})</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>No solution at this pixel (MintPy's temporal coherence 0).</source>
       <translation>この画素には解がありません（MintPy の時間的コヒーレンスが 0）。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>low coherence: values unreliable</source>
+      <translation>低コヒーレンス: 値の信頼性が低い</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
@@ -391,18 +458,48 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>mean ± std of {} pixels; {} to {} of them have a value on a date</source>
+      <translation>{} ピクセルの平均 ± 標準偏差。各日付で値があるのはそのうち {} ～ {} ピクセル</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>annual {:.1f} {}</source>
+      <translation>年周期 {:.1f} {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>{} is not a work folder with GeoTiffs/ (as sbas run makes it).</source>
       <translation>{} は GeoTiffs/ を含む作業フォルダ（sbas run が作成するもの）ではありません。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>low coherence: values unreliable</source>
-      <translation>低コヒーレンス: 値の信頼性が低い</translation>
+      <source>area ({} pixels)</source>
+      <translation>範囲 ({} ピクセル)</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>MintPy velocity {}</source>
-      <translation>MintPy の速度 {}</translation>
+      <source>temporal coherence {:.2f}</source>
+      <translation>時間コヒーレンス {:.2f}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>spatial coherence {:.2f}</source>
+      <translation>空間コヒーレンス {:.2f}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>{} interferograms</source>
+      <translation>干渉ペア {} 個</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>MintPy velocity {:+.1f}{} {}/yr</source>
+      <translation>MintPy の速度 {:+.1f}{} {}/年</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>mean ± std of {} pixels, each with a value on every date</source>
+      <translation>{} ピクセルの平均 ± 標準偏差 (全ピクセルが全日付で値あり)</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
@@ -410,9 +507,581 @@
       <translation>ここには時系列がありません: {}</translation>
     </message>
     <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>Temporal coherence {:.2f}</source>
-      <translation>時間的コヒーレンス {:.2f}</translation>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>pending</source>
+      <translation>待機中</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>running</source>
+      <translation>実行中</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>succeeded</source>
+      <translation>成功</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>failed</source>
+      <translation>失敗</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>submitted</source>
+      <translation>投入済み</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Every step reads and writes this folder; a rerun continues what is there.</source>
+      <translation>すべてのステップはこのフォルダを読み書きします。再実行するとフォルダ内の続きから処理します。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>any</source>
+      <translation>指定なし</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>1. Area and scenes</source>
+      <translation>1. 範囲とシーン</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Draw area</source>
+      <translation>範囲を描画</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>First date</source>
+      <translation>開始日</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Last date</source>
+      <translation>終了日</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Orbit direction</source>
+      <translation>軌道方向</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Path</source>
+      <translation>パス</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Frame</source>
+      <translation>フレーム</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Search</source>
+      <translation>検索</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>2. Network</source>
+      <translation>2. ネットワーク</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Longest temporal baseline (days)</source>
+      <translation>最大時間基線長（日）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Largest perpendicular baseline (m)</source>
+      <translation>最大垂直基線長 (m)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>MM-DD,MM-DD (empty: all year)</source>
+      <translation>MM-DD,MM-DD(空欄: 通年)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Season</source>
+      <translation>季節</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Bridge pairs up to (years)</source>
+      <translation>ブリッジペアの最大間隔(年)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Build pairs</source>
+      <translation>ペアを作成</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>3. HyP3 jobs</source>
+      <translation>3. HyP3 ジョブ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Up to 20 letters, digits, _ or -. Publicly visible on HyP3.</source>
+      <translation>英数字・_・- で20文字まで。HyP3 上で公開されます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Project name</source>
+      <translation>プロジェクト名</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Looks</source>
+      <translation>ルック数</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Submit…</source>
+      <translation>投入…</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Refresh status</source>
+      <translation>状態を更新</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Refresh every minute</source>
+      <translation>1分ごとに更新</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Stops by itself once no job is pending or running.</source>
+      <translation>待機中・実行中のジョブがなくなると自動で止まります。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Download products</source>
+      <translation>プロダクトをダウンロード</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>4. Time series (MintPy)</source>
+      <translation>4. 時系列解析(MintPy)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Products folder</source>
+      <translation>プロダクトのフォルダ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>every core</source>
+      <translation>全コア</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Workers</source>
+      <translation>ワーカー数</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Automatic: the most coherent land pixel</source>
+      <translation>自動: 最もコヒーレンスの高い陸域ピクセル</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Reference point</source>
+      <translation>参照点</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Pick on map</source>
+      <translation>地図上で指定</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Automatic</source>
+      <translation>自動</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Tropospheric correction</source>
+      <translation>対流圏補正</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Remove a ramp</source>
+      <translation>ランプ（傾斜）の除去</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Run / resume</source>
+      <translation>実行 / 再開</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>5. Results</source>
+      <translation>5. 結果</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Load result layers</source>
+      <translation>結果レイヤを読み込む</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Open in the time-series dock</source>
+      <translation>時系列ドックで開く</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
+      <location filename="../../sbas_plugin/processing/points.py" />
+      <source>Pixel-centre points</source>
+      <translation>画素中心点</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Make points</source>
+      <translation>点を作成</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Raster</source>
+      <translation>ラスタ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Values and graphs</source>
+      <translation>値とグラフ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Points</source>
+      <translation>点</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV ファイル (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Values CSV</source>
+      <translation>値の CSV</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Extract values CSV</source>
+      <translation>値の CSV を抽出</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>point ids, e.g. 12, 15, 40</source>
+      <translation>ポイント ID(例: 12, 15, 40)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Graph points</source>
+      <translation>グラフにするポイント</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Make graphs (graphs.zip)</source>
+      <translation>グラフを作成(graphs.zip)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Quality report</source>
+      <translation>品質レポート</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Land cover (optional)</source>
+      <translation>土地被覆（任意）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Class field</source>
+      <translation>分類のフィールド</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Benchmarks CSV (optional)</source>
+      <translation>水準点・GNSS の CSV（任意）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Measurements</source>
+      <translation>測量の種類</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>empty: remove the mean difference per date</source>
+      <translation>空欄: 日付ごとに平均差を除去</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Reference benchmark</source>
+      <translation>基準とする点</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Make the quality report</source>
+      <translation>品質レポートを作成</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Cancel</source>
+      <translation>キャンセル</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Another step is running: wait for it or cancel it.</source>
+      <translation>別のステップが実行中です。終了を待つかキャンセルしてください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Choose a work folder first.</source>
+      <translation>先に作業フォルダを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Choose or draw an area first.</source>
+      <translation>先に範囲を選ぶか描画してください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Give the HyP3 project name first.</source>
+      <translation>先に HyP3 のプロジェクト名を入力してください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>SBAS scenes</source>
+      <translation>SBAS シーン</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Submit HyP3 jobs</source>
+      <translation>HyP3 ジョブの投入</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>The time series is ready: load the result layers on the Results page.</source>
+      <translation>時系列ができました。「結果」ページで結果レイヤを読み込んでください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Click the corners on the map; right-click or double-click ends, Esc starts over. Saved as aoi.gpkg (EPSG:3857) in the work folder.</source>
+      <translation>地図上で頂点をクリックします。右クリックかダブルクリックで終了、Esc でやり直し。作業フォルダに aoi.gpkg(EPSG:3857)として保存します。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Any</source>
+      <translation>指定なし</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Ascending</source>
+      <translation>アセンディング（北行）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Descending</source>
+      <translation>ディセンディング（南行）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>20x4: 80 m pixels, 10 credits a pair</source>
+      <translation>20x4: 80 m 画素、1 ペア 10 クレジット</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>10x2: 40 m pixels, 15 credits a pair</source>
+      <translation>10x2: 40 m 画素、1 ペア 15 クレジット</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Mask water before phase unwrapping</source>
+      <translation>位相アンラッピングの前に水域をマスク</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Include displacement maps</source>
+      <translation>変位マップを含める</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Include the wrapped phase</source>
+      <translation>ラップされた位相を含める</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Include the incidence angle maps</source>
+      <translation>入射角の図を含める</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Pair</source>
+      <translation>ペア</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Status</source>
+      <translation>状態</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Expires</source>
+      <translation>有効期限</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Automatic (MintPy's choice)</source>
+      <translation>自動(MintPy が選択)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>This date:</source>
+      <translation>次の日付:</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>None</source>
+      <translation>なし</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>ERA5 (PyAPS; needs a CDS key)</source>
+      <translation>ERA5（PyAPS。CDS キーが必要）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>No</source>
+      <translation>しない</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Linear</source>
+      <translation>1 次（線形）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Quadratic</source>
+      <translation>2 次</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Clips the products to the area, runs MintPy and exports GeoTIFFs, points and Geotiff_value.csv. Run it again to resume: finished steps are skipped.</source>
+      <translation>プロダクトを範囲で切り出し、MintPy を実行して GeoTIFF・ポイント・Geotiff_value.csv を出力します。再実行すると再開し、完了済みのステップは飛ばします。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Levelling (heights)</source>
+      <translation>水準測量（標高）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>GNSS (east, north, up)</source>
+      <translation>GNSS（東・北・上）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Benchmarks: id,x,y,date,height (GNSS: also east,north,up), in the time series' CRS.</source>
+      <translation>水準点・GNSS の CSV: id,x,y,date,height（GNSS は east,north,up も）。座標は時系列の座標系で。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>SBAS area</source>
+      <translation>SBAS 範囲</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Python packages</source>
+      <translation>Python パッケージ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Choose a raster and an area first.</source>
+      <translation>先にラスタと範囲を選んでください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Choose a points layer first.</source>
+      <translation>先にポイントレイヤを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Type the point ids first.</source>
+      <translation>先にポイント ID を入力してください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>{} scenes found.</source>
+      <translation>{} シーンが見つかりました。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>{} pairs, {} HyP3 credits.</source>
+      <translation>{} ペア、HyP3 クレジット {}。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Submit {pairs} pairs as project {name} ({looks} looks)? That costs {credits} credits; pairs already on HyP3 under this name are not submitted or paid again. HyP3 cannot cancel jobs.</source>
+      <translation>{pairs} ペアをプロジェクト {name}(ルック数 {looks})として投入しますか? {credits} クレジットかかります。この名前で HyP3 に既にあるペアは再投入も再課金もされません。HyP3 のジョブは取り消せません。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>{} pixel-centre points added.</source>
+      <translation>画素中心点を {} 点追加しました。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Cannot write {}: {}</source>
+      <translation>{} を書き込めません: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>WARNING: {}</source>
+      <translation>警告: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>No results in {} yet: run the time series first.</source>
+      <translation>{} にはまだ結果がありません。先に時系列解析を実行してください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Quality report written: {}</source>
+      <translation>品質レポートを書き出しました: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Build the pairs first: {}</source>
+      <translation>先にペアを作成してください: {}</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
@@ -439,16 +1108,6 @@
       <location filename="../../sbas_plugin/processing/base.py" />
       <source>Parallel workers for MintPy (0: every core)</source>
       <translation>MintPy の並列ワーカー数（0: 全コア）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>Tropospheric correction</source>
-      <translation>対流圏補正</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>Remove a ramp</source>
-      <translation>ランプ（傾斜）の除去</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
@@ -483,31 +1142,6 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
-      <source>None</source>
-      <translation>なし</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>ERA5 (PyAPS; needs a CDS key)</source>
-      <translation>ERA5（PyAPS。CDS キーが必要）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>No</source>
-      <translation>しない</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>Linear</source>
-      <translation>1 次（線形）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>Quadratic</source>
-      <translation>2 次</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Project name of the jobs (up to 20 letters, digits, _ or -; publicly visible)</source>
       <translation>ジョブのプロジェクト名（英数字・_・- で 20 文字まで。公開されます）</translation>
     </message>
@@ -533,6 +1167,7 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
+      <location filename="../../sbas_plugin/processing/quality.py" />
       <source>note: {}</source>
       <translation>注: {}</translation>
     </message>
@@ -593,16 +1228,6 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>20x4: 80 m pixels, 10 credits a pair</source>
-      <translation>20x4: 80 m 画素、1 ペア 10 クレジット</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>10x2: 40 m pixels, 15 credits a pair</source>
-      <translation>10x2: 40 m 画素、1 ペア 15 クレジット</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Wait until no job is pending or running</source>
       <translation>待機中・実行中のジョブがなくなるまで待つ</translation>
     </message>
@@ -610,11 +1235,6 @@
       <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>First poll interval (s; grows to 10 min)</source>
       <translation>最初の確認間隔（秒。最大 10 分まで延びる）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Orbit direction</source>
-      <translation>軌道方向</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -654,21 +1274,6 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Any</source>
-      <translation>指定なし</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Ascending</source>
-      <translation>アセンディング（北行）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Descending</source>
-      <translation>ディセンディング（南行）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Path (relative orbit)</source>
       <translation>パス（相対軌道番号）</translation>
     </message>
@@ -696,16 +1301,6 @@
       <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Reference scene (empty: the most recent searched scene)</source>
       <translation>基準シーン（空欄: 検索した最新のシーン）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Longest temporal baseline (days)</source>
-      <translation>最大時間基線長（日）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Largest perpendicular baseline (m)</source>
-      <translation>最大垂直基線長 (m)</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -744,23 +1339,8 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Mask water before phase unwrapping</source>
-      <translation>位相アンラッピングの前に水域をマスク</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Include line-of-sight and vertical displacement maps</source>
       <translation>視線方向 (LOS) と鉛直方向の変位図を含める</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Include the wrapped phase</source>
-      <translation>ラップされた位相を含める</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Include the incidence angle maps</source>
-      <translation>入射角の図を含める</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -821,11 +1401,6 @@
       <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Parallel downloads</source>
       <translation>並列ダウンロード数</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Products folder</source>
-      <translation>プロダクトのフォルダ</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -974,6 +1549,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/pipeline.py" />
+      <source>Flag points below this temporal coherence (low_quality = 1; kept, never dropped)</source>
+      <translation>この時間コヒーレンス未満の点に印を付ける（low_quality = 1。点は削除しません）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Clipped products folder</source>
       <translation>切り出したプロダクトのフォルダ</translation>
     </message>
@@ -1083,14 +1663,109 @@
       <translation>対象範囲内の画素中心 {} 点</translation>
     </message>
     <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Validate against levelling or GNSS</source>
+      <translation>水準測量・GNSS との比較検証</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Compares the work folder's MintPy time series with ground measurements. The benchmarks CSV has one row per benchmark per survey: id,x,y,date,height (levelling, metres) or id,x,y,date,east,north,up (GNSS displacements, metres); date YYYY-MM-DD. Each benchmark's series is fitted with a polynomial whose order an F-test chooses, evaluated at the SAR dates inside its survey span (never beyond), and projected to the line of sight with the incidence (and for GNSS the azimuth) of its pixel. With a reference benchmark both sides are made relative to it; without one the mean difference of all benchmarks is removed date by date. Writes validation.csv (id,n,mean_mm,std_mm,rms_mm), summary.json, scatter.png and one series_&lt;id&gt;.png per benchmark; benchmarks that cannot be compared are listed with the reason.</source>
+      <translation>作業フォルダの MintPy 時系列を地上の測量と比較します。CSV は点ごと・測量ごとに 1 行: id,x,y,date,height（水準測量、メートル）または id,x,y,date,east,north,up（GNSS の変位、メートル）。日付は YYYY-MM-DD。各点の時系列を F 検定で次数を選んだ多項式で近似し、測量期間内の SAR 観測日だけで評価し（期間外へは外挿しません）、その画素の入射角（GNSS は方位角も）で衛星視線方向に換算します。基準点を指定すると両方をその点からの相対値にし、指定しないと日付ごとに全点の平均差を除去します。validation.csv（id,n,mean_mm,std_mm,rms_mm）、summary.json、scatter.png と点ごとの series_&lt;id&gt;.png を書き出します。比較できない点は理由とともに一覧にします。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Quality report (HTML, PDF)</source>
+      <translation>品質レポート（HTML、PDF）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>One self-contained HTML page (images inside it) for the office: the run's summary, the quality of the points (temporal coherence, flagged points), the velocity map, and when given the outputs of the coherence report and of the validation. Optionally the same content as a PDF.</source>
+      <translation>報告用の 1 つの HTML ファイル（画像を含む）: 処理の概要、点の品質（時間コヒーレンス、印の付いた点）、速度図、指定があればコヒーレンスの集計と比較検証の結果。同じ内容を PDF にもできます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Work folder of a run (with mintpy/)</source>
+      <translation>処理済みの作業フォルダ（mintpy/ を含む）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Average InSAR pixels within this radius (m; 0: the benchmark's pixel)</source>
+      <translation>この半径内の InSAR 画素を平均（m。0: 点のある画素）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Validation folder (optional)</source>
+      <translation>比較検証のフォルダ（任意）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Coherence report folder (optional)</source>
+      <translation>コヒーレンス集計のフォルダ（任意）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Benchmarks CSV</source>
+      <translation>水準点・GNSS の CSV</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>CRS of the benchmarks' x, y (empty: the time series' CRS)</source>
+      <translation>x, y の座標系（空欄: 時系列の座標系）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Reference benchmark id (empty: remove the mean difference per date)</source>
+      <translation>基準とする点の id（空欄: 日付ごとに平均差を除去）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Validation folder</source>
+      <translation>比較検証のフォルダ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>validation.csv</source>
+      <translation>validation.csv</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Report</source>
+      <translation>レポート</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>HTML files (*.html)</source>
+      <translation>HTML ファイル (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>PDF (optional)</source>
+      <translation>PDF（任意）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF ファイル (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>{n} benchmarks: RMS {rms:.2f} mm, mean {mean:.2f} mm, std {std:.2f} mm (InSAR - ground, LOS)</source>
+      <translation>{n} 点: RMS {rms:.2f} mm、平均 {mean:.2f} mm、標準偏差 {std:.2f} mm（InSAR − 地上、衛星視線方向）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>skipped {id}: {reason}</source>
+      <translation>除外 {id}: {reason}</translation>
+    </message>
+    <message>
       <location filename="../../sbas_plugin/processing/results.py" />
       <source>Displacement at points (Geotiff_value.csv)</source>
       <translation>点の変位 (Geotiff_value.csv)</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
-      <source>Samples the per-date displacement GeoTIFFs (a folder of &lt;first&gt;_&lt;date&gt;_*.tif, e.g. GeoTiffs/displacement_maps/unwrapped/Meters, also as exported by OpenSARLab) or MintPy's time series in a work folder (its mintpy/timeseries*.h5) at every point of the layer. Give one of the two folders. Points may be in any CRS; x and y come from each point's geometry, the id from the chosen field or else the feature id. Values are line-of-sight displacement in metres relative to the first date; points off the rasters or on no data get empty cells. Wide: Geotiff_value.csv, header Date,&lt;id&gt;_value,... and one row per date labelled &lt;first&gt;_&lt;date&gt;. Long: one row per point per date, columns fid,x,y,date,value_m (x, y in the layer's CRS, date YYYY-MM-DD).</source>
-      <translation>日付ごとの変位 GeoTIFF（&lt;first&gt;_&lt;date&gt;_*.tif のフォルダ。例: GeoTiffs/displacement_maps/unwrapped/Meters、OpenSARLab で出力したものも可）または作業フォルダ内の MintPy の時系列（mintpy/timeseries*.h5）から、レイヤの各点の値を取得します。2 つのフォルダのどちらかを指定してください。点の CRS は任意です。x と y は各点のジオメトリから、ID は選択したフィールド（なければ地物 ID）から取ります。値は最初の日付を基準とした視線方向 (LOS) の変位 (m) で、ラスタ外や NoData の点は空欄になります。Wide（横長）: Geotiff_value.csv。ヘッダーは Date,&lt;id&gt;_value,... で、日付ごとに &lt;first&gt;_&lt;date&gt; というラベルの行。Long（縦長）: 点・日付ごとに 1 行、列は fid,x,y,date,value_m（x, y はレイヤの CRS、date は YYYY-MM-DD）。</translation>
+      <source>Samples the per-date displacement GeoTIFFs (a folder of &lt;first&gt;_&lt;date&gt;_*.tif, e.g. GeoTiffs/displacement_maps/unwrapped/Meters, also as exported by OpenSARLab) or MintPy's time series in a work folder (its mintpy/timeseries*.h5) at every point of the layer. Give one of the two folders. Points may be in any CRS; x and y come from each point's geometry, the id from the chosen field or else the feature id. Values are line-of-sight displacement in metres relative to the first date; points off the rasters or on no data get empty cells. Wide: Geotiff_value.csv, header Date,&lt;id&gt;_value,... and one row per date labelled &lt;first&gt;_&lt;date&gt;. Long: one row per point per date, columns fid,x,y,date,value_m (x, y in the layer's CRS, date YYYY-MM-DD). From a work folder the long table also has each point's quality from MintPy: temporal_coherence, avg_spatial_coherence, ifgs_used, velocity_mm_yr, velocity_std_mm_yr, low_quality (1 below the temporal coherence set in the plugin's options) and min_coherence.</source>
+      <translation>日付ごとの変位 GeoTIFF（&lt;first&gt;_&lt;date&gt;_*.tif のフォルダ。例: GeoTiffs/displacement_maps/unwrapped/Meters、OpenSARLab で出力したものも可）または作業フォルダ内の MintPy の時系列（mintpy/timeseries*.h5）から、レイヤの各点の値を取得します。2 つのフォルダのどちらかを指定してください。点の CRS は任意です。x と y は各点のジオメトリから、ID は選択したフィールド（なければ地物 ID）から取ります。値は最初の日付を基準とした視線方向 (LOS) の変位 (m) で、ラスタ外や NoData の点は空欄になります。Wide（横長）: Geotiff_value.csv。ヘッダーは Date,&lt;id&gt;_value,... で、日付ごとに &lt;first&gt;_&lt;date&gt; というラベルの行。Long（縦長）: 点・日付ごとに 1 行、列は fid,x,y,date,value_m（x, y はレイヤの CRS、date は YYYY-MM-DD）。作業フォルダからの縦長の表には、MintPy による各点の品質も入ります: temporal_coherence、avg_spatial_coherence、ifgs_used、velocity_mm_yr、velocity_std_mm_yr、low_quality（プラグインの設定の時間コヒーレンス未満で 1）、min_coherence。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
@@ -1099,8 +1774,18 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
-      <source>Draws one displacement-over-time graph (PNG) per listed point and an overview of them all, zipped as Plot/&lt;id&gt;.png and Plot/overview.png. The values come from Geotiff_value.csv (wide) or a long table (metres). List the points in a columns CSV (header Column, one id per row) or type their ids (e.g. 12, 15, 40). Displacement is shown in mm, cm or m, line of sight (+ towards the satellite), relative to the reference date: auto (MintPy's REF_DATE in the work folder), first, or YYYYMMDD; empty: auto with a work folder, else first. With a work folder, titles carry the points' x, y from its points.csv.</source>
-      <translation>指定した点ごとに変位の時系列グラフ (PNG) を 1 枚と、全点をまとめた概観図を描き、Plot/&lt;id&gt;.png と Plot/overview.png として zip にまとめます。値は Geotiff_value.csv（Wide）または Long 形式の表（m）から読みます。点は columns CSV（ヘッダー Column、1 行に 1 つの ID）で指定するか、ID を入力します（例: 12, 15, 40）。変位は mm、cm または m で、視線方向（+ は衛星に近づく向き）、参照日からの相対値として表示します: auto（作業フォルダの MintPy の REF_DATE）、first、または YYYYMMDD。空欄: 作業フォルダがあれば auto、なければ first。作業フォルダがある場合、タイトルには points.csv から点の x, y を入れます。</translation>
+      <source>Draws one displacement-over-time graph (PNG) per listed point and an overview of them all, zipped as Plot/&lt;id&gt;.png and Plot/overview.png. The values come from Geotiff_value.csv (wide) or a long table (metres). List the points in a columns CSV (header Column, one id per row) or type their ids (e.g. 12, 15, 40). Displacement is shown in mm, cm or m, line of sight (+ towards the satellite), relative to the reference date: auto (MintPy's REF_DATE in the work folder), first, or YYYYMMDD; empty: auto with a work folder, else first. With a work folder, titles carry the points' x, y from its points.csv, and each point's temporal coherence and MintPy velocity ± std from its points.gpkg, with a warning on the graph where the coherence is below the run's threshold.</source>
+      <translation>リストした点ごとに変位の時系列グラフ (PNG) を 1 枚ずつと、全点の概観図を描き、Plot/&lt;id&gt;.png と Plot/overview.png として zip にまとめます。値は Geotiff_value.csv (横持ち) または縦持ちの表 (メートル) から読みます。点は columns CSV (ヘッダー Column、1 行に 1 つの ID) で指定するか、ID を入力します (例: 12, 15, 40)。変位は mm、cm または m の視線方向 (+ は衛星に近づく向き) で、基準日からの値として表示します: auto (作業フォルダーの MintPy の REF_DATE)、first、または YYYYMMDD。空欄なら作業フォルダーがあれば auto、なければ first です。作業フォルダーを指定すると、タイトルに points.csv の点の x, y と、points.gpkg の各点の時間的コヒーレンスと MintPy の速度 ± 標準偏差が入り、コヒーレンスが実行時のしきい値を下回る点のグラフには警告が表示されます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Coherence report</source>
+      <translation>コヒーレンスレポート</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>How coherent the interferograms of a work folder are (mintpy/inputs/ifgramStack.h5; no-data and water left out): per interferogram the share of pixels with coherence 0-0.33, 0.33-0.66 and 0.66-1, mean and std (coherence_by_ifgram.csv), the same by temporal baseline (coherence_by_baseline.csv) and by season of the pair's centre date (coherence_by_season.csv), histograms as PNG and summary.json. With a land-cover polygon layer and its class field: pixel count and mean ± std of average spatial coherence and temporal coherence per class (coherence_by_class.csv).</source>
+      <translation>作業フォルダーのインターフェログラムのコヒーレンスを集計します (mintpy/inputs/ifgramStack.h5。データなしと水域は除外): インターフェログラムごとのコヒーレンス 0–0.33、0.33–0.66、0.66–1 の画素の割合、平均と標準偏差 (coherence_by_ifgram.csv)、同じ値の時間基線別 (coherence_by_baseline.csv) とペアの中央日の季節別 (coherence_by_season.csv) の集計、PNG のヒストグラムと summary.json を書き出します。土地被覆ポリゴンレイヤーとそのクラスフィールドを指定すると、クラスごとの画素数と、平均空間コヒーレンスおよび時間的コヒーレンスの平均 ± 標準偏差も書き出します (coherence_by_class.csv)。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
@@ -1129,8 +1814,8 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
-      <source>Points</source>
-      <translation>点</translation>
+      <source>Work folder (after sbas run's MintPy step)</source>
+      <translation>作業フォルダー (sbas run の MintPy ステップ後)</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
@@ -1146,16 +1831,6 @@
       <location filename="../../sbas_plugin/processing/results.py" />
       <source>Long (fid,x,y,date,value_m)</source>
       <translation>Long（fid,x,y,date,value_m）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/results.py" />
-      <source>Values CSV</source>
-      <translation>値の CSV</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/results.py" />
-      <source>CSV files (*.csv)</source>
-      <translation>CSV ファイル (*.csv)</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
@@ -1199,6 +1874,21 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Land-cover polygons (optional)</source>
+      <translation>土地被覆ポリゴン (任意)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Class field of the polygons</source>
+      <translation>ポリゴンのクラスフィールド</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Report folder</source>
+      <translation>レポートフォルダー</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>{} points x {} dates: {}</source>
       <translation>{} 点 x {} 日付: {}</translation>
     </message>
@@ -1206,6 +1896,21 @@
       <location filename="../../sbas_plugin/processing/results.py" />
       <source>{} graphs and an overview, relative to {}</source>
       <translation>{} 個のグラフと概観図（{} 基準）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Choose the class field of the land-cover polygons.</source>
+      <translation>土地被覆ポリゴンのクラスフィールドを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>{count} interferograms over {pixels} pixels: mean coherence {mean:.2f} ± {std:.2f}</source>
+      <translation>{count} 枚のインターフェログラム、{pixels} 画素: 平均コヒーレンス {mean:.2f} ± {std:.2f}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>quality columns: {}</source>
+      <translation>品質の列: {}</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
