@@ -12,6 +12,8 @@ apt_packages=(
   python3-numpy python3-matplotlib python3-rasterio python3-h5py python3-scipy python3-pandas
   # lrelease: scripts/package.py compiles sbas_plugin/i18n/*.ts into the .qm files the zip carries
   qttools5-dev-tools
+  # a Japanese font, so graphs with Japanese names draw them (Windows has Yu Gothic / Meiryo)
+  fonts-ipaexfont-gothic
 )
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -447,6 +447,9 @@ def _figure(width: float, height: float):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from sbas_plugin.core.fonts import use_japanese_fallback
+
+    use_japanese_fallback()  # class names may be Japanese
     figure = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(figure)
     return figure

@@ -24,8 +24,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.points import Canceled, PointTable
 from sbas_plugin.core.timeseries import attributes, find_timeseries
+
+use_japanese_fallback()  # names in figures may be Japanese
 
 UNIT_SCALE = {"mm": 1000.0, "cm": 100.0, "m": 1.0}
 UNIT_DECIMALS = {"mm": 1, "cm": 2, "m": 4}

@@ -25,9 +25,12 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sbas_plugin.__about__ import __version__
+from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.points import Canceled, read_points_csv
 from sbas_plugin.core.quality import SOURCES, work_quality
 from sbas_plugin.core.timeseries import attributes, dates_of, find_timeseries, grid_of
+
+use_japanese_fallback()  # names in figures may be Japanese
 
 COHERENCE_TABLES = ("coherence_by_ifgram", "coherence_by_baseline", "coherence_by_season", "coherence_by_class")
 PDF_TABLE_ROWS = 32  # rows per PDF page: A4 at a readable size

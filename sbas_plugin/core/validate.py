@@ -36,9 +36,12 @@ from numpy.polynomial import Polynomial
 from scipy import stats
 
 from sbas_plugin.core.crs import transform_xy
+from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.pixel_series import H5PixelSeries
 from sbas_plugin.core.points import Canceled
 from sbas_plugin.core.timeseries import find_timeseries
+
+use_japanese_fallback()  # names in figures may be Japanese
 
 KINDS = ("levelling", "gnss")
 COLUMNS = {"levelling": ("id", "x", "y", "date", "height"), "gnss": ("id", "x", "y", "date", "east", "north", "up")}
