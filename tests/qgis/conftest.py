@@ -1,9 +1,13 @@
 """QGIS tier: real QGIS 3.22 through pytest-qgis, offscreen."""
 
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 from osgeo import gdal, osr
-from qgis.core import QgsRasterLayer
+from qgis.core import QgsApplication, QgsRasterLayer
+
+from sbas_plugin.processing.provider import SbasProvider
 
 UTM54 = 32654
 
@@ -25,3 +29,24 @@ def utm_raster(tmp_path):
     layer = QgsRasterLayer(str(write_utm_raster(tmp_path / "velocity.tif")), "velocity")
     assert layer.isValid()
     return layer
+
+
+@contextmanager
+def sbas_provider():
+    """The sbas Processing provider registered for the block, unless one already is (the plugin's)."""
+    registry = QgsApplication.processingRegistry()
+    added = None
+    if registry.providerById("sbas") is None:
+        added = SbasProvider()
+        registry.addProvider(added)
+    try:
+        yield registry.providerById("sbas")
+    finally:
+        if added is not None:
+            registry.removeProvider(added)
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_processing):
+    with sbas_provider() as registered:
+        yield registered

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import processing
 import pytest
+from conftest import sbas_provider
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 
 import sbas_plugin
 from sbas_plugin.core.hyp3 import DEFAULT_API_URL
 from sbas_plugin.gui.options import SbasOptionsFactory, SbasOptionsPage, default_python
-from sbas_plugin.processing.provider import SbasProvider
 from sbas_plugin.settings import (
     GROUP,
     HYP3_ENDPOINTS,
@@ -196,30 +196,17 @@ def test_mintpy_python_follows_the_setting():
 
 
 def test_hyp3_algorithms_default_to_the_settings(qgis_processing, tmp_path, monkeypatch):
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("sbas") is None:
-        added = SbasProvider()
-        registry.addProvider(added)
     monkeypatch.delenv("EARTHDATA_TOKEN", raising=False)
-    try:
-        with hyp3_server.Hyp3Server(token=TOKEN) as server:
-            save_settings(Settings(hyp3_api_url=server.url, auth_config_id=basic_authcfg(TOKEN)))
-            status = processing.run("sbas:status", {"WORK": str(tmp_path), "NAME": "from_settings"})
-            assert status["PENDING"] == 0
-            assert server.requests  # the settings' URL, with the settings' token
-    finally:
-        if added is not None:
-            registry.removeProvider(added)
+    with sbas_provider(), hyp3_server.Hyp3Server(token=TOKEN) as server:
+        save_settings(Settings(hyp3_api_url=server.url, auth_config_id=basic_authcfg(TOKEN)))
+        status = processing.run("sbas:status", {"WORK": str(tmp_path), "NAME": "from_settings"})
+        assert status["PENDING"] == 0
+        assert server.requests  # the settings' URL, with the settings' token
 
 
 def test_algorithm_defaults_come_from_the_options_page(qgis_processing):
     registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("sbas") is None:
-        added = SbasProvider()
-        registry.addProvider(added)
-    try:
+    with sbas_provider():
         save_settings(CHANGED)
         algorithms = {name: registry.createAlgorithmById(f"sbas:{name}") for name in ("pairs", "download", "run")}
         defaults = {
@@ -237,9 +224,6 @@ def test_algorithm_defaults_come_from_the_options_page(qgis_processing):
             ("download", "WORKERS"): 7,
             ("run", "MIN_COHERENCE"): 0.55,
         }
-    finally:
-        if added is not None:
-            registry.removeProvider(added)
 
 
 MISSING_SCRIPT = r"""

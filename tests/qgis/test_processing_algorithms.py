@@ -25,7 +25,6 @@ from qgis.core import (
 from sbas_plugin.core.pipeline import run_pipeline
 from sbas_plugin.core.products import find_products
 from sbas_plugin.core.synthetic import write_synthetic_stack
-from sbas_plugin.processing.provider import SbasProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("hyp3_server", ROOT / "scripts" / "hyp3_server.py")
@@ -34,18 +33,6 @@ _spec.loader.exec_module(hyp3_server)
 
 ALGORITHMS = ("run", "clip", "mintpy", "export", "extract", "plot", "search", "pairs", "submit", "status", "download")
 TOKEN = "processing-secret-token"  # pragma: allowlist secret
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_processing):
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("sbas") is None:
-        added = SbasProvider()
-        registry.addProvider(added)
-    yield registry.providerById("sbas")
-    if added is not None:
-        registry.removeProvider(added)
 
 
 @pytest.fixture(scope="module")

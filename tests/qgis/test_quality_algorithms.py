@@ -6,24 +6,11 @@ import re
 
 import processing
 import pytest
-from qgis.core import QgsApplication, QgsProcessingException
+from qgis.core import QgsProcessingException
 
 from sbas_plugin.core.pipeline import run_pipeline
 from sbas_plugin.core.synthetic import write_synthetic_benchmarks, write_synthetic_stack
 from sbas_plugin.core.validate import validate
-from sbas_plugin.processing.provider import SbasProvider
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_processing):
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("sbas") is None:
-        added = SbasProvider()
-        registry.addProvider(added)
-    yield registry.providerById("sbas")
-    if added is not None:
-        registry.removeProvider(added)
 
 
 @pytest.fixture(scope="module")

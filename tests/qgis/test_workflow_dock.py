@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from conftest import sbas_provider
 from qgis.core import (
     Qgis,
     QgsApplication,
@@ -32,7 +33,6 @@ from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 import sbas_plugin
 from sbas_plugin.core.synthetic import write_synthetic_stack
 from sbas_plugin.gui.workflow_dock import WorkflowDock
-from sbas_plugin.processing.provider import SbasProvider
 from sbas_plugin.settings import load_settings, save_settings
 from sbas_plugin.tasks.registry import TaskRegistry
 
@@ -46,15 +46,9 @@ CLICKS = [QPoint(100, 120), QPoint(520, 90), QPoint(610, 430), QPoint(150, 470)]
 
 @pytest.fixture
 def provider(qgis_processing):
-    """The sbas provider for one test (the plugin test below registers its own)."""
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("sbas") is None:
-        added = SbasProvider()
-        registry.addProvider(added)
-    yield registry.providerById("sbas")
-    if added is not None:
-        registry.removeProvider(added)
+    """The sbas provider for one test at a time (the plugin test below registers its own)."""
+    with sbas_provider() as registered:
+        yield registered
 
 
 @pytest.fixture

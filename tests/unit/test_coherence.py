@@ -11,12 +11,11 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
+from conftest import run_synthetic
 from osgeo import ogr, osr
 from PIL import Image
 
 from sbas_plugin.core.coherence import CoherenceError, coherence_report, read_class_polygons
-from sbas_plugin.core.pipeline import run_pipeline
-from sbas_plugin.core.synthetic import write_synthetic_stack
 
 pytestmark = pytest.mark.mintpy
 SBAS = Path(sys.executable).parent / "sbas"
@@ -26,12 +25,8 @@ EPSG = 32654
 @pytest.fixture(scope="module")
 def work(tmp_path_factory):
     """One real pipeline run (MintPy once for the module); the area takes in part of the lake."""
-    base = tmp_path_factory.mktemp("coherence")
-    truth = write_synthetic_stack(base / "products", n_dates=5, shape=(30, 40))
-    x0, dx, _, y0, _, dy = truth.transform
-    corners = [(2, 2), (38, 2), (38, 29), (2, 29), (2, 2)]  # (col, row)
-    aoi = "POLYGON((" + ",".join(f"{x0 + c * dx} {y0 + r * dy}" for c, r in corners) + "))"
-    return run_pipeline(base / "products", aoi, base / "work", aoi_crs=f"EPSG:{EPSG}").work
+    corners = [(2, 2), (38, 2), (38, 29), (2, 29)]
+    return run_synthetic(tmp_path_factory.mktemp("coherence"), corners, n_dates=5, shape=(30, 40))[1].work
 
 
 def stack_arrays(work):

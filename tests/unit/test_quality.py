@@ -11,6 +11,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
+from conftest import run_synthetic
 from matplotlib.figure import Figure
 from osgeo import ogr
 
@@ -25,7 +26,6 @@ from sbas_plugin.core.quality import (
     read_quality_gpkg,
     work_quality,
 )
-from sbas_plugin.core.synthetic import write_synthetic_stack
 
 pytestmark = pytest.mark.mintpy
 SBAS = Path(sys.executable).parent / "sbas"
@@ -34,12 +34,8 @@ SBAS = Path(sys.executable).parent / "sbas"
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """One real pipeline run (MintPy once for the module) on a small synthetic stack."""
-    base = tmp_path_factory.mktemp("quality")
-    truth = write_synthetic_stack(base / "products", n_dates=5, shape=(30, 40))
-    x0, dx, _, y0, _, dy = truth.transform
-    corners = [(2, 2), (38, 2), (38, 28), (2, 28), (2, 2)]  # (col, row)
-    aoi = "POLYGON((" + ",".join(f"{x0 + c * dx} {y0 + r * dy}" for c, r in corners) + "))"
-    return run_pipeline(base / "products", aoi, base / "work", aoi_crs=f"EPSG:{truth.epsg}")
+    corners = [(2, 2), (38, 2), (38, 28), (2, 28)]
+    return run_synthetic(tmp_path_factory.mktemp("quality"), corners, n_dates=5, shape=(30, 40))[1]
 
 
 def rerun(run, **options):

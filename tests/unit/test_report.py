@@ -15,9 +15,8 @@ import pytest
 from PIL import Image
 
 from sbas_plugin.core.coherence import coherence_report
-from sbas_plugin.core.pipeline import run_pipeline
 from sbas_plugin.core.report import build_report, render_html, write_html, write_pdf
-from sbas_plugin.core.synthetic import write_synthetic_benchmarks, write_synthetic_stack
+from sbas_plugin.core.synthetic import write_synthetic_benchmarks
 from sbas_plugin.core.validate import validate, write_validation
 
 pytestmark = [
@@ -32,13 +31,9 @@ JAPANESE_ID = "水準点01"  # benchmark names in Japanese offices are often Jap
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
+def outputs(scene, tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
-    truth = write_synthetic_stack(root / "products")
-    x0, dx, _, y0, _, dy = truth.transform
-    corners = [(2, 2), (78, 2), (78, 44), (2, 44), (2, 2)]
-    aoi = "POLYGON((" + ",".join(f"{x0 + c * dx} {y0 + r * dy}" for c, r in corners) + "))"
-    work = run_pipeline(root / "products", aoi, root / "work", aoi_crs=f"EPSG:{truth.epsg}").work
+    truth, work = scene
     benchmarks = write_synthetic_benchmarks(root / "levelling.csv", truth, PIXELS, noise_m=0.0005)
     benchmarks.write_text(benchmarks.read_text(encoding="utf-8").replace("BM01", JAPANESE_ID), encoding="utf-8")
     write_validation(validate(work, benchmarks, "levelling"), root / "validation")

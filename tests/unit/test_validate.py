@@ -16,8 +16,7 @@ import h5py
 import numpy as np
 import pytest
 
-from sbas_plugin.core.pipeline import run_pipeline
-from sbas_plugin.core.synthetic import synthetic_look_angles, write_synthetic_benchmarks, write_synthetic_stack
+from sbas_plugin.core.synthetic import synthetic_look_angles, write_synthetic_benchmarks
 from sbas_plugin.core.timeseries import attributes, dates_of, find_timeseries, grid_of
 from sbas_plugin.core.validate import (
     ValidationError,
@@ -37,18 +36,6 @@ PIXELS = [
     (42, 20), (38, 20), (42, 26), (10, 60), (14, 30), (20, 70), (8, 40), (40, 70),
 ]  # fmt: skip
 NO_SOLUTION_PIXEL = (3, 4)  # inside the area, outside the swath: MintPy has no value there
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    root = tmp_path_factory.mktemp("validate")
-    truth = write_synthetic_stack(root / "products")
-    x0, dx, _, y0, _, dy = truth.transform
-    # Rows 2-44, cols 2-78: clear of the lake and of the patch carrying an unwrapping error.
-    corners = [(2, 2), (78, 2), (78, 44), (2, 44), (2, 2)]
-    aoi = "POLYGON((" + ",".join(f"{x0 + c * dx} {y0 + r * dy}" for c, r in corners) + "))"
-    run = run_pipeline(root / "products", aoi, root / "work", aoi_crs=f"EPSG:{truth.epsg}")
-    return truth, run.work
 
 
 def on_grid(grid, truth, row, col) -> tuple:
@@ -75,8 +62,8 @@ def insar_error_rms(work, truth, pixels, reference=None) -> float:
     return float(np.sqrt(np.mean(error[:, 1:] ** 2)) * 1000)
 
 
-def test_synthetic_look_angles_are_mintpys_geometry(stack):
-    truth, work = stack
+def test_synthetic_look_angles_are_mintpys_geometry(scene):
+    truth, work = scene
     grid = grid_of(attributes(find_timeseries(work / "mintpy")))
     with h5py.File(work / "mintpy" / "inputs" / "geometryGeo.h5", "r") as f:
         incidence, azimuth = f["incidenceAngle"][()], f["azimuthAngle"][()]
@@ -87,11 +74,11 @@ def test_synthetic_look_angles_are_mintpys_geometry(stack):
 
 
 @pytest.mark.parametrize("kind", ["levelling", "gnss"])
-def test_noise_free_benchmarks_report_insar_own_error(stack, tmp_path, kind):
+def test_noise_free_benchmarks_report_insar_own_error(scene, tmp_path, kind):
     """The polynomial carries the exact (linear) ground motion to the SAR dates, so what is left is InSAR's
     error: equal to the truth's within 0.02 mm (benchmarks written to the micrometre, float32 angles).
     GNSS moves east and north too, so a wrong azimuth convention would add millimetres."""
-    truth, work = stack
+    truth, work = scene
     interval = 30 if kind == "levelling" else 1  # monthly levelling (never on a SAR date), daily GNSS
     benchmarks = write_synthetic_benchmarks(
         tmp_path / "b.csv", truth, PIXELS, kind, noise_m=0.0, interval_days=interval
@@ -104,8 +91,8 @@ def test_noise_free_benchmarks_report_insar_own_error(stack, tmp_path, kind):
     assert expected < 1.5  # the stack's InSAR is good: a wrong conversion below stands out
 
 
-def test_reference_benchmark_and_datum_alignment_both_work(stack, tmp_path):
-    truth, work = stack
+def test_reference_benchmark_and_datum_alignment_both_work(scene, tmp_path):
+    truth, work = scene
     benchmarks = write_synthetic_benchmarks(tmp_path / "b.csv", truth, PIXELS, noise_m=0.0)
     referenced = validate(work, benchmarks, "levelling", reference="BM12")
     assert referenced.summary["rms_mm"] == pytest.approx(insar_error_rms(work, truth, PIXELS, reference=11), abs=0.02)
@@ -116,11 +103,11 @@ def test_reference_benchmark_and_datum_alignment_both_work(stack, tmp_path):
     assert aligned.summary["mean_mm"] == pytest.approx(0.0, abs=1e-3)  # the per-date mean is what was removed
 
 
-def test_noisy_levelling_adds_its_fitted_noise(stack, tmp_path):
+def test_noisy_levelling_adds_its_fitted_noise(scene, tmp_path):
     """1 mm noise on 10 surveys: the fitted model at the SAR dates carries part of it (about
     sigma * sqrt(order + 1 / surveys) before differencing), so the RMS grows above InSAR's own error
     but stays below InSAR's error plus the whole survey noise."""
-    truth, work = stack
+    truth, work = scene
     sigma_mm = 1.0
     benchmarks = write_synthetic_benchmarks(
         tmp_path / "b.csv", truth, PIXELS, noise_m=sigma_mm / 1000, interval_days=10
@@ -131,11 +118,11 @@ def test_noisy_levelling_adds_its_fitted_noise(stack, tmp_path):
 
 
 @pytest.mark.parametrize("wrong", ["sign", "cos"])
-def test_a_wrong_vertical_conversion_is_caught(stack, tmp_path, wrong):
+def test_a_wrong_vertical_conversion_is_caught(scene, tmp_path, wrong):
     """Benchmarks written as if LOS were -vertical*cos, or vertical itself: validate (which converts
     correctly) must report a clearly worse fit than for correct benchmarks. Were validate to drop the
     cos(incidence) or flip the sign, these wrong files would fit and the correct ones would not."""
-    truth, work = stack
+    truth, work = scene
     right = write_synthetic_benchmarks(tmp_path / "right.csv", truth, PIXELS, noise_m=0.0)
     wrong_file = write_synthetic_benchmarks(tmp_path / "wrong.csv", truth, PIXELS, noise_m=0.0, wrong=wrong)
     good = validate(work, right, "levelling").summary["rms_mm"]
@@ -145,8 +132,8 @@ def test_a_wrong_vertical_conversion_is_caught(stack, tmp_path, wrong):
     assert bad > (4 if wrong == "sign" else 1.8) * good
 
 
-def test_benchmarks_that_cannot_be_compared_are_reported(stack, tmp_path):
-    truth, work = stack
+def test_benchmarks_that_cannot_be_compared_are_reported(scene, tmp_path):
+    truth, work = scene
     path = write_synthetic_benchmarks(tmp_path / "b.csv", truth, PIXELS, noise_m=0.0005)
     x0, dx, _, y0, _, dy = truth.transform
     no_solution_x, no_solution_y = x0 + (NO_SOLUTION_PIXEL[1] + 0.5) * dx, y0 + (NO_SOLUTION_PIXEL[0] + 0.5) * dy
@@ -171,8 +158,8 @@ def test_benchmarks_that_cannot_be_compared_are_reported(stack, tmp_path):
         validate(work, path, "levelling", reference="NOPE")
 
 
-def test_a_radius_averages_the_pixels_around(stack, tmp_path):
-    truth, work = stack
+def test_a_radius_averages_the_pixels_around(scene, tmp_path):
+    truth, work = scene
     benchmarks = write_synthetic_benchmarks(tmp_path / "b.csv", truth, PIXELS, noise_m=0.0)
     pixel = validate(work, benchmarks, "levelling")
     area = validate(work, benchmarks, "levelling", radius_m=200.0)  # 13 pixels of 80 m
@@ -263,8 +250,8 @@ def read_csv(path):
         return list(csv.reader(f))
 
 
-def test_sbas_validate_cli_writes_the_files(stack, tmp_path):
-    truth, work = stack
+def test_sbas_validate_cli_writes_the_files(scene, tmp_path):
+    truth, work = scene
     benchmarks = write_synthetic_benchmarks(tmp_path / "b.csv", truth, PIXELS, "gnss", noise_m=0.001, interval_days=3)
     with open(benchmarks, "a", encoding="utf-8") as f:
         f.write("FAR,100000,3000000,2020-01-01,1,0,0,0\nFAR,100000,3000000,2020-04-01,1,0,0,0\n")
