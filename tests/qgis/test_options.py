@@ -3,7 +3,6 @@ factory's registration, the Processing defaults read from the settings, and the 
 optional packages missing."""
 
 import dataclasses
-import importlib.util
 import json
 import os
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import processing
 import pytest
 from conftest import sbas_provider
+from local_hyp3 import hyp3_server
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 
 import sbas_plugin
@@ -31,9 +31,6 @@ from sbas_plugin.settings import (
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
-_spec = importlib.util.spec_from_file_location("hyp3_server", ROOT / "scripts" / "hyp3_server.py")
-hyp3_server = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(hyp3_server)
 TOKEN = "options-secret-token"  # pragma: allowlist secret
 
 CHANGED = Settings(

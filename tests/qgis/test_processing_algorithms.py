@@ -2,12 +2,12 @@
 with the core's error messages, and the HyP3 steps against the project's HyP3-compatible server."""
 
 import csv
-import importlib.util
 import zipfile
 from pathlib import Path
 
 import processing
 import pytest
+from local_hyp3 import granules_of, hyp3_server
 from qgis.core import (
     QgsApplication,
     QgsAuthMethodConfig,
@@ -25,11 +25,6 @@ from qgis.core import (
 from sbas_plugin.core.pipeline import run_pipeline
 from sbas_plugin.core.products import find_products
 from sbas_plugin.core.synthetic import write_synthetic_stack
-
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("hyp3_server", ROOT / "scripts" / "hyp3_server.py")
-hyp3_server = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(hyp3_server)
 
 ALGORITHMS = ("run", "clip", "mintpy", "export", "extract", "plot", "search", "pairs", "submit", "status", "download")
 TOKEN = "processing-secret-token"  # pragma: allowlist secret
@@ -212,13 +207,6 @@ def test_bad_input_gives_the_cores_message(provider, aoi_3857, tmp_path):
 
 # -- HyP3: submit, status, download against scripts/hyp3_server.py
 
-
-def granules_of(zip_path: Path) -> tuple:
-    name = zip_path.stem
-    with zipfile.ZipFile(zip_path) as archive:
-        text = archive.read(f"{name}/{name}.txt").decode()
-    fields = dict(line.split(": ", 1) for line in text.splitlines())
-    return fields["Reference Granule"], fields["Secondary Granule"]
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ file brings the dock back as it was."""
 
 import csv
 import dataclasses
-import importlib.util
 import time
-import zipfile
 from pathlib import Path
 
 import psutil
 import pytest
 from conftest import sbas_provider
+from local_hyp3 import granules_of, hyp3_server
 from qgis.core import (
     Qgis,
     QgsApplication,
@@ -37,9 +36,6 @@ from sbas_plugin.settings import load_settings, save_settings
 from sbas_plugin.tasks.registry import TaskRegistry
 
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("hyp3_server", ROOT / "scripts" / "hyp3_server.py")
-hyp3_server = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(hyp3_server)
 TOKEN = "workflow-secret-token"  # pragma: allowlist secret
 CLICKS = [QPoint(100, 120), QPoint(520, 90), QPoint(610, 430), QPoint(150, 470)]
 
@@ -236,13 +232,6 @@ def test_cancel_stops_mintpy_and_leaves_no_task_or_process(dock, qgis_app, qgis_
     assert not qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)  # a cancel is no failure
     assert dock.run_button.isEnabled()
 
-
-def granules_of(zip_path: Path) -> tuple:
-    name = zip_path.stem
-    with zipfile.ZipFile(zip_path) as archive:
-        text = archive.read(f"{name}/{name}.txt").decode()
-    fields = dict(line.split(": ", 1) for line in text.splitlines())
-    return fields["Reference Granule"], fields["Secondary Granule"]
 
 
 def answer_next_question(button) -> None:

@@ -5,25 +5,16 @@ import csv
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
-from local_hyp3 import hyp3_server
+from local_hyp3 import granules_of, hyp3_server
 
 from sbas_plugin.core.synthetic import write_synthetic_stack
 
-ROOT = Path(__file__).resolve().parents[2]
 SBAS = Path(sys.executable).parent / "sbas"
 TOKEN = "e2e-secret-token"  # pragma: allowlist secret
 
-
-def granules_of(zip_path: Path) -> tuple:
-    name = zip_path.stem
-    with zipfile.ZipFile(zip_path) as archive:
-        text = archive.read(f"{name}/{name}.txt").decode()
-    fields = dict(line.split(": ", 1) for line in text.splitlines())
-    return fields["Reference Granule"], fields["Secondary Granule"]
 
 
 def sbas(*args):
