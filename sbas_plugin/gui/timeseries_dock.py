@@ -65,6 +65,7 @@ COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:
 # would move the axes with each pixel's tick labels, and cost time on every click.
 MARGINS = (0.75, 0.3, 0.34, 1.0)
 NOTE_CHARACTER_POINTS = 4.9  # mean width of a character of the sign note (8.5 pt DejaVu Sans)
+WIDE_CHARACTERS = 0x2E80  # from here on (CJK) a character takes about two Latin ones' width
 INCHES_PER_DATE_TICK = 0.8  # date labels like 2021-07 need this much room each (checked 30 days to 11 years)
 FEATURE_TOLERANCE = 6  # screen pixels: a click this close to a point feature is a click on it
 UNRELIABLE_ALPHA = 0.4  # a low-coherence series stays drawn, faded
@@ -172,6 +173,7 @@ class TimeseriesDock(QgsDockWidget):
         self.figure_canvas.setMinimumSize(340, 300)
         self.ax = self.figure.add_axes((0, 0, 1, 1))
         self.sign_note = None  # style_time_axes' note under the dates, wrapped to the width
+        self.note_text = ""  # its text, in the user's language
         self.figure_canvas.mpl_connect("resize_event", self._fit_axes)
         layout.addWidget(self.figure_canvas, 1)
 
@@ -248,7 +250,15 @@ class TimeseriesDock(QgsDockWidget):
         self.ax.clear()
         self.lines, self.trends, self.bands = [], [], []
         style_time_axes(self.ax, self.dates, self._reference_index(), UNITS)
+        # The shared graph style is English (`sbas plot`'s too); the dock speaks the user's language.
+        self.ax.set_ylabel(tr("LOS displacement ({})").format(UNITS))
+        for text in self.ax.texts:
+            if text.get_text() == " reference date":
+                text.set_text(" " + tr("reference date"))
         self.sign_note = next(text for text in self.ax.texts if text.get_text() == SIGN_NOTE)
+        self.note_text = tr(
+            "LOS = line of sight to the satellite.  + towards the satellite,  - away from it (subsidence shows as -)"
+        )
         self._title()
         self._fit_axes()
         for shown in self.shown:
@@ -272,7 +282,9 @@ class TimeseriesDock(QgsDockWidget):
         # Wrapped here, once per size: matplotlib's own wrapping measures it word by word at every draw.
         if self.sign_note is not None:
             characters = int((width - left) * 72 / NOTE_CHARACTER_POINTS)
-            self.sign_note.set_text(textwrap.fill(SIGN_NOTE, characters))
+            if any(ord(c) >= WIDE_CHARACTERS for c in self.note_text):
+                characters //= 2  # a Japanese character is about twice as wide as a Latin one
+            self.sign_note.set_text(textwrap.fill(self.note_text, characters))
         locator = self.ax.xaxis.get_major_locator()
         if hasattr(locator, "maxticks"):  # style_time_axes' AutoDateLocator: fewer dates in a narrow dock
             locator.minticks = 2

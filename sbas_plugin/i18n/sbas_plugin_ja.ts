@@ -277,6 +277,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>LOS = line of sight to the satellite.  + towards the satellite,  - away from it (subsidence shows as -)</source>
+      <translation>LOS = 衛星への視線方向。+ は衛星に近づく向き、- は遠ざかる向き（沈下は - になります）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>not enough data</source>
       <translation>データ不足</translation>
     </message>
@@ -458,6 +463,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>LOS displacement ({})</source>
+      <translation>視線方向の変位 ({})</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>mean ± std of {} pixels; {} to {} of them have a value on a date</source>
       <translation>{} ピクセルの平均 ± 標準偏差。各日付で値があるのはそのうち {} ～ {} ピクセル</translation>
     </message>
@@ -470,6 +480,11 @@
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>{} is not a work folder with GeoTiffs/ (as sbas run makes it).</source>
       <translation>{} は GeoTiffs/ を含む作業フォルダ（sbas run が作成するもの）ではありません。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>reference date</source>
+      <translation>参照日</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
