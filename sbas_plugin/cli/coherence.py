@@ -1,6 +1,6 @@
 """sbas coherence: how coherent the interferograms are, by pair, temporal baseline, season and land cover."""
 
-from sbas_plugin.cli.common import fail
+from sbas_plugin.cli.common import fail, fail_os
 
 
 def register(commands) -> None:
@@ -33,7 +33,7 @@ def run(args) -> int:
     except (ValueError, RuntimeError) as error:  # CoherenceError; GDAL's errors on unreadable files
         return fail(str(error))
     except OSError as error:
-        return fail(f"{error.filename}: {error.strerror}" if error.strerror else str(error))
+        return fail_os(error)
     overall = report.overall
     shares = " / ".join(f"{100 * share:.0f} %" for share in overall.shares)
     print(

@@ -8,6 +8,11 @@ def fail(message: str) -> int:
     return 2
 
 
+def fail_os(error: OSError) -> int:
+    """fail() with a file error: the file and the system's reason when there are both, else the error."""
+    return fail(f"{error.filename}: {error.strerror}" if error.filename and error.strerror else str(error))
+
+
 def report_progress():
     """A progress callable printing whole percents to stderr as they change, with a log handler for
     the pipeline's messages."""

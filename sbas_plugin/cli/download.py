@@ -28,8 +28,8 @@ def run(args) -> int:
     from sbas_plugin.core import hyp3
     from sbas_plugin.core.download import download_project
 
-    if args.workers < 1 or args.interval <= 0:
-        return fail("--workers must be at least 1 and --interval positive")
+    if args.workers < 1:
+        return fail("--workers must be at least 1")
     try:
         client = hyp3.connect(args.api_url or hyp3.DEFAULT_API_URL, hyp3.read_token(args.token_file))
         report = download_project(

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sbas_plugin.cli.common import fail
+from sbas_plugin.cli.common import fail, fail_os
 
 
 def register(commands) -> None:
@@ -88,7 +88,7 @@ def run(args) -> int:
     except ValueError as error:  # ExtractError, PointsFileError, CrsError
         return fail(str(error))
     except OSError as error:  # a missing or unreadable file; find_timeseries's own message has no strerror
-        return fail(f"{error.filename}: {error.strerror}" if error.strerror else str(error))
+        return fail_os(error)
     print(f"{len(series.points)} points x {len(series.dates)} dates written to {args.out}: {series.summary()}")
     if quality is not None:
         print(f"quality columns from {mintpy_dir}: {quality.summary()}")

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from sbas_plugin.cli.common import fail
+from sbas_plugin.cli.common import fail, fail_os
 
 
 def register(commands) -> None:
@@ -63,7 +63,7 @@ def run(args) -> int:
     except ValueError as error:  # PlotInputError, PointsFileError, QualityError: messages for the user
         return fail(str(error))
     except OSError as error:
-        return fail(f"{error.filename}: {error.strerror}")
+        return fail_os(error)
     if points is None and displacements.points is None:
         print("No points file: titles show point ids without coordinates (give --points or --work).")
     if quality is None:

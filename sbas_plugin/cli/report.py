@@ -1,7 +1,7 @@
 """sbas report: one self-contained HTML page (and optionally a PDF) with a work folder's quality figures,
 coherence tables and validation."""
 
-from sbas_plugin.cli.common import fail
+from sbas_plugin.cli.common import fail, fail_os
 
 
 def register(commands) -> None:
@@ -31,7 +31,7 @@ def run(args) -> int:
     except ValueError as error:  # ReportError
         return fail(str(error))
     except OSError as error:
-        return fail(f"{error.filename}: {error.strerror}" if error.strerror else str(error))
+        return fail_os(error)
     for note in report.warnings:
         print(f"note: {note}")
     print(f"report written to {args.out}" + (f" and {args.pdf}" if args.pdf else ""))

@@ -49,7 +49,11 @@ def run(args) -> int:
         if args.resubmit_failed:
             confirm, answers = confirm_on_terminal(args.yes), []
             resubmitted, given_up = resubmit_failed(
-                args.work, hyp3, args.name, confirm=lambda summary: answers.append(confirm(summary)) or answers[-1]
+                args.work,
+                hyp3,
+                args.name,
+                confirm=lambda summary: answers.append(confirm(summary)) or answers[-1],
+                jobs=jobs,
             )
             if answers == [False]:
                 return fail("nothing resubmitted")

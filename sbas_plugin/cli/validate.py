@@ -1,6 +1,6 @@
 """sbas validate: InSAR against levelling or GNSS benchmarks, with RMS per benchmark and overall."""
 
-from sbas_plugin.cli.common import fail
+from sbas_plugin.cli.common import fail, fail_os
 
 
 def register(commands) -> None:
@@ -64,7 +64,7 @@ def run(args) -> int:
     except ValueError as error:  # ValidationError, CrsError
         return fail(str(error))
     except OSError as error:  # a missing benchmarks file or work folder
-        return fail(f"{error.filename}: {error.strerror}" if error.strerror else str(error))
+        return fail_os(error)
     summary = validation.summary
     for skipped in validation.skipped:
         print(f"skipped {skipped['id']}: {skipped['reason']}")

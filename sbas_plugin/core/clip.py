@@ -18,8 +18,8 @@ from rasterio.warp import Resampling, reproject, transform_bounds
 from rasterio.windows import Window
 
 from sbas_plugin.core.aoi import read_aoi
+from sbas_plugin.core.cancel import Canceled
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.points import Canceled
 
 
 class ClipError(ValueError):
@@ -81,7 +81,6 @@ class ClipPlan:
     products: list  # Product, kept
     resampled: list  # names of products moved onto the lattice (other UTM zone or off-lattice)
     dropped: dict = field(default_factory=dict)  # name -> reason
-    aoi_box: Optional[Box] = None  # the AOI's bounds snapped outward to the lattice
     notes: list = field(default_factory=list)
 
 
@@ -180,7 +179,7 @@ def plan_clip(products: list, aoi: str, aoi_crs: Optional[str] = None) -> ClipPl
     width = round((common.xmax - common.xmin) / lattice.dx)
     height = round((common.ymax - common.ymin) / -lattice.dy)
     plan = ClipPlan(lattice, Grid(common.xmin, common.ymax, lattice.dx, lattice.dy, width, height), kept, resampled)
-    plan.dropped, plan.aoi_box = dropped, aoi_box
+    plan.dropped = dropped
     if common != aoi_box:
         share = 100.0 * common.area / aoi_box.area
         plan.notes.append(

@@ -9,8 +9,6 @@ use three bins, [0, 0.33), [0.33, 0.66) and [0.66, 1], as DEM-quality studies of
 
 import csv
 import datetime as dt
-import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -19,7 +17,9 @@ import h5py
 import numpy as np
 from osgeo import gdal, ogr, osr
 
-from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.crs import CrsError, spatial_reference
+from sbas_plugin.core.files import replace_with, write_json, written_whole
 from sbas_plugin.core.timeseries import attributes, epsg_of, grid_of
 
 gdal.UseExceptions()
@@ -191,15 +191,11 @@ def _class_raster(classes: ClassPolygons, grid, epsg: int) -> tuple:
     # CORINE-style numeric codes in numeric order, names alphabetically
     names = sorted({value for _, value in classes.polygons}, key=lambda v: (0, int(v), "") if _is_int(v) else (1, 0, v))
     code = {name: i + 1 for i, name in enumerate(names)}
-    source = osr.SpatialReference()
     try:
-        source.SetFromUserInput(classes.crs)
-    except RuntimeError as error:
+        source = spatial_reference(classes.crs)
+    except CrsError as error:
         raise CoherenceError(f"{classes.source}: CRS {classes.crs!r} is not one GDAL knows") from error
-    target = osr.SpatialReference()
-    target.ImportFromEPSG(epsg)
-    for srs in (source, target):
-        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    target = spatial_reference(f"EPSG:{epsg}")
     transform = osr.CoordinateTransformation(source, target)
     vectors = ogr.GetDriverByName("Memory").CreateDataSource("classes")
     layer = vectors.CreateLayer("classes", target, ogr.wkbUnknown)
@@ -297,8 +293,7 @@ def coherence_report(
         ifgrams, histogram = [], np.zeros((len(pairs), len(HISTOGRAM_EDGES) - 1), dtype=np.int64)
         overall, by_baseline, by_season = _Totals(), {}, {}
         for i, (reference, secondary) in enumerate(pairs):
-            if is_canceled and is_canceled():
-                raise Canceled()
+            check_canceled(is_canceled)
             image = coherence[i]
             valid = land & np.isfinite(image) & (image > 0)
             has_data |= valid
@@ -342,24 +337,12 @@ def coherence_report(
 # -- output files, each written as <name>.part and renamed when complete
 
 
-def _replace(path: Path, write) -> Path:
-    partial = path.with_name(path.name + ".part")
-    try:
-        write(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
-
-
 def _write_csv(path: Path, header: list, rows: list) -> Path:
-    def write(partial):
-        with open(partial, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(header)
-            writer.writerows(rows)
-
-    return _replace(path, write)
+    with written_whole(path) as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
 
 
 def _number(value: float) -> str:
@@ -411,8 +394,8 @@ def _write_outputs(report: CoherenceReport) -> None:
                 for c in report.by_class
             ],
         )
-    files["histogram_png"] = _replace(out / "coherence_histogram.png", lambda p: _histogram_png(report, p))
-    files["by_ifgram_png"] = _replace(out / "coherence_by_ifgram.png", lambda p: _shares_png(report, p))
+    files["histogram_png"] = replace_with(out / "coherence_histogram.png", lambda p: _histogram_png(report, p))
+    files["by_ifgram_png"] = replace_with(out / "coherence_by_ifgram.png", lambda p: _shares_png(report, p))
     summary = {
         "work": str(report.work),
         "valid_pixels": report.pixels,
@@ -425,8 +408,7 @@ def _write_outputs(report: CoherenceReport) -> None:
         "by_class": [asdict(c) for c in report.by_class] if report.by_class is not None else None,
         "files": {name: path.name for name, path in files.items()},
     }
-    text = json.dumps(_without_nan(summary), indent=1, allow_nan=False)
-    files["summary"] = _replace(out / "summary.json", lambda p: p.write_text(text, encoding="utf-8"))
+    files["summary"] = write_json(out / "summary.json", _without_nan(summary), indent=1, allow_nan=False)
 
 
 def _without_nan(value):

@@ -6,7 +6,6 @@ it wrote, so a broken transfer leaves a truncated zip that looks done. Here ever
 only once its size equals the API's and every zip member passes its CRC check. HyP3 publishes no
 checksum, so size + CRC is all there is. Product URLs need no authentication: no token is sent."""
 
-import hashlib
 import json
 import logging
 import os
@@ -25,8 +24,9 @@ from typing import Callable, Optional
 import requests
 from requests.adapters import HTTPAdapter
 
-from sbas_plugin.core.manifest import Manifest
-from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.cancel import Canceled, sleep_unless_canceled
+from sbas_plugin.core.files import write_json
+from sbas_plugin.core.manifest import Manifest, signature
 
 LOG = logging.getLogger(__name__)
 
@@ -404,11 +404,9 @@ def _read_verified(folder: Path) -> dict:
 
 
 def _write_verified(folder: Path, verified: dict, lock: threading.Lock) -> None:
-    with lock:
-        text = json.dumps(verified, indent=1, sort_keys=True)
-    temporary = folder / (VERIFIED + ".part")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, folder / VERIFIED)
+    with lock:  # workers may still be adding to it
+        verified = dict(verified)
+    write_json(folder / VERIFIED, verified, indent=1, sort_keys=True)
 
 
 def succeeded_files(jobs) -> list:
@@ -439,8 +437,9 @@ def download_project(
     record the result in WORK's manifest. With `wait`, poll until no job is pending or running,
     downloading products as their jobs succeed; the poll interval grows by half each round up to
     `max_interval`, as in hyp3.wait_for_jobs. `options` go to download_files."""
-    from sbas_plugin.core.hyp3 import project_jobs
+    from sbas_plugin.core.hyp3 import check_interval, project_jobs
 
+    check_interval(interval)
     work = Path(work)
     report = DownloadReport(work / "products")
     all_files = {}
@@ -462,13 +461,12 @@ def download_project(
         if not wait or not unfinished:
             break
         LOG.info("%d jobs pending or running; next look in %.0f s", unfinished, interval)
-        _sleep(interval, is_canceled)
+        sleep_unless_canceled(interval, is_canceled)
         interval = min(interval * 1.5, max_interval)
     present = sorted((f, all_files[f].size) for f in report.downloaded + report.skipped)
-    signature = hashlib.sha256(json.dumps(present).encode()).hexdigest()[:16]
     Manifest(work).record(
         "download",
-        signature,
+        signature(present),
         project=name,
         files=len(present),
         bytes=sum(size for _, size in present),
@@ -476,11 +474,3 @@ def download_project(
         failed=report.failed,
     )
     return report
-
-
-def _sleep(seconds: float, is_canceled: Optional[Callable[[], bool]]) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if is_canceled and is_canceled():
-            raise Canceled()
-        time.sleep(min(0.2, end - time.monotonic()))

@@ -1,4 +1,5 @@
-"""Which of the Python packages the pipeline needs are installed, without importing them."""
+"""Which of the Python packages the pipeline needs are installed, without importing them, and the
+environment MintPy's own Python is started in."""
 
 import importlib.util
 import os
@@ -60,15 +61,14 @@ def _quoted(path: str) -> str:
 MINTPY_VERSION_SCRIPT = "import mintpy; print(mintpy.__version__)"
 
 
-def _child_environment() -> dict:
-    try:  # the environment MintPy itself runs in (without QGIS's PYTHONHOME/PYTHONPATH)
-        from sbas_plugin.core.mintpy import _child_environment as mintpy_environment
-    except ImportError:  # core.mintpy needs numpy and rasterio; this check must work without them
-        env = dict(os.environ)
-        for key in ("PYTHONHOME", "PYTHONPATH", "PYTHONEXECUTABLE"):
-            env.pop(key, None)
-        return env
-    return mintpy_environment()
+def child_environment() -> dict:
+    """The environment MintPy's Python runs in: this one without the running interpreter's settings."""
+    env = dict(os.environ)
+    # QGIS's own interpreter settings break another Python (qgis/QGIS#67319).
+    for key in ("PYTHONHOME", "PYTHONPATH", "PYTHONEXECUTABLE"):
+        env.pop(key, None)
+    env.update(HDF5_USE_FILE_LOCKING="FALSE", MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+    return env
 
 
 def check_mintpy(python: str, timeout: float = 60.0) -> Tuple[bool, str]:
@@ -79,7 +79,7 @@ def check_mintpy(python: str, timeout: float = 60.0) -> Tuple[bool, str]:
     try:
         done = subprocess.run(
             [python, "-c", MINTPY_VERSION_SCRIPT],
-            env=_child_environment(),
+            env=child_environment(),
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,

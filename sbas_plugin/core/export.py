@@ -5,7 +5,6 @@ date of the time series, cumulative since the first date, plus velocity, its std
 average spatial coherence, MintPy's temporal-coherence mask and the number of interferograms used
 per pixel beside GeoTiffs/."""
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -14,10 +13,22 @@ import h5py
 import numpy as np
 import rasterio
 
-from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.files import replace_with
+from sbas_plugin.core.quality import SOURCES
 from sbas_plugin.core.timeseries import attributes, dates_of, epsg_of, find_timeseries, grid_of
 
 UNITS = {"Meters": 1.0, "Centimeters": 100.0}
+MASK = ("maskTempCoh.h5", "mask")  # MintPy's temporal-coherence mask
+# GeoTIFF beside the per-date ones -> (MintPy file, dataset)
+EXTRAS = {
+    "velocity": SOURCES["velocity_mm_yr"][:2],
+    "velocity_std": SOURCES["velocity_std_mm_yr"][:2],
+    "TemporalCoherence": SOURCES["temporal_coherence"][:2],
+    "avgSpatialCoh": SOURCES["avg_spatial_coherence"][:2],
+    "maskTempCoh": MASK,
+    "numInvIfgram": SOURCES["ifgs_used"][:2],  # interferograms the inversion used, per pixel
+}
 
 
 @dataclass(frozen=True)
@@ -27,11 +38,17 @@ class ExportResult:
     extras: dict  # name -> GeoTIFF
 
 
+def _read(mintpy_dir: Path, file_name: str, dataset: str) -> np.ndarray:
+    with h5py.File(mintpy_dir / file_name, "r") as f:
+        return f[dataset][()]
+
+
 def _write(path: Path, data: np.ndarray, profile: dict) -> None:
-    partial = path.with_name(path.name + ".part")
-    with rasterio.open(partial, "w", **profile) as out:
-        out.write(data.astype(np.float32), 1)
-    os.replace(partial, path)
+    def write(partial: Path) -> None:
+        with rasterio.open(partial, "w", **profile) as out:
+            out.write(data.astype(np.float32), 1)
+
+    replace_with(path, write)
 
 
 def export_geotiffs(
@@ -65,12 +82,11 @@ def export_geotiffs(
         "blockxsize": 256,
         "blockysize": 256,
     }
-    with h5py.File(mintpy_dir / "temporalCoherence.h5", "r") as f:
-        temporal_coherence = f["temporalCoherence"][()]
+    temporal_coherence = _read(mintpy_dir, *EXTRAS["TemporalCoherence"])
     no_data = ~(temporal_coherence > 0)
-    if mask_low_coherence:
-        with h5py.File(mintpy_dir / "maskTempCoh.h5", "r") as f:
-            no_data |= ~f["mask"][()].astype(bool)
+    mask = _read(mintpy_dir, *MASK) if mask_low_coherence else None
+    if mask is not None:
+        no_data |= ~mask.astype(bool)
 
     displacement_dir = out_dir / "displacement_maps" / "unwrapped" / unit
     displacement_dir.mkdir(parents=True, exist_ok=True)
@@ -80,8 +96,7 @@ def export_geotiffs(
         series = f["timeseries"]
         first = series[0]
         for i, date in enumerate(dates):
-            if is_canceled and is_canceled():
-                raise Canceled()
+            check_canceled(is_canceled)
             data = (series[i] - first) * UNITS[unit]
             data[no_data] = np.nan
             path = displacement_dir / f"{dates[0]}_{date}_{series_path.stem}_{unit}_unwrapped.tif"
@@ -91,19 +106,14 @@ def export_geotiffs(
                 progress(90.0 * (i + 1) / len(dates))
 
     extras = {}
-    sources = {
-        "velocity": ("velocity.h5", "velocity"),
-        "velocity_std": ("velocity.h5", "velocityStd"),
-        "TemporalCoherence": ("temporalCoherence.h5", "temporalCoherence"),
-        "avgSpatialCoh": ("avgSpatialCoh.h5", "coherence"),
-        "maskTempCoh": ("maskTempCoh.h5", "mask"),
-        "numInvIfgram": ("numInvIfgram.h5", "mask"),  # interferograms the inversion used, per pixel
-    }
-    for name, (file_name, dataset) in sources.items():
-        if not (mintpy_dir / file_name).is_file():
-            continue
-        with h5py.File(mintpy_dir / file_name, "r") as f:
-            data = f[dataset][()].astype(np.float32)
+    already_read = {"TemporalCoherence": temporal_coherence, "maskTempCoh": mask}
+    for name, (file_name, dataset) in EXTRAS.items():
+        data = already_read.get(name)
+        if data is None:
+            if not (mintpy_dir / file_name).is_file():
+                continue
+            data = _read(mintpy_dir, file_name, dataset)
+        data = data.astype(np.float32)
         if name.startswith("velocity"):
             data[no_data] = np.nan
         extras[name] = out_dir / f"{name}.tif"

@@ -8,11 +8,9 @@ a time, and only where there are points.
 """
 
 import mmap
-import os
 import re
 import struct
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -21,9 +19,11 @@ import h5py
 import numpy as np
 from osgeo import gdal, osr
 
+from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import CrsError, transform_xy
+from sbas_plugin.core.files import written_whole
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.points import Canceled, PointTable
+from sbas_plugin.core.points import PointTable
 from sbas_plugin.core.timeseries import attributes, dates_of, epsg_of, grid_of
 
 gdal.UseExceptions()
@@ -78,11 +78,6 @@ class GeotiffLayout:
     block_shape: tuple  # rows, cols
     block_offsets: Optional[np.ndarray]  # byte offset of each block (block rows x block cols); None: must decode
     dtype: np.dtype  # the pixels' type and byte order in the file
-
-
-def _check_canceled(is_canceled) -> None:
-    if is_canceled and is_canceled():
-        raise Canceled()
 
 
 def dated_geotiffs(folder) -> tuple:
@@ -357,14 +352,14 @@ def read_geotiff_stack_series(
     first_date, dates, paths = dated_geotiffs(folder)
     layouts = []
     for path in paths:
-        _check_canceled(is_canceled)
+        check_canceled(is_canceled)
         layouts.append(geotiff_layout(path))
     grid, crs = _one_grid(paths, layouts)
     rows, cols, inside = _points_on_grid(points, grid, crs, points_crs)
     values = np.full((len(paths), len(points)), np.nan, dtype=np.float32)
     in_block = {}  # per block shape: each point's block and byte offset within it
     for i, (path, layout) in enumerate(zip(paths, layouts)):
-        _check_canceled(is_canceled)
+        check_canceled(is_canceled)
         block_rows, block_cols = layout.block_shape
         if layout.block_offsets is None:
             sampled = _decoded_values(path, rows, cols, block_rows)
@@ -453,7 +448,7 @@ def read_timeseries_h5_series(
             within = ((rows % row_chunk) * col_chunk + cols % col_chunk) * 4
             spatial_chunk = (rows // row_chunk) * direct[0].shape[2] + cols // col_chunk
         for date0 in range(0, len(dates), date_chunk):
-            _check_canceled(is_canceled)
+            check_canceled(is_canceled)
             date1 = min(date0 + date_chunk, len(dates))
             if direct:
                 plane = np.arange(date1 - date0).reshape(-1, 1) * (row_chunk * col_chunk * 4)
@@ -475,19 +470,6 @@ def read_timeseries_h5_series(
     return PointSeries(dates[0], dates, points, values - values[0], inside)
 
 
-@contextmanager
-def _written_whole(path):
-    """A text file written as `<name>.part` and renamed into place only when complete."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    try:
-        with open(partial, "w", newline="", encoding="utf-8") as file:
-            yield file
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def _decimal_texts(values: np.ndarray) -> list:
     """Each float32 as the shortest decimal that reads back as the same float32, with a digit after the
     point and no exponent (0.0, 2.5, 0.00001); empty for NaN."""
@@ -502,7 +484,7 @@ def _decimal_texts(values: np.ndarray) -> list:
 def write_wide_csv(path, series: PointSeries) -> Path:
     """Geotiff_value.csv as users have always had it: `Date,<fid>_value,...` (points in the points
     file's order), then one row per date labelled `<first>_<date>`; metres; empty cells for no data."""
-    with _written_whole(path) as file:
+    with written_whole(path) as file:
         file.write(",".join(["Date", *(f"{fid}_value" for fid in series.points.fid.tolist())]) + "\r\n")
         for date, row in zip(series.dates, series.values):
             file.write(",".join([f"{series.first_date}_{date}", *_decimal_texts(row)]) + "\r\n")
@@ -524,7 +506,7 @@ def write_long_csv(path, series: PointSeries, quality=None) -> Path:
         header += "".join(f",{name}" for name in columns)
         texts = [_decimal_texts(v) if v.dtype.kind == "f" else v.astype(str).tolist() for v in columns.values()]
         suffixes = ["".join(f",{text}" for text in point) for point in zip(*texts)]
-    with _written_whole(path) as file:
+    with written_whole(path) as file:
         file.write(header + "\r\n")
         rows = zip(points.fid.tolist(), points.x.tolist(), points.y.tolist(), series.values.T, suffixes)
         for fid, x, y, column, suffix in rows:

@@ -21,7 +21,8 @@ from typing import Callable, Dict, Optional, Tuple
 import numpy as np
 from osgeo import ogr, osr
 
-from sbas_plugin.core.points import Canceled, PointsFileError, PointTable
+from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.points import PointsFileError, PointTable
 
 ogr.UseExceptions()
 osr.UseExceptions()
@@ -290,16 +291,14 @@ def write_points_gpkg(
         names = "".join(f', "{name}"' for name in extra)
         insert = f'INSERT INTO "{layer}" ("fid", "geom", "x", "y"{names}) VALUES (?, ?, ?, ?{", ?" * len(extra)})'
         for start in range(0, n, BATCH):
-            if is_canceled and is_canceled():
-                raise Canceled()
+            check_canceled(is_canceled)
             part = slice(start, start + BATCH)
             blobs = _point_blobs(x[part], y[part], srs_id)
             others = [values[part].tolist() for _, values in extra.values()]
             con.executemany(insert, zip(fid[part].tolist(), blobs, x[part].tolist(), y[part].tolist(), *others))
             if progress:
                 progress(90.0 * min(start + BATCH, n) / n)
-        if is_canceled and is_canceled():
-            raise Canceled()
+        check_canceled(is_canceled)
         con.execute(f'CREATE VIRTUAL TABLE "rtree_{layer}_geom" USING rtree(id, minx, maxx, miny, maxy)')
         if n:
             _write_rtree(con, f"rtree_{layer}_geom", fid, x, y)

@@ -6,18 +6,17 @@ The Earthdata token is only ever held in memory: it is never written, logged or 
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
 import re
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from sbas_plugin.core.manifest import Manifest
-from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.cancel import check_canceled, sleep_unless_canceled
+from sbas_plugin.core.files import write_json
+from sbas_plugin.core.manifest import Manifest, signature
 
 LOG = logging.getLogger(__name__)
 
@@ -50,7 +49,6 @@ class SubmitResult:
     remaining_credits: Optional[float]
     submitted: int = 0
     confirmed: bool = True
-    job_ids: list = field(default_factory=list)
 
     def summary(self) -> str:
         remaining = "unlimited" if self.remaining_credits is None else f"{self.remaining_credits:g}"
@@ -237,19 +235,14 @@ def load_record(work: Path) -> dict:
 
 
 def save_record(work: Path, record: dict) -> None:
-    work.mkdir(parents=True, exist_ok=True)  # `sbas status` may be the first command of a work folder
-    path = work / RECORD
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(json.dumps(record, indent=1), encoding="utf-8")
-    os.replace(partial, path)
+    write_json(work / RECORD, record, indent=1)  # creates the folder: `sbas status` may be its first command
 
 
 def post_in_chunks(work: Path, record: dict, project: dict, hyp3, jobs: list, progress=None, is_canceled=None):
     """POST the prepared jobs ≤ 200 at a time, recording each chunk as "posting" before and "posted" after."""
     job_ids = []
     for start in range(0, len(jobs), MAX_JOBS_PER_POST):
-        if is_canceled and is_canceled():
-            raise Canceled()
+        check_canceled(is_canceled)
         chunk_jobs = jobs[start : start + MAX_JOBS_PER_POST]
         chunk = {
             "state": "posting",
@@ -368,11 +361,15 @@ def submit_pairs(
         result.confirmed = False
         return result
     if new_jobs:
-        result.job_ids = post_in_chunks(work, record, project, hyp3, new_jobs, progress, is_canceled)
-        result.submitted = len(result.job_ids)
-    signature = hashlib.sha256(json.dumps([name, looks, sorted(options), list(pairs)]).encode()).hexdigest()
+        result.submitted = len(post_in_chunks(work, record, project, hyp3, new_jobs, progress, is_canceled))
     Manifest(work).record(
-        "submit", signature, project=name, api_url=hyp3.url, looks=looks, jobs=len(pairs), submitted=result.submitted
+        "submit",
+        signature(name, looks, sorted(options), list(pairs)),
+        project=name,
+        api_url=hyp3.url,
+        looks=looks,
+        jobs=len(pairs),
+        submitted=result.submitted,
     )
     return result
 
@@ -389,12 +386,15 @@ def failed_pairs(jobs: list) -> dict:
     }
 
 
-def resubmit_failed(work, hyp3, name: str, confirm: Optional[Callable[[str], bool]] = None, progress=None) -> tuple:
-    """Resubmit each failed pair once, with its original parameters. Returns (resubmitted pairs, pairs
-    that failed again after their resubmission and are left out)."""
+def resubmit_failed(
+    work, hyp3, name: str, confirm: Optional[Callable[[str], bool]] = None, progress=None, jobs: Optional[list] = None
+) -> tuple:
+    """Resubmit each failed pair once, with its original parameters. `jobs`: the project's jobs when the
+    caller has just listed them (else they are listed here). Returns (resubmitted pairs, pairs that
+    failed again after their resubmission and are left out)."""
     work = Path(work)
     check_name(name)
-    server_jobs = project_jobs(hyp3, name)
+    server_jobs = project_jobs(hyp3, name) if jobs is None else jobs
     record, project = sync_record(work, name, hyp3.url, server_jobs)
     failed = failed_pairs(server_jobs)
     retry = {
@@ -403,12 +403,12 @@ def resubmit_failed(work, hyp3, name: str, confirm: Optional[Callable[[str], boo
     given_up = sorted(set(failed) - set(retry))
     if not retry:
         return [], given_up
-    jobs = [job.to_dict(for_resubmit=True) for job in retry.values()]
-    cost, remaining = check_account(hyp3, jobs)
+    prepared = [job.to_dict(for_resubmit=True) for job in retry.values()]
+    cost, remaining = check_account(hyp3, prepared)
     credits = "unlimited" if remaining is None else f"{remaining:g}"
-    if confirm and not confirm(f"{len(jobs)} failed pairs to resubmit, {cost:g} credits of {credits} remaining"):
+    if confirm and not confirm(f"{len(prepared)} failed pairs to resubmit, {cost:g} credits of {credits} remaining"):
         return [], given_up
-    post_in_chunks(work, record, project, hyp3, jobs, progress)
+    post_in_chunks(work, record, project, hyp3, prepared, progress)
     return sorted(retry), given_up
 
 
@@ -439,6 +439,7 @@ def wait_for_jobs(
 ) -> list:
     """Poll the project (one paged query per round) until no job is pending or running; the interval grows
     by half each round up to max_interval. Returns the final jobs."""
+    check_interval(interval)
     while True:
         jobs = project_jobs(hyp3, name)
         counts = count_statuses(jobs)
@@ -448,9 +449,11 @@ def wait_for_jobs(
         if not waiting:
             return jobs
         LOG.info("%d of %d jobs still pending or running; next look in %.0f s", waiting, len(jobs), interval)
-        deadline = time.monotonic() + interval
-        while time.monotonic() < deadline:
-            if is_canceled and is_canceled():
-                raise Canceled()
-            time.sleep(min(0.2, max(deadline - time.monotonic(), 0)))
+        sleep_unless_canceled(interval, is_canceled)
         interval = min(interval * 1.5, max_interval)
+
+
+def check_interval(interval: float) -> None:
+    """A poll interval must be positive: at 0 the polls would never pause (nor grow)."""
+    if not interval > 0:
+        raise ValueError(f"the poll interval must be positive, not {interval:g} s")

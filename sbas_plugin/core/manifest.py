@@ -1,11 +1,21 @@
 """The one manifest of a work folder: inputs, options, versions and, per step, a signature of what the
 step was computed from, so that every step can tell whether its results are still current."""
 
+import hashlib
 import json
-import os
 from pathlib import Path
 
+from sbas_plugin.core.files import write_json
+
 MANIFEST = "manifest.json"
+
+
+def signature(*parts) -> str:
+    """A short hash of the parts: bytes as they are, anything else as its JSON (keys sorted)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
 
 
 class Manifest:
@@ -27,6 +37,4 @@ class Manifest:
         self.save()
 
     def save(self) -> None:
-        partial = self.path.with_name(self.path.name + ".part")
-        partial.write_text(json.dumps(self.data, indent=1, default=str), encoding="utf-8")
-        os.replace(partial, self.path)
+        write_json(self.path, self.data, indent=1, default=str)

@@ -18,7 +18,9 @@ from typing import Callable, Optional
 import numpy as np
 import rasterio
 
-from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.cancel import Canceled
+from sbas_plugin.core.environment import child_environment
+from sbas_plugin.core.files import write_json
 
 LOG = logging.getLogger(__name__)
 
@@ -61,7 +63,6 @@ class MintpyOptions:
     """The options users set in the notebooks, plus deramp."""
 
     workers: int = 0  # 0: every core
-    reference_yx: Optional[tuple] = None  # (row, col) in the clipped grid; None: chosen automatically
     reference_date: str = "first"  # "first" (the notebooks' default), "auto" (MintPy's choice) or YYYYMMDD
     troposphere: str = "no"  # "no" or "pyaps" (ERA5; needs a CDS key in ~/.cdsapirc)
     deramp: str = "no"  # "no", "linear" or "quadratic"
@@ -167,15 +168,6 @@ def write_template(path, clipped_dir, reference: tuple, options: MintpyOptions) 
     return path
 
 
-def _child_environment() -> dict:
-    env = dict(os.environ)
-    # QGIS's own interpreter settings break another Python (qgis/QGIS#67319).
-    for key in ("PYTHONHOME", "PYTHONPATH", "PYTHONEXECUTABLE"):
-        env.pop(key, None)
-    env.update(HDF5_USE_FILE_LOCKING="FALSE", MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
-    return env
-
-
 def _kill_tree(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
@@ -192,12 +184,6 @@ def _read_state(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def _write_state(path: Path, state: dict) -> None:
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(json.dumps(state, indent=1), encoding="utf-8")
-    os.replace(partial, path)
 
 
 def run_smallbaseline(
@@ -231,12 +217,12 @@ def run_smallbaseline(
         failed_step, tail = _run_steps(template, work_dir, pending[0], python, state, state_path, progress, is_canceled)
         if failed_step is None:
             state["finished"] = list(STEPS)
-            _write_state(state_path, state)
+            write_json(state_path, state, indent=1)
             continue
         if failed_step == "quick_overview" and NO_AMBIGUITY_CRASH in tail:
             notes.append("MintPy found no unwrapping errors; its overview of them cannot be drawn and was skipped")
             state["finished"].append("quick_overview")
-            _write_state(state_path, state)
+            write_json(state_path, state, indent=1)
             continue
         raise MintpyError(f"MintPy stopped in step {failed_step}; the end of its log:\n{tail}")
 
@@ -262,7 +248,7 @@ def _run_steps(template, work_dir, start, python, state, state_path, progress, i
         process = subprocess.Popen(
             command,
             cwd=work_dir,
-            env=_child_environment(),
+            env=child_environment(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -292,7 +278,7 @@ def _run_steps(template, work_dir, start, python, state, state_path, progress, i
                     step = line[len(STEP_HEADER) :].split()[0]
                     if current is not None:
                         state["finished"].append(current)
-                        _write_state(state_path, state)
+                        write_json(state_path, state, indent=1)
                     current = step
                     if progress and step in STEPS:
                         progress(100.0 * STEPS.index(step) / len(STEPS))

@@ -4,15 +4,13 @@ most max_bperp; keep the largest connected network. Writes pairs.csv (for HyP3) 
 
 import csv
 import datetime
-import hashlib
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
-from sbas_plugin.core.manifest import Manifest
-from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.files import save_figure, written_whole
+from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.search import SearchError, load_scenes
 
 PAIRS_CSV = "pairs.csv"
@@ -201,9 +199,7 @@ def plot_network(path: Path, network: Network, title: str) -> None:
     axes.grid(True, color="#dddddd", linewidth=0.6)
     axes.legend(loc="best", fontsize=9)
     figure.tight_layout()
-    partial = path.with_name(path.stem + ".part.png")
-    figure.savefig(partial)
-    os.replace(partial, path)
+    save_figure(figure, path)
 
 
 def build_network(
@@ -227,8 +223,7 @@ def build_network(
     if progress:
         progress(0.0)
     reference, scenes, outside = stack_scenes(work, reference, session, report_errors)
-    if is_canceled and is_canceled():
-        raise Canceled()
+    check_canceled(is_canceled)
     valid = [s for s in scenes if s.bperp is not None]
     pairs = select_pairs(valid, max_days, max_bperp, window, bridge_years)
     kept, kept_pairs, disconnected = largest_network(valid, pairs)
@@ -238,12 +233,10 @@ def build_network(
             f"no pair within {max_days} days and {max_bperp:g} m among {len(valid)} scenes: "
             "widen --max-days or --max-bperp"
         )
-    partial = work / (PAIRS_CSV + ".part")
-    with partial.open("w", newline="", encoding="utf-8") as out:
+    with written_whole(work / PAIRS_CSV) as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["reference", "secondary"])
         writer.writerows((a.name, b.name) for a, b in kept_pairs)
-    os.replace(partial, work / PAIRS_CSV)
     title = f"{len(kept)} scenes, {len(kept_pairs)} pairs (≤ {max_days} days, ≤ {max_bperp:g} m)"
     plot_network(work / NETWORK_PNG, network, title)
     options = dict(
@@ -256,7 +249,7 @@ def build_network(
     )
     Manifest(work).record(
         "pairs",
-        hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest(),
+        signature(options),
         options=options,
         scenes=len(kept),
         pairs=len(kept_pairs),

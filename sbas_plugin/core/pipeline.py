@@ -5,8 +5,6 @@ what the step was computed from. A rerun skips every step whose signature is unc
 outputs are there; every output is written whole or not at all, so a run killed at any point is
 finished by the next one with identical results."""
 
-import hashlib
-import json
 import logging
 import platform
 import shutil
@@ -16,10 +14,11 @@ from typing import Callable, Optional
 
 from sbas_plugin.__about__ import __version__
 from sbas_plugin.core.aoi import names_a_file, read_aoi
+from sbas_plugin.core.cancel import Canceled
 from sbas_plugin.core.clip import clip_products, plan_clip
 from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.export import export_geotiffs
-from sbas_plugin.core.manifest import Manifest
+from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.mintpy import (
     TEMPLATE_NAME,
     MintpyOptions,
@@ -28,7 +27,7 @@ from sbas_plugin.core.mintpy import (
     run_smallbaseline,
     write_template,
 )
-from sbas_plugin.core.points import Canceled, pixel_centres_in_polygons, write_points_csv
+from sbas_plugin.core.points import pixel_centres_in_polygons, read_points_csv, write_points_csv
 from sbas_plugin.core.products import find_products, verify_product
 from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, low_quality_note, read_point_quality
 from sbas_plugin.core.timeseries import find_timeseries
@@ -60,13 +59,6 @@ class RunResult:
     mintpy_dir: Path
     notes: list
     skipped: list  # steps whose results were already there
-
-
-def _hash(*parts) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode())
-    return digest.hexdigest()[:16]
 
 
 def _aoi_bytes(aoi: str) -> bytes:
@@ -144,13 +136,13 @@ def run_pipeline(
             verify_product(product)
             verified[product.name] = identity
     manifest.save()
-    ingest_signature = _hash({p.name: verified[p.name] for p in products})
+    ingest_signature = signature({p.name: verified[p.name] for p in products})
     LOG.info("%d products in %s", len(products), products_dir)
     finish("ingest")
 
     # 2. clip onto one grid
     clipped_dir = work / "clipped"
-    clip_signature = _hash(ingest_signature, _aoi_bytes(aoi), aoi_crs)
+    clip_signature = signature(ingest_signature, _aoi_bytes(aoi), aoi_crs)
     plan = plan_clip(products, aoi, aoi_crs)
     if manifest.done("clip", clip_signature, clipped_dir):
         result.skipped.append("clip")
@@ -192,12 +184,14 @@ def run_pipeline(
     )
     series = find_timeseries(mintpy_dir)
     result.notes += mintpy_notes
-    manifest.record("mintpy", _hash(clip_signature, template.read_bytes()), clip=clip_signature, reference=[row, col])
+    manifest.record(
+        "mintpy", signature(clip_signature, template.read_bytes()), clip=clip_signature, reference=[row, col]
+    )
     finish("mintpy")
 
     # 4. GeoTIFFs
     stat = series.stat()
-    export_signature = _hash(series.name, stat.st_size, stat.st_mtime_ns, options.unit, options.mask_low_coherence)
+    export_signature = signature(series.name, stat.st_size, stat.st_mtime_ns, options.unit, options.mask_low_coherence)
     # numInvIfgram.tif too: work folders exported before it was added get it on a rerun
     if manifest.done(
         "export", export_signature, result.geotiffs / "velocity.tif", result.geotiffs / "numInvIfgram.tif"
@@ -216,8 +210,8 @@ def run_pipeline(
     finish("export")
 
     # 5. pixel-centre points inside the AOI, on the exported grid, with MintPy's quality at each
-    points_of_area = _hash(clip_signature, export_signature)  # which points: the signature before quality
-    points_signature = _hash(points_of_area, QUALITY_COLUMNS_VERSION, options.min_coherence)
+    points_of_area = signature(clip_signature, export_signature)  # which points: the signature before quality
+    points_signature = signature(points_of_area, QUALITY_COLUMNS_VERSION, options.min_coherence)
     if manifest.done("points", points_signature, result.points_csv, result.points_gpkg):
         result.skipped.append("points")
     else:
@@ -228,12 +222,11 @@ def run_pipeline(
     finish("points")
 
     # 6. Geotiff_value.csv, read from MintPy's HDF5 (the same numbers as the GeoTIFFs, faster)
-    extract_signature = _hash(points_of_area, export_signature)
+    extract_signature = signature(points_of_area, export_signature)
     if manifest.done("extract", extract_signature, result.values_csv):
         result.skipped.append("extract")
     else:
         from sbas_plugin.core.extract import read_timeseries_h5_series, write_wide_csv
-        from sbas_plugin.core.points import read_points_csv
 
         values = read_timeseries_h5_series(series, read_points_csv(result.points_csv), is_canceled=is_canceled)
         write_wide_csv(result.values_csv, values)

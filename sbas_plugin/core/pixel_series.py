@@ -19,6 +19,7 @@ from osgeo import gdal
 
 from sbas_plugin.core.extract import ExtractError, _one_grid, dated_geotiffs, geotiff_layout
 from sbas_plugin.core.grid import Grid
+from sbas_plugin.core.quality import SOURCES
 from sbas_plugin.core.timeseries import attributes, dates_of, epsg_of, find_timeseries, grid_of
 
 gdal.UseExceptions()
@@ -26,11 +27,14 @@ gdal.UseExceptions()
 GEOTIFF_FOLDER = Path("GeoTiffs") / "displacement_maps" / "unwrapped" / "Meters"  # in a work folder
 # Per-pixel quality beside the series: Pixel field -> (MintPy file, dataset) and the GeoTIFF export's name.
 QUALITY_H5 = {
-    "coherence": ("temporalCoherence.h5", "temporalCoherence"),
-    "velocity": ("velocity.h5", "velocity"),
-    "velocity_std": ("velocity.h5", "velocityStd"),
-    "spatial_coherence": ("avgSpatialCoh.h5", "coherence"),
-    "ifgs_used": ("numInvIfgram.h5", "mask"),
+    field: SOURCES[name][:2]
+    for field, name in (
+        ("coherence", "temporal_coherence"),
+        ("velocity", "velocity_mm_yr"),
+        ("velocity_std", "velocity_std_mm_yr"),
+        ("spatial_coherence", "avg_spatial_coherence"),
+        ("ifgs_used", "ifgs_used"),
+    )
 }
 QUALITY_TIF = {
     "coherence": "TemporalCoherence.tif",

@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import io
 import multiprocessing
-import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +23,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from sbas_plugin.core.cancel import Canceled
+from sbas_plugin.core.files import replace_with
+from sbas_plugin.core.fit import fit_series
 from sbas_plugin.core.fonts import use_japanese_fallback
-from sbas_plugin.core.points import Canceled, PointTable
+from sbas_plugin.core.points import PointTable
 from sbas_plugin.core.timeseries import attributes, find_timeseries
 
 use_japanese_fallback()  # names in figures may be Japanese
@@ -229,21 +231,14 @@ def relative_displacement(metres: np.ndarray, ref_index: int, units: str = "mm")
     return (metres - metres[ref_index]) * UNIT_SCALE[units]
 
 
-def _years(dates: np.ndarray) -> np.ndarray:
-    return (dates - dates[0]).astype(np.float64) / 365.25
-
-
 def linear_trend(dates: np.ndarray, values: np.ndarray) -> tuple:
     """Least-squares line through the values that exist: (slope per year, the line at each date within
     the span of the data, NaN outside). Slope NaN when fewer than two dates have a value."""
-    years, has_value = _years(dates), np.isfinite(values)
-    line = np.full(len(values), np.nan)
-    if np.count_nonzero(has_value) < 2:
-        return np.nan, line
-    slope, intercept = np.polyfit(years[has_value], values[has_value], 1)
-    span = slice(np.argmax(has_value), len(values) - np.argmax(has_value[::-1]))
-    line[span] = intercept + slope * years[span]
-    return float(slope), line
+    try:
+        fit = fit_series(dates, values)
+    except ValueError:
+        return np.nan, np.full(len(values), np.nan)
+    return fit.velocity, fit.model
 
 
 def format_velocity(slope: float, units: str) -> str:
@@ -284,9 +279,18 @@ def point_title(fid: int, points: Optional[PointTable], reference_date) -> str:
     return f"{title}\nrelative to {np.datetime_as_string(reference_date)} (reference date)"
 
 
-def style_time_axes(ax, dates: np.ndarray, ref_index: int, units: str):
+def style_time_axes(
+    ax,
+    dates: np.ndarray,
+    ref_index: int,
+    units: str,
+    ylabel: Optional[str] = None,
+    reference_label: str = "reference date",
+    sign_note: str = SIGN_NOTE,
+) -> tuple:
     """The frame every displacement graph shares: dated x axis, units, the reference date, the sign
-    note. Returns the zero line (its height follows the y limits, so it is redrawn with the data)."""
+    note; its texts English unless given (the dock's are in the user's language). Returns the zero line
+    (its height follows the y limits, so it is redrawn with the data) and the sign note's artist."""
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     # Numbers only: month names follow the process locale (Japanese in a Japanese QGIS), which the
@@ -299,13 +303,13 @@ def style_time_axes(ax, dates: np.ndarray, ref_index: int, units: str):
     ax.set_xlim(dates[0] - margin, dates[-1] + margin)
     ax.grid(True, color="0.88", linewidth=0.8)
     ax.set_axisbelow(True)
-    ax.set_ylabel(f"LOS displacement ({units})")
+    ax.set_ylabel(ylabel or f"LOS displacement ({units})")
     ax.axvline(dates[ref_index], color="0.45", linestyle=":", linewidth=1.2)
     on_top = ax.get_xaxis_transform()  # x in dates, y in axes fraction
-    ax.text(dates[ref_index], 0.98, " reference date", transform=on_top, fontsize=8, color="0.35", va="top")
+    ax.text(dates[ref_index], 0.98, f" {reference_label}", transform=on_top, fontsize=8, color="0.35", va="top")
     # Below the date labels, in points so it stays clear of them whatever the figure's size.
-    ax.annotate(
-        SIGN_NOTE,
+    note = ax.annotate(
+        sign_note,
         (0, 0),
         xycoords="axes fraction",
         xytext=(0, -34),
@@ -314,7 +318,7 @@ def style_time_axes(ax, dates: np.ndarray, ref_index: int, units: str):
         fontsize=8.5,
         color="0.3",
     )
-    return ax.axhline(0, color="0.15", linewidth=0.9)
+    return ax.axhline(0, color="0.15", linewidth=0.9), note
 
 
 def draw_series(ax, dates: np.ndarray, values: np.ndarray, label: Optional[str] = None, **style):
@@ -341,7 +345,7 @@ class PointGraph:
 
     def __init__(self, ax, dates: np.ndarray, ref_index: int, units: str = "mm"):
         self.ax, self.dates, self.units = ax, dates, units
-        self.zero_line = style_time_axes(ax, dates, ref_index, units)
+        self.zero_line, _ = style_time_axes(ax, dates, ref_index, units)
         empty = np.full(len(dates), np.nan)
         self.trend = ax.plot(dates, empty, color="0.35", linestyle="--", linewidth=1.1, label="linear trend")[0]
         self.series = draw_series(ax, dates, empty, label="measured (a marker per acquisition)", color="tab:blue")
@@ -418,7 +422,7 @@ def png_bytes(canvas: FigureCanvasAgg) -> bytes:
 def draw_overview(ax, dates: np.ndarray, fids: np.ndarray, values: np.ndarray, ref_index: int, units: str):
     """All points on one Axes. Up to OVERVIEW_COLOURED in colour with their id and trend in the legend;
     beyond that the fastest-moving ones (largest linear trend) are coloured and the rest are grey."""
-    zero_line = style_time_axes(ax, dates, ref_index, units)
+    zero_line, _ = style_time_axes(ax, dates, ref_index, units)
     zero_line.set_zorder(1.5)
     slopes = np.array([linear_trend(dates, values[:, i])[0] for i in range(len(fids))])
     coloured = np.argsort(-np.nan_to_num(np.abs(slopes), nan=-1.0), kind="stable")[:OVERVIEW_COLOURED]
@@ -486,8 +490,8 @@ def write_plot_zip(
         title = point_title(fid, points, reference_date)
         jobs.append((fid, values[:, i], title, *quality_notes(quality, fid, units)))
     chunks = [jobs[i : i + CHUNK_POINTS] for i in range(0, len(jobs), CHUNK_POINTS)]
-    partial = out.with_name(out.name + ".part")
-    try:
+
+    def write(partial: Path) -> None:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive:  # PNGs do not deflate further
             if processes > 1 and len(chunks) > 1:
                 with multiprocessing.Pool(
@@ -499,10 +503,8 @@ def write_plot_zip(
                 rendered = ([(job[0], renderer.png(*job[1:])) for job in chunk] for chunk in chunks)
                 _write_graphs(archive, rendered, len(jobs), progress, is_canceled)
             archive.writestr(_zip_entry("Plot/overview.png"), overview_png(displacements, ref_index, units))
-        os.replace(partial, out)
-    finally:
-        if partial.exists():
-            partial.unlink()
+
+    replace_with(out, write)
     if progress:
         progress(100.0)
     return out

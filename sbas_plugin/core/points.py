@@ -1,7 +1,6 @@
 """Pixel-centre points of a raster inside a polygon: the users' "points" step, done on the exact lattice."""
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -9,14 +8,13 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 from matplotlib.path import Path as PolygonPath
 
+from sbas_plugin.core.cancel import Canceled as Canceled  # re-exported: it lived here first
+from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.files import written_whole
 from sbas_plugin.core.grid import Grid
 
 Ring = Sequence[Sequence[float]]  # closed or open list of (x, y) vertices
 Polygon = Sequence[Ring]  # exterior ring first, then holes
-
-
-class Canceled(Exception):
-    """The caller asked the work to stop."""
 
 
 @dataclass(frozen=True)
@@ -44,8 +42,7 @@ def pixel_centres_in_polygons(
     row by row from the upper-left, each pixel once even where polygons overlap."""
     selected = np.zeros((grid.height, grid.width), dtype=bool)
     for done, polygon in enumerate(polygons):
-        if is_canceled and is_canceled():
-            raise Canceled()
+        check_canceled(is_canceled)
         exterior = np.asarray(polygon[0], dtype=np.float64)
         box = grid.window(*exterior.min(axis=0), *exterior.max(axis=0))
         if box is not None:
@@ -64,15 +61,12 @@ def pixel_centres_in_polygons(
 
 def write_points_csv(path, points: PixelPoints) -> Path:
     """`fid,x,y` as users have always exported it (fid from 1), written whole or not at all."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    with open(partial, "w", newline="", encoding="utf-8") as f:
+    with written_whole(path) as f:
         writer = csv.writer(f)
         writer.writerow(["fid", "x", "y"])
         for fid, (x, y) in enumerate(zip(points.x.tolist(), points.y.tolist()), start=1):
             writer.writerow([fid, repr(x), repr(y)])
-    os.replace(partial, path)
-    return path
+    return Path(path)
 
 
 @dataclass(frozen=True)

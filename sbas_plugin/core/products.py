@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Optional
 
-from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.cancel import check_canceled
 
 # The product names MintPy's prep_hyp3 recognises (it matches the start of each file's basename).
 PRODUCT_PATTERNS = {
@@ -39,12 +39,6 @@ class Product:
     source: Path  # the zip or folder it came from, never written to
     layers: dict = field(hash=False)  # layer -> path GDAL can open (a /vsizip/ path for zips)
     metadata: str = field(hash=False)  # the <name>.txt text MintPy's prep_hyp3 reads
-
-    @property
-    def dates(self) -> tuple:
-        """(reference, secondary) as YYYYMMDD."""
-        found = re.findall(r"_(\d{8})(?:T\d{6})?", self.name)
-        return found[0], found[1]
 
 
 def product_kind(name: str) -> Optional[str]:
@@ -169,8 +163,7 @@ def find_products(
         raise ProductError(f"{folder}: no HyP3 InSAR products (zips or folders named like S1AA_..._INT80_G_ueF_1A2B)")
     products, problems = [], []
     for done, path in enumerate(candidates[name] for name in sorted(candidates)):
-        if is_canceled and is_canceled():
-            raise Canceled()
+        check_canceled(is_canceled)
         try:
             products.append(_from_folder(path) if path.is_dir() else _from_zip(path))
         except ProductError as error:

@@ -12,7 +12,6 @@ import datetime as dt
 import html
 import io
 import json
-import os
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +24,11 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sbas_plugin.__about__ import __version__
+from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.fonts import use_japanese_fallback
-from sbas_plugin.core.points import Canceled, read_points_csv
+from sbas_plugin.core.manifest import MANIFEST
+from sbas_plugin.core.points import read_points_csv
 from sbas_plugin.core.quality import SOURCES, work_quality
 from sbas_plugin.core.timeseries import attributes, dates_of, find_timeseries, grid_of
 
@@ -100,12 +102,15 @@ def _iso(yyyymmdd: str) -> str:
     return f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}"
 
 
-def _run_section(work: Path) -> Section:
-    manifest_path = work / "manifest.json"
+def _read_manifest(work: Path) -> dict:
+    manifest_path = work / MANIFEST
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        return json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ReportError(f"{manifest_path}: cannot be read ({error}); is {work} a work folder of sbas run?") from None
+
+
+def _run_section(work: Path, manifest: dict) -> Section:
     steps = manifest.get("steps", {})
     clip, mintpy = steps.get("clip", {}), steps.get("mintpy", {})
     series = find_timeseries(work / "mintpy")
@@ -170,9 +175,10 @@ def _quality_section(work: Path, warnings: list) -> Section:
 
 def velocity_map_png(mintpy_dir: Path, reference: Optional[tuple]) -> bytes:
     """MintPy's velocity (mm/yr, LOS) on a diverging scale centred on 0; no-solution pixels blank."""
-    with h5py.File(mintpy_dir / "velocity.h5", "r") as f:
+    velocity_path = mintpy_dir / "velocity.h5"
+    with h5py.File(velocity_path, "r") as f:
         velocity = f["velocity"][()].astype(np.float64) * 1000.0
-        grid = grid_of({key: (v.decode() if isinstance(v, bytes) else v) for key, v in f.attrs.items()})
+    grid = grid_of(attributes(velocity_path))
     coherence_path = mintpy_dir / "temporalCoherence.h5"
     if coherence_path.is_file():
         with h5py.File(coherence_path, "r") as f:
@@ -195,8 +201,7 @@ def velocity_map_png(mintpy_dir: Path, reference: Optional[tuple]) -> bytes:
     return _figure_png(figure)
 
 
-def _velocity_section(work: Path) -> Section:
-    manifest = json.loads((work / "manifest.json").read_text(encoding="utf-8"))
+def _velocity_section(work: Path, manifest: dict) -> Section:
     reference = manifest.get("steps", {}).get("mintpy", {}).get("reference")
     png = velocity_map_png(work / "mintpy", tuple(reference) if reference else None)
     return Section("Velocity map", images=[Image("Mean LOS velocity, mm/yr", png)])
@@ -286,10 +291,11 @@ def build_report(
         "validation": _folder(validation_dir, "--validation") if validation_dir else None,
     }
     warnings = []
+    manifest = _read_manifest(work)
     builders = [
-        lambda: _run_section(work),
+        lambda: _run_section(work, manifest),
         lambda: _quality_section(work, warnings),
-        lambda: _velocity_section(work),
+        lambda: _velocity_section(work, manifest),
     ]
     if folders["coherence"]:
         builders.append(lambda: _coherence_section(folders["coherence"], warnings))
@@ -297,8 +303,7 @@ def build_report(
         builders.append(lambda: _validation_section(folders["validation"], warnings))
     sections = []
     for done, build in enumerate(builders):
-        if is_canceled and is_canceled():
-            raise Canceled()
+        check_canceled(is_canceled)
         sections.append(build())
         if progress:
             progress(100.0 * (done + 1) / len(builders))
@@ -356,17 +361,8 @@ def render_html(report: Report) -> str:
     return "".join(parts)
 
 
-def _replace_with(path: Path, write) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    write(partial)
-    os.replace(partial, path)
-    return path
-
-
 def write_html(report: Report, path) -> Path:
-    return _replace_with(path, lambda partial: partial.write_text(render_html(report), encoding="utf-8"))
+    return replace_with(path, lambda partial: partial.write_text(render_html(report), encoding="utf-8"))
 
 
 A4 = (8.27, 11.69)
@@ -429,4 +425,4 @@ def write_pdf(report: Report, path) -> Path:
                 FigureCanvasAgg(figure)
                 pdf.savefig(figure)
 
-    return _replace_with(path, write)
+    return replace_with(path, write)

@@ -2,17 +2,16 @@
 date, path, frame, direction, polarization and absolute orbit, written into the work folder."""
 
 import datetime
-import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Callable, List, Optional
 
 from osgeo import ogr, osr
 
 from sbas_plugin.core.aoi import read_aoi
-from sbas_plugin.core.manifest import Manifest
-from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.files import replace_with, write_json
+from sbas_plugin.core.manifest import Manifest, signature
 
 ogr.UseExceptions()
 osr.UseExceptions()
@@ -102,8 +101,7 @@ def run_search(options: dict, session=None, report_errors: bool = False, is_canc
     products, complete = [], False
     try:
         for page in asf_search.search_generator(opts=opts):
-            if is_canceled and is_canceled():
-                raise Canceled()
+            check_canceled(is_canceled)
             products.extend(page)
             complete = page.searchComplete
         results = asf_search.ASFSearchResults(products)
@@ -119,28 +117,29 @@ def scene_date(product) -> str:
 
 
 def _write_layer(path: Path, driver: str, products) -> None:
-    partial = path.with_name(path.stem + ".part" + path.suffix)
-    if partial.exists():
-        partial.unlink()
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4326)
-    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    dataset = ogr.GetDriverByName(driver).CreateDataSource(str(partial))
-    layer = dataset.CreateLayer("scenes", srs, ogr.wkbPolygon)
-    for name, kind, _ in FIELDS:
-        layer.CreateField(ogr.FieldDefn(name, kind))
-    for product in products:
-        feature = ogr.Feature(layer.GetLayerDefn())
-        for name, _, key in FIELDS:
-            feature.SetField(name, scene_date(product) if key is None else product.properties.get(key))
-        feature.SetGeometry(ogr.CreateGeometryFromJson(json.dumps(product.geometry)))
-        layer.CreateFeature(feature)
-    dataset = None  # closes and flushes
-    os.replace(partial, path)
+    def write(partial: Path) -> None:
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(4326)
+        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+        dataset = ogr.GetDriverByName(driver).CreateDataSource(str(partial))
+        try:
+            layer = dataset.CreateLayer("scenes", srs, ogr.wkbPolygon)
+            for name, kind, _ in FIELDS:
+                layer.CreateField(ogr.FieldDefn(name, kind))
+            for product in products:
+                feature = ogr.Feature(layer.GetLayerDefn())
+                for name, _, key in FIELDS:
+                    feature.SetField(name, scene_date(product) if key is None else product.properties.get(key))
+                feature.SetGeometry(ogr.CreateGeometryFromJson(json.dumps(product.geometry)))
+                layer.CreateFeature(feature)
+        finally:
+            dataset = None  # closes and flushes
+
+    replace_with(path, write, keep_suffix=True)  # OGR drivers go by the extension
 
 
-def _write_aoi(path: Path, aoi_wkt: str) -> None:
-    collection = {
+def _aoi_collection(aoi_wkt: str) -> dict:
+    return {
         "type": "FeatureCollection",
         "features": [
             {
@@ -150,7 +149,6 @@ def _write_aoi(path: Path, aoi_wkt: str) -> None:
             }
         ],
     }
-    path.write_text(json.dumps(collection), encoding="utf-8")
 
 
 def search_scenes(
@@ -181,16 +179,13 @@ def search_scenes(
     if progress:
         progress(50.0)
     record = {"query": options, "items": [{"umm": p.umm, "meta": p.meta} for p in products]}
-    partial = work / (SCENES_JSON + ".part")
-    partial.write_text(json.dumps(record, indent=1), encoding="utf-8")
-    os.replace(partial, work / SCENES_JSON)
+    write_json(work / SCENES_JSON, record, indent=1)
     _write_layer(work / SCENES_GPKG, "GPKG", products)
     _write_layer(work / SCENES_GEOJSON, "GeoJSON", products)
-    _write_aoi(work / AOI_GEOJSON, aoi_wkt)
-    signature = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()
+    write_json(work / AOI_GEOJSON, _aoi_collection(aoi_wkt))
     Manifest(work).record(
         "search",
-        signature,
+        signature(options),
         aoi=str(aoi),
         aoi_crs=aoi_crs,
         options=options,

@@ -21,8 +21,6 @@ InSAR value) are listed with the reason, never an error, unless none is left.
 
 import csv
 import datetime as dt
-import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,15 +28,15 @@ from typing import Callable, Optional
 
 import h5py
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from numpy.polynomial import Polynomial
 from scipy import stats
 
+from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import transform_xy
+from sbas_plugin.core.files import save_figure, write_json, written_whole
 from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.pixel_series import H5PixelSeries
-from sbas_plugin.core.points import Canceled
 from sbas_plugin.core.timeseries import find_timeseries
 
 use_japanese_fallback()  # names in figures may be Japanese
@@ -264,13 +262,14 @@ class _Insar:
     def __init__(self, work, kind: str):
         mintpy_dir = Path(work) / "mintpy"
         self.series = H5PixelSeries(find_timeseries(mintpy_dir))
+        self.geometry = None
         geometry_path = mintpy_dir / GEOMETRY
         needed = ("incidenceAngle", "azimuthAngle") if kind == "gnss" else ("incidenceAngle",)
         try:
-            with h5py.File(geometry_path, "r") as f:
-                self.angles = {name: f[name][()] for name in needed}
+            self.geometry = h5py.File(geometry_path, "r")
+            self.angles = {name: self.geometry[name] for name in needed}  # read pixel by pixel
         except (OSError, KeyError) as error:
-            self.series.close()
+            self.close()
             raise ValidationError(
                 f"{geometry_path}: cannot read {' and '.join(needed)} ({error}); {kind} needs them to turn ground "
                 "motion into LOS: run sbas run on HyP3 products ordered with look vectors"
@@ -278,8 +277,13 @@ class _Insar:
         grid = self.series.grid
         for name, angle in self.angles.items():
             if angle.shape != (grid.height, grid.width):
-                self.series.close()
+                self.close()
                 raise ValidationError(f"{geometry_path}: {name} is not on the grid of the time series")
+
+    def close(self) -> None:
+        self.series.close()
+        if self.geometry is not None:
+            self.geometry.close()
 
     def sample(self, x: float, y: float, radius_m: float):
         """(row, col, metres per SAR date) at a point, or a reason why there is no value."""
@@ -357,8 +361,7 @@ def validate(
             xs, ys = transform_xy(xs, ys, benchmarks_crs, insar.series.crs)
         sites, skipped = [], []
         for done, (benchmark, x, y) in enumerate(zip(benchmarks, xs, ys)):
-            if is_canceled and is_canceled():
-                raise Canceled()
+            check_canceled(is_canceled)
             site = _site(benchmark, kind, insar, sar_dates, float(x), float(y), radius_m)
             if isinstance(site, str):
                 skipped.append({"id": benchmark.id, "reason": site})
@@ -367,7 +370,7 @@ def validate(
             if progress:
                 progress(100.0 * (done + 1) / len(benchmarks))
     finally:
-        insar.series.close()
+        insar.close()
     if reference is not None and reference in (s["id"] for s in skipped):
         reason = next(s["reason"] for s in skipped if s["id"] == reference)
         raise ValidationError(f"the reference benchmark {reference} cannot be used: {reason}")
@@ -406,19 +409,6 @@ def _result(kind, reference, radius_m, sar_dates, sites, skipped) -> Validation:
     validation = Validation(kind, reference, radius_m, sar_dates, sites, ground, difference, rows, summary, skipped)
     summary["referencing"] = validation.referencing
     return validation
-
-
-def _replace_with(path: Path, write) -> Path:
-    """Write through a temporary name so a file is whole or absent."""
-    partial = path.with_name(path.name + ".part")
-    write(partial)
-    os.replace(partial, path)
-    return path
-
-
-def _save_figure(figure: Figure, path: Path) -> Path:
-    FigureCanvasAgg(figure)
-    return _replace_with(path, lambda partial: figure.savefig(partial, format="png", dpi=100))
 
 
 def scatter_figure(validation: Validation) -> Figure:
@@ -509,28 +499,19 @@ def write_validation(
     """validation.csv (id,n,mean_mm,std_mm,rms_mm), summary.json, scatter.png and series_<id>.png per
     benchmark into ``out_dir``; returns the paths."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-
-    def write_csv(partial: Path) -> None:
-        with open(partial, "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=["id", "n", "mean_mm", "std_mm", "rms_mm"])
-            writer.writeheader()
-            writer.writerows(validation.rows)
-
+    with written_whole(out_dir / VALIDATION_CSV) as f:
+        writer = csv.DictWriter(f, fieldnames=["id", "n", "mean_mm", "std_mm", "rms_mm"])
+        writer.writeheader()
+        writer.writerows(validation.rows)
     written = [
-        _replace_with(out_dir / VALIDATION_CSV, write_csv),
-        _replace_with(
-            out_dir / SUMMARY_JSON,
-            lambda partial: partial.write_text(
-                json.dumps(validation.summary, indent=1, ensure_ascii=False), encoding="utf-8"
-            ),
-        ),
-        _save_figure(scatter_figure(validation), out_dir / SCATTER_PNG),
+        out_dir / VALIDATION_CSV,
+        write_json(out_dir / SUMMARY_JSON, validation.summary, indent=1, ensure_ascii=False),
+        save_figure(scatter_figure(validation), out_dir / SCATTER_PNG, dpi=100),
     ]
     for i, site in enumerate(validation.sites):
-        if is_canceled and is_canceled():
-            raise Canceled()
-        written.append(_save_figure(series_figure(validation, i), out_dir / series_png_name(site.benchmark.id)))
+        check_canceled(is_canceled)
+        png = out_dir / series_png_name(site.benchmark.id)
+        written.append(save_figure(series_figure(validation, i), png, dpi=100))
         if progress:
             progress(100.0 * (i + 1) / len(validation.sites))
     return written

@@ -1,0 +1,52 @@
+"""Files written whole or not at all: each goes to `<name>.part` beside its final name and is renamed
+into place only once complete, so a run killed at any point leaves the old file or none, never half
+of one."""
+
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def _partial(path, keep_suffix: bool = False):
+    """The partial file's path, renamed to `path` when the block ends without an error and removed
+    when it raises. The parent folder is created; a partial file a killed run left behind is removed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.stem + ".part" + path.suffix if keep_suffix else path.name + ".part")
+    partial.unlink(missing_ok=True)
+    try:
+        yield partial
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def replace_with(path, write, keep_suffix: bool = False) -> Path:
+    """write(partial path), then rename the partial file to `path`. The partial file is `<name>.part`,
+    or with `keep_suffix` `<stem>.part<suffix>` for writers that go by the extension (OGR drivers)."""
+    with _partial(path, keep_suffix) as partial:
+        write(partial)
+    return Path(path)
+
+
+@contextmanager
+def written_whole(path):
+    """A UTF-8 text file (newline="": rows end as written) to write into, put in place when complete."""
+    with _partial(path) as partial, open(partial, "w", newline="", encoding="utf-8") as file:
+        yield file
+
+
+def write_json(path, data, **dumps_options) -> Path:
+    """`data` as JSON (json.dumps with `dumps_options`), UTF-8."""
+    text = json.dumps(data, **dumps_options)
+    return replace_with(path, lambda partial: partial.write_text(text, encoding="utf-8"))
+
+
+def save_figure(figure, path, **savefig_options) -> Path:
+    """A matplotlib Figure as PNG (`savefig_options` go to savefig)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    return replace_with(path, lambda partial: figure.savefig(partial, format="png", **savefig_options))
