@@ -1,6 +1,7 @@
 """Python logging (used by the pure core) forwarded to QGIS's Log Messages panel."""
 
 import logging
+from typing import Optional
 
 from qgis.core import Qgis, QgsMessageLog
 
@@ -25,14 +26,18 @@ class QgsMessageLogHandler(logging.Handler):
             self.handleError(record)
 
 
-def install_log_handler(level: int = logging.INFO):
-    """Attach the handler; returns the callable that detaches it again."""
+def install_log_handler(handler: Optional[logging.Handler] = None, level: int = logging.INFO):
+    """Attach the handler (by default one into the Log Messages panel, at `level`) to the `sbas_plugin` logger
+    and let records of `level` through the logger; returns the callable that detaches it and restores the
+    logger's level."""
+    if handler is None:
+        handler = QgsMessageLogHandler(level)
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
     logger = logging.getLogger(LOGGER_NAME)
-    handler = QgsMessageLogHandler()
-    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
-    logger.addHandler(handler)
     previous_level = logger.level
-    logger.setLevel(level)
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > level:
+        logger.setLevel(level)
 
     def remove() -> None:
         logger.removeHandler(handler)

@@ -22,7 +22,6 @@ HYP3_ENDPOINTS = (
 @dataclass
 class Settings:
     last_folder: str = ""  # where file dialogs open
-    timeseries_folder: str = ""  # the time-series dock's work folder, opened again at start
     hyp3_api_url: str = HYP3_BASIC_URL
     auth_config_id: str = ""  # the QgsAuthManager configuration holding the Earthdata token; never the token
     mintpy_python: str = ""  # the interpreter that runs MintPy; "" = found automatically

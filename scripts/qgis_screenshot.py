@@ -25,8 +25,9 @@ from qgis.core import (
 )
 from qgis.gui import QgsMapMouseEvent
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt, QTimer
-from qgis.PyQt.QtGui import QColor
 from qgis.utils import iface, plugins
+
+from sbas_plugin.gui.workflow_dock import outline
 
 OUT = Path(os.environ.get("SBAS_SCREENSHOT", "docs/dock.png")).resolve()
 TIMESERIES_OUT = OUT.with_name("timeseries.png")
@@ -70,10 +71,7 @@ def sample_aoi() -> QgsVectorLayer:
     feature.setGeometry(QgsGeometry.fromPolygonXY([[to_web.transform(QgsPointXY(x, y)) for x, y in corners]]))
     layer = QgsVectorLayer("Polygon?crs=EPSG:3857", "AOI (EPSG:3857)", "memory")
     layer.dataProvider().addFeatures([feature])
-    symbol = layer.renderer().symbol().symbolLayer(0)
-    symbol.setBrushStyle(Qt.BrushStyle.NoBrush)
-    symbol.setStrokeColor(QColor("#d32f2f"))
-    symbol.setStrokeWidth(0.8)
+    outline(layer, "#d32f2f")
     return layer
 
 
@@ -167,10 +165,7 @@ def open_workflow():
     iface.mainWindow().resizeDocks([plugin.dock], [400], Qt.Orientation.Horizontal)
     dock = plugin.dock
     area = QgsVectorLayer(str(DEMO / "aoi_epsg3857.geojson"), "SBAS area", "ogr")
-    symbol = area.renderer().symbol().symbolLayer(0)
-    symbol.setBrushStyle(Qt.BrushStyle.NoBrush)
-    symbol.setStrokeColor(QColor("#d32f2f"))
-    symbol.setStrokeWidth(0.8)
+    outline(area, "#d32f2f")
     QgsProject.instance().addMapLayer(area)
     dock.work_widget.setFilePath(str(DEMO / "work"))
     dock.area_combo.setLayer(area)

@@ -1,7 +1,11 @@
-"""Map tools of the docks: draw an area polygon, pick one point. Both emit canvas-CRS geometry."""
+"""Map tools of the docks: draw an area polygon, pick one point (both emit canvas-CRS geometry), and the
+switch that puts them on the canvas from checkable buttons and gives the user's tool back."""
+
+from functools import partial
 
 from qgis.core import QgsGeometry, QgsPointXY, QgsWkbTypes
 from qgis.gui import QgsMapTool, QgsMapToolEmitPoint, QgsRubberBand
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 
@@ -76,10 +80,57 @@ class AreaDrawTool(QgsMapTool):
 
 
 class PointPickTool(QgsMapToolEmitPoint):
-    """One left click emits picked(point in the canvas CRS)."""
+    """A left click emits picked(point in the canvas CRS, whether Ctrl was held: add rather than replace)."""
 
-    picked = pyqtSignal(QgsPointXY)
+    picked = pyqtSignal(QgsPointXY, bool)
 
     def canvasReleaseEvent(self, event):  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
-            self.picked.emit(QgsPointXY(event.mapPoint()))
+            add = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            self.picked.emit(QgsPointXY(event.mapPoint()), add)
+
+
+class MapToolSwitch:
+    """A dock's map tools, each behind a checkable button: checking it puts the tool on the canvas (one at a
+    time), unchecking it gives back the tool the user had before; another tool taking the canvas unchecks
+    the button."""
+
+    def __init__(self, canvas, buttons: dict):
+        self.canvas = canvas
+        self.buttons = buttons  # tool -> its button
+        self.previous = None  # the user's tool, for when the dock's tools are done
+        self._deactivated_slots = {tool: partial(self._deactivated, tool) for tool in buttons}
+        for tool, button in buttons.items():
+            button.setCheckable(True)
+            button.toggled.connect(partial(self._toggled, tool))
+            tool.deactivated.connect(self._deactivated_slots[tool])
+
+    def _toggled(self, tool, on: bool) -> None:
+        if on and self.canvas.mapTool() is not tool:
+            if self.canvas.mapTool() not in self.buttons:  # the user's own tool comes back later
+                self.previous = self.canvas.mapTool()
+            self.canvas.setMapTool(tool)
+        elif not on and self.canvas.mapTool() is tool:
+            self.restore()
+
+    def _deactivated(self, tool) -> None:
+        # Only the button: the canvas is in the middle of setting another tool.
+        button = self.buttons[tool]
+        button.blockSignals(True)
+        button.setChecked(False)
+        button.blockSignals(False)
+
+    def restore(self) -> None:
+        """The user's previous tool back on the canvas (if it still exists), else no tool."""
+        previous, self.previous = self.previous, None
+        if previous is not None and not sip.isdeleted(previous):
+            self.canvas.setMapTool(previous)
+        else:
+            self.canvas.unsetMapTool(self.canvas.mapTool())
+
+    def unload(self) -> None:
+        """The user's tool back if one of ours is on the canvas; the tools' signals disconnected."""
+        if self.canvas.mapTool() in self.buttons:
+            self.restore()
+        for tool, slot in self._deactivated_slots.items():
+            tool.deactivated.disconnect(slot)

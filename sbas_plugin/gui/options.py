@@ -192,10 +192,7 @@ class SbasOptionsPage(QgsOptionsPageWidget):
 
 class SbasOptionsFactory(QgsOptionsWidgetFactory):
     def __init__(self):
-        super().__init__(tr("SBAS InSAR"), QIcon(str(ICON)))
-
-    def icon(self) -> QIcon:
-        return QIcon(str(ICON))
+        super().__init__(tr("SBAS InSAR"), QIcon(str(ICON)))  # the base's icon() returns it
 
     def createWidget(self, parent=None) -> SbasOptionsPage:  # noqa: N802 (QGIS's name)
         return SbasOptionsPage(parent)

@@ -9,7 +9,6 @@ import html
 import logging
 import textwrap
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Optional
 
@@ -30,9 +29,8 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapToolEmitPoint, QgsRubberBand, QgsVertexMarker
-from qgis.PyQt import sip
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.gui import QgsDockWidget, QgsFileWidget, QgsRubberBand, QgsVertexMarker
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -50,9 +48,9 @@ from qgis.PyQt.QtWidgets import (
 from sbas_plugin.core.extract import ExtractError
 from sbas_plugin.core.fit import Fit, fit_series
 from sbas_plugin.core.pixel_series import AreaSeries, Pixel, open_pixel_series
-from sbas_plugin.core.plot import SIGN_NOTE, UNIT_SCALE, _y_limits, draw_series, relative_displacement, style_time_axes
+from sbas_plugin.core.plot import UNIT_SCALE, _y_limits, draw_series, relative_displacement, style_time_axes
 from sbas_plugin.core.points import PixelPoints, pixel_centres_in_polygons
-from sbas_plugin.gui.map_tools import AreaDrawTool
+from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
 from sbas_plugin.gui.results import load_results
 from sbas_plugin.i18n import tr
 from sbas_plugin.settings import load_settings, save_settings
@@ -69,17 +67,6 @@ WIDE_CHARACTERS = 0x2E80  # from here on (CJK) a character takes about two Latin
 INCHES_PER_DATE_TICK = 0.8  # date labels like 2021-07 need this much room each (checked 30 days to 11 years)
 FEATURE_TOLERANCE = 6  # screen pixels: a click this close to a point feature is a click on it
 UNRELIABLE_ALPHA = 0.4  # a low-coherence series stays drawn, faded
-
-
-class PixelPickTool(QgsMapToolEmitPoint):
-    """Emits the clicked map point (canvas CRS) and whether Ctrl was held (add rather than replace)."""
-
-    picked = pyqtSignal(QgsPointXY, bool)
-
-    def canvasReleaseEvent(self, event):  # noqa: N802 (Qt's name)
-        if event.button() == Qt.MouseButton.LeftButton:
-            add = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            self.picked.emit(QgsPointXY(event.mapPoint()), add)
 
 
 @dataclass
@@ -107,14 +94,12 @@ class TimeseriesDock(QgsDockWidget):
         self.map_items = []  # per shown series: a marker for a pixel, a rubber band for an area
         self.reference_pixel = None  # subtracted from every series; None = MintPy's reference point
         self.reference_marker = None
-        self.low_coherence = load_settings().low_coherence_threshold
-        self.tool = PixelPickTool(self.canvas)
+        self.tool = PointPickTool(self.canvas)
         self.tool.picked.connect(self.pick)
         self.area_tool = AreaDrawTool(self.canvas)
         self.area_tool.drawn.connect(self.add_area)
-        self.reference_tool = PixelPickTool(self.canvas)
+        self.reference_tool = PointPickTool(self.canvas)
         self.reference_tool.picked.connect(self.set_reference)
-        self._previous_tool = None
         self.canvas.destinationCrsChanged.connect(self._place_markers)
 
         body = QWidget()
@@ -141,16 +126,10 @@ class TimeseriesDock(QgsDockWidget):
         )
         self.reference_button = QPushButton(tr("Reference: click"))
         self.reference_button.setToolTip(tr("The clicked pixel's series is subtracted from every series"))
-        self._tool_buttons = {
-            self.tool: self.pick_button,
-            self.area_tool: self.area_button,
-            self.reference_tool: self.reference_button,
-        }
-        self._deactivated_slots = {tool: partial(self._tool_deactivated, tool) for tool in self._tool_buttons}
-        for tool, button in self._tool_buttons.items():
-            button.setCheckable(True)
-            button.toggled.connect(partial(self._tool_toggled, tool))
-            tool.deactivated.connect(self._deactivated_slots[tool])
+        self.tools = MapToolSwitch(
+            self.canvas,
+            {self.tool: self.pick_button, self.area_tool: self.area_button, self.reference_tool: self.reference_button},
+        )
         layout.addWidget(self.pick_button)
         tools = QHBoxLayout()
         self.reset_reference_button = QPushButton(tr("Reset reference"))
@@ -173,7 +152,9 @@ class TimeseriesDock(QgsDockWidget):
         self.figure_canvas.setMinimumSize(340, 300)
         self.ax = self.figure.add_axes((0, 0, 1, 1))
         self.sign_note = None  # style_time_axes' note under the dates, wrapped to the width
-        self.note_text = ""  # its text, in the user's language
+        self.note_text = tr(  # its text, in the user's language
+            "LOS = line of sight to the satellite.  + towards the satellite,  - away from it (subsidence shows as -)"
+        )
         self.figure_canvas.mpl_connect("resize_event", self._fit_axes)
         layout.addWidget(self.figure_canvas, 1)
 
@@ -190,9 +171,6 @@ class TimeseriesDock(QgsDockWidget):
 
         self.folder_widget.fileChanged.connect(self.open_folder)
         self.reference_combo.currentIndexChanged.connect(self._reference_changed)
-        folder = load_settings().timeseries_folder
-        if folder:
-            self.folder_widget.setFilePath(folder)  # opens it through fileChanged
 
     # --- the stack -----------------------------------------------------------------------------
 
@@ -215,9 +193,6 @@ class TimeseriesDock(QgsDockWidget):
             self.info.setText(tr("No time series here: {}").format(error))
             return False
         self.folder = folder
-        settings = load_settings()
-        settings.timeseries_folder = folder
-        save_settings(settings)
         self.dates = self.stack.dates64
         self.reference_combo.blockSignals(True)
         for date in self.stack.dates:
@@ -249,15 +224,14 @@ class TimeseriesDock(QgsDockWidget):
         """The axes every series is drawn into: rebuilt only for a new stack or reference date."""
         self.ax.clear()
         self.lines, self.trends, self.bands = [], [], []
-        style_time_axes(self.ax, self.dates, self._reference_index(), UNITS)
-        # The shared graph style is English (`sbas plot`'s too); the dock speaks the user's language.
-        self.ax.set_ylabel(tr("LOS displacement ({})").format(UNITS))
-        for text in self.ax.texts:
-            if text.get_text() == " reference date":
-                text.set_text(" " + tr("reference date"))
-        self.sign_note = next(text for text in self.ax.texts if text.get_text() == SIGN_NOTE)
-        self.note_text = tr(
-            "LOS = line of sight to the satellite.  + towards the satellite,  - away from it (subsidence shows as -)"
+        _, self.sign_note = style_time_axes(
+            self.ax,
+            self.dates,
+            self._reference_index(),
+            UNITS,
+            ylabel=tr("LOS displacement ({})").format(UNITS),
+            reference_label=tr("reference date"),
+            sign_note=self.note_text,
         )
         self._title()
         self._fit_axes()
@@ -296,28 +270,6 @@ class TimeseriesDock(QgsDockWidget):
             self._frame()
 
     # --- map tools -----------------------------------------------------------------------------
-
-    def _tool_toggled(self, tool, on: bool) -> None:
-        if on and self.canvas.mapTool() is not tool:
-            if self.canvas.mapTool() not in self._tool_buttons:  # the user's own tool comes back later
-                self._previous_tool = self.canvas.mapTool()
-            self.canvas.setMapTool(tool)
-        elif not on and self.canvas.mapTool() is tool:
-            self._restore_tool()
-
-    def _tool_deactivated(self, tool) -> None:
-        # Only the button: the canvas is in the middle of setting another tool.
-        button = self._tool_buttons[tool]
-        button.blockSignals(True)
-        button.setChecked(False)
-        button.blockSignals(False)
-
-    def _restore_tool(self) -> None:
-        previous, self._previous_tool = self._previous_tool, None
-        if previous is not None and not sip.isdeleted(previous):
-            self.canvas.setMapTool(previous)
-        else:
-            self.canvas.unsetMapTool(self.canvas.mapTool())
 
     def _transform(self, to_stack: bool, crs: Optional[str] = None) -> QgsCoordinateTransform:
         """Between the canvas (or `crs`) and the stack."""
@@ -450,7 +402,6 @@ class TimeseriesDock(QgsDockWidget):
         )
 
     def _show(self, shown: Shown, add: bool) -> None:
-        self.low_coherence = load_settings().low_coherence_threshold  # may have changed in the options
         if add:
             self.shown.append(shown)
         else:
@@ -492,6 +443,11 @@ class TimeseriesDock(QgsDockWidget):
 
     def _spread(self, i: int) -> np.ndarray:
         return self.shown[i].area.std * UNIT_SCALE[UNITS]
+
+    @property
+    def low_coherence(self) -> float:
+        """The options' threshold, read at each use: it may change while the dock is open."""
+        return load_settings().low_coherence_threshold
 
     def _unreliable(self, i: int) -> bool:
         pixel = self.shown[i].pixel
@@ -724,10 +680,7 @@ class TimeseriesDock(QgsDockWidget):
 
     def unload(self) -> None:
         """Everything this dock put on the canvas goes, and the tool the user had comes back."""
-        if self.canvas.mapTool() in self._tool_buttons:
-            self._restore_tool()
-        for tool, slot in self._deactivated_slots.items():
-            tool.deactivated.disconnect(slot)
+        self.tools.unload()
         self.tool.picked.disconnect(self.pick)
         self.area_tool.drawn.disconnect(self.add_area)
         self.reference_tool.picked.disconnect(self.set_reference)

@@ -51,7 +51,7 @@ from qgis.PyQt.QtWidgets import (
 
 from sbas_plugin.core.hyp3 import PAIRS, PENDING, Hyp3Failure, load_record, read_pairs
 from sbas_plugin.core.network import credits
-from sbas_plugin.gui.map_tools import AreaDrawTool, PointPickTool
+from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
 from sbas_plugin.gui.packages import PackagesBox
 from sbas_plugin.gui.results import load_results
 from sbas_plugin.gui.runner import AlgorithmRunner
@@ -123,7 +123,6 @@ class WorkflowDock(QgsDockWidget):
         self.open_timeseries = open_timeseries  # callback(work folder) of the plugin
         self.reference_point = None  # (x, y, authid of its CRS) or None: the most coherent land pixel
         self.marker = None
-        self._previous_tool = None
 
         self.runner = AlgorithmRunner(tasks, iface.messageBar(), self)
         self.runner.started.connect(self._run_started)
@@ -132,10 +131,8 @@ class WorkflowDock(QgsDockWidget):
         self.runner.finished.connect(self._run_finished)
         self.area_tool = AreaDrawTool(self.canvas)
         self.area_tool.drawn.connect(self.save_area)
-        self.area_tool.deactivated.connect(lambda: self.draw_button.setChecked(False))
         self.point_tool = PointPickTool(self.canvas)
-        self.point_tool.picked.connect(self.set_reference_point)
-        self.point_tool.deactivated.connect(lambda: self.pick_button.setChecked(False))
+        self.point_tool.picked.connect(lambda point, _add: self.set_reference_point(point))
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh_status)
@@ -155,6 +152,7 @@ class WorkflowDock(QgsDockWidget):
         self._processing_page()
         self._results_page()
         self._page(tr("Python packages")).addRow(PackagesBox())
+        self.tools = MapToolSwitch(self.canvas, {self.area_tool: self.draw_button, self.point_tool: self.pick_button})
         layout.addWidget(self.toolbox, 1)
         layout.addWidget(self._log_box())
         self.setWidget(body)
@@ -207,9 +205,7 @@ class WorkflowDock(QgsDockWidget):
         self.area_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
         self.area_combo.setAllowEmptyLayer(True)
         form.addRow(tr("Area"), self.area_combo)
-        self.draw_button = QPushButton(tr("Draw area"))
-        self.draw_button.setCheckable(True)
-        self.draw_button.toggled.connect(lambda on: self._use_tool(self.area_tool, on))
+        self.draw_button = QPushButton(tr("Draw area"))  # made checkable by self.tools
         form.addRow(self.draw_button)
         form.addRow(
             self._note(
@@ -321,9 +317,7 @@ class WorkflowDock(QgsDockWidget):
         self.reference_edit.setReadOnly(True)
         self.reference_edit.setPlaceholderText(tr("Automatic: the most coherent land pixel"))
         form.addRow(tr("Reference point"), self.reference_edit)
-        self.pick_button = QPushButton(tr("Pick on map"))
-        self.pick_button.setCheckable(True)
-        self.pick_button.toggled.connect(lambda on: self._use_tool(self.point_tool, on))
+        self.pick_button = QPushButton(tr("Pick on map"))  # made checkable by self.tools
         automatic = QPushButton(tr("Automatic"))
         automatic.clicked.connect(lambda: self.set_reference_point(None))
         row = QHBoxLayout()
@@ -566,21 +560,6 @@ class WorkflowDock(QgsDockWidget):
         return self.reference_date_edit.date().toString("yyyyMMdd") if choice == "date" else choice
 
     # --- map tools and the reference marker ---------------------------------------------------
-
-    def _use_tool(self, tool, on: bool) -> None:
-        if on:
-            if self.canvas.mapTool() not in (self.area_tool, self.point_tool):
-                self._previous_tool = self.canvas.mapTool()
-            self.canvas.setMapTool(tool)
-        elif self.canvas.mapTool() is tool:
-            self._restore_tool()
-
-    def _restore_tool(self) -> None:
-        if self._previous_tool is not None:
-            self.canvas.setMapTool(self._previous_tool)
-        else:
-            self.canvas.unsetMapTool(self.canvas.mapTool())
-        self._previous_tool = None
 
     def save_area(self, polygon: QgsGeometry) -> None:
         """Write the drawn polygon (canvas CRS) to WORK/aoi.gpkg in EPSG:3857 and make it the area."""
@@ -871,8 +850,7 @@ class WorkflowDock(QgsDockWidget):
         band off the canvas."""
         self.refresh_timer.stop()
         self.runner.cancel()
-        if self.canvas.mapTool() in (self.area_tool, self.point_tool):
-            self._restore_tool()
+        self.tools.unload()
         self.set_reference_point(None)
         self.area_tool.reset()
         self.canvas.destinationCrsChanged.disconnect(self._place_marker)

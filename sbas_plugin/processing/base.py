@@ -22,10 +22,8 @@ from qgis.core import (
 )
 
 from sbas_plugin.i18n import tr
+from sbas_plugin.log import install_log_handler
 from sbas_plugin.settings import load_settings
-
-LOGGER_NAME = "sbas_plugin"
-TOKEN_VARIABLE = "EARTHDATA_TOKEN"  # as sbas_plugin.core.hyp3.TOKEN_VARIABLE, without importing the core
 
 
 def group_name(group_id: str) -> str:
@@ -101,14 +99,9 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from sbas_plugin.core.points import Canceled
+        from sbas_plugin.core.cancel import Canceled
 
-        logger = logging.getLogger(LOGGER_NAME)
-        handler = FeedbackLogHandler(feedback)
-        previous_level = logger.level
-        logger.addHandler(handler)
-        if logger.getEffectiveLevel() > logging.INFO:
-            logger.setLevel(logging.INFO)
+        remove_log_handler = install_log_handler(FeedbackLogHandler(feedback))
         try:
             return self.run_step(parameters, context, feedback)
         except Canceled:
@@ -117,8 +110,7 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
         except core_errors() as error:
             raise QgsProcessingException(message_of(error)) from error
         finally:
-            logger.removeHandler(handler)
-            logger.setLevel(previous_level)
+            remove_log_handler()
 
     def run_step(self, parameters, context, feedback) -> dict:
         raise NotImplementedError
@@ -134,6 +126,19 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
     def notes(feedback, notes) -> None:
         for note in notes:
             feedback.pushInfo(tr("note: {}").format(note))
+
+    def confirm_cost(self, parameters, context, feedback, refused: str):
+        """confirm= for a core call that spends credits: logs the cost summary and agrees only when 'I accept
+        the credit cost' (ACCEPT_COST) is ticked, else warns with `refused`."""
+        accepted = self.parameterAsBoolean(parameters, "ACCEPT_COST", context)
+
+        def confirm(summary: str) -> bool:
+            feedback.pushInfo(summary)
+            if not accepted:
+                feedback.pushWarning(refused)
+            return accepted
+
+        return confirm
 
     # -- parameters
 

@@ -249,14 +249,12 @@ class SubmitAlgorithm(SbasAlgorithm):
             for flag, option in zip(("WATER_MASK", "DISPLACEMENT_MAPS", "WRAPPED_PHASE", "INC_MAP"), self.OPTIONS)
             if self.parameterAsBoolean(parameters, flag, context)
         ]
-        accepted = self.parameterAsBoolean(parameters, "ACCEPT_COST", context)
-
-        def confirm(summary: str) -> bool:
-            feedback.pushInfo(summary)
-            if not accepted:
-                feedback.pushWarning(tr("Nothing submitted: tick 'I accept the credit cost' to submit these jobs."))
-            return accepted
-
+        confirm = self.confirm_cost(
+            parameters,
+            context,
+            feedback,
+            tr("Nothing submitted: tick 'I accept the credit cost' to submit these jobs."),
+        )
         pairs_file = self.parameterAsFile(parameters, "PAIRS", context) or str(Path(work) / PAIRS)
         result = submit_pairs(
             work,
@@ -349,15 +347,15 @@ class StatusAlgorithm(SbasAlgorithm):
                 tr("expires {} UTC ({}) {}").format(f"{job.expiration_time:%Y-%m-%d %H:%M}", when, job.job_id)
             )
         if self.parameterAsBoolean(parameters, "RESUBMIT_FAILED", context):
-            accepted = self.parameterAsBoolean(parameters, "ACCEPT_COST", context)
-
-            def confirm(summary: str) -> bool:
-                feedback.pushInfo(summary)
-                if not accepted:
-                    feedback.pushWarning(tr("Nothing resubmitted: tick 'I accept the credit cost' to resubmit."))
-                return accepted
-
-            resubmitted, given_up = resubmit_failed(work, client, name, confirm=confirm, progress=feedback.setProgress)
+            confirm = self.confirm_cost(
+                parameters,
+                context,
+                feedback,
+                tr("Nothing resubmitted: tick 'I accept the credit cost' to resubmit."),
+            )
+            resubmitted, given_up = resubmit_failed(
+                work, client, name, confirm=confirm, progress=feedback.setProgress, jobs=jobs
+            )
             feedback.pushInfo(tr("resubmitted {} failed pairs").format(len(resubmitted)))
             for reference, secondary in given_up:
                 feedback.pushInfo(tr("failed twice, left out of the network: {} {}").format(reference, secondary))

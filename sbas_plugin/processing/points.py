@@ -8,7 +8,6 @@ from qgis.core import (
     QgsGeometry,
     QgsPointXY,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -17,13 +16,14 @@ from qgis.core import (
 )
 
 from sbas_plugin.compat import field
-from sbas_plugin.core.aoi import SEGMENTS_PER_EXTENT
-from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.points import Canceled, pixel_centres_in_polygons
 from sbas_plugin.i18n import tr
+from sbas_plugin.processing.base import SbasAlgorithm
 
 
-def raster_grid(layer) -> Grid:
+def raster_grid(layer):
+    """The layer's pixel lattice as a core Grid."""
+    from sbas_plugin.core.grid import Grid
+
     extent = layer.extent()
     width, height = layer.width(), layer.height()
     return Grid(
@@ -42,7 +42,8 @@ def polygons_of(geometry: QgsGeometry) -> list:
     return [[[(p.x(), p.y()) for p in ring] for ring in part] for part in parts if part]
 
 
-class PixelCentrePoints(QgsProcessingAlgorithm):
+class PixelCentrePoints(SbasAlgorithm):
+    GROUP = "results"
     RASTER = "RASTER"
     AOI = "AOI"
     OUTPUT = "OUTPUT"
@@ -53,12 +54,6 @@ class PixelCentrePoints(QgsProcessingAlgorithm):
     def displayName(self) -> str:  # noqa: N802
         return tr("Pixel-centre points inside an area")
 
-    def group(self) -> str:
-        return tr("Results")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "results"
-
     def shortHelpString(self) -> str:  # noqa: N802
         return tr(
             "Makes one point at the centre of every raster pixel whose centre lies inside the area "
@@ -67,9 +62,6 @@ class PixelCentrePoints(QgsProcessingAlgorithm):
             "basemap: it is transformed to the raster's CRS first. Attributes: fid (1, 2, ... row by "
             "row from the upper left), x and y of the pixel centre, and the pixel's row and col."
         )
-
-    def createInstance(self):  # noqa: N802
-        return PixelCentrePoints()
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterRasterLayer(self.RASTER, tr("Raster (pixel lattice)")))
@@ -80,15 +72,15 @@ class PixelCentrePoints(QgsProcessingAlgorithm):
         )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Pixel-centre points")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.aoi import SEGMENTS_PER_EXTENT
+        from sbas_plugin.core.points import pixel_centres_in_polygons
+
         raster = self.parameterAsRasterLayer(parameters, self.RASTER, context)
         source = self.parameterAsSource(parameters, self.AOI, context)
         if raster is None or source is None:
             raise QgsProcessingException(tr("Choose both a raster and an area-of-interest layer."))
-        try:
-            grid = raster_grid(raster)
-        except ValueError as error:
-            raise QgsProcessingException(str(error)) from error
+        grid = raster_grid(raster)  # a ValueError becomes the QgsProcessingException of processAlgorithm
         to_raster = QgsCoordinateTransform(source.sourceCrs(), raster.crs(), context.transformContext())
         polygons = []
         for feature in source.getFeatures():
@@ -109,12 +101,9 @@ class PixelCentrePoints(QgsProcessingAlgorithm):
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT, context, fields, QgsWkbTypes.Type.Point, raster.crs()
         )
-        try:
-            points = pixel_centres_in_polygons(
-                grid, polygons, progress=lambda p: feedback.setProgress(p / 2), is_canceled=feedback.isCanceled
-            )
-        except Canceled:
-            return {}
+        points = pixel_centres_in_polygons(
+            grid, polygons, progress=lambda p: feedback.setProgress(p / 2), is_canceled=feedback.isCanceled
+        )
         feedback.pushInfo(tr("{} pixel centres inside the area").format(len(points)))
         for i, (x, y, row, col) in enumerate(
             zip(points.x.tolist(), points.y.tolist(), points.rows.tolist(), points.cols.tolist())

@@ -130,6 +130,5 @@ class ReportAlgorithm(SbasAlgorithm):
         if parameters.get("PDF"):
             results["PDF"] = self.parameterAsFileOutput(parameters, "PDF", context)
             write_pdf(report, results["PDF"])
-        for note in report.warnings:
-            feedback.pushInfo(tr("note: {}").format(note))
+        self.notes(feedback, report.warnings)
         return results

@@ -6,7 +6,8 @@ import threading
 from qgis.core import QgsProcessingFeedback
 
 from sbas_plugin.core.download import worker_prefix
-from sbas_plugin.processing.base import LOGGER_NAME, FeedbackLogHandler
+from sbas_plugin.log import LOGGER_NAME
+from sbas_plugin.processing.base import FeedbackLogHandler
 
 
 def log_from_thread(name: str, message: str) -> None:

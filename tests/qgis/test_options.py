@@ -35,7 +35,6 @@ TOKEN = "options-secret-token"  # pragma: allowlist secret
 
 CHANGED = Settings(
     last_folder="/data/sbas",
-    timeseries_folder="/data/sbas/kanto",
     hyp3_api_url="https://hyp3-plus.asf.alaska.edu",
     auth_config_id="abc1234",
     mintpy_python="/opt/conda/envs/mintpy/bin/python",
@@ -121,7 +120,6 @@ def test_page_loads_values_and_apply_saves_them():
     page.apply()
     assert load_settings() == Settings(
         last_folder=CHANGED.last_folder,  # not on the page: kept
-        timeseries_folder=CHANGED.timeseries_folder,
         hyp3_api_url="https://hyp3-test-api.asf.alaska.edu",
         auth_config_id="",
         mintpy_python="",
