@@ -29,7 +29,6 @@ from qgis.PyQt.QtCore import QEvent, QPoint, Qt
 
 from sbas_plugin.core.plot import draw_series, relative_displacement, style_time_axes
 from sbas_plugin.gui.timeseries_dock import TimeseriesDock
-from sbas_plugin.settings import load_settings, save_settings
 
 N_DATES, SIZE, CLICKS, X0, Y0, PIXEL = 200, 2000, 300, 399_920.0, 3_900_080.0, 80.0
 
@@ -96,7 +95,6 @@ def main():
     )
     app.processEvents()
     canvas.setExtent(to_canvas.transformBoundingBox(QgsRectangle(X0, Y0 - SIZE * PIXEL, X0 + SIZE * PIXEL, Y0)))
-    saved = load_settings()  # the dock remembers its folder: not this temporary one
     dock = TimeseriesDock(Iface(canvas))
     dock.resize(460, 760)  # an ordinary dock width
     dock.show()
@@ -152,7 +150,6 @@ def main():
         naive.append((time.perf_counter() - start) * 1000)
 
     dock.unload()
-    save_settings(saved)
     shutil.rmtree(work)  # 3 GB
     print(f"read one pixel: kept handle {read_ours:.2f} ms, open per click {read_naive:.2f} ms")
     print(f"naive click (open+read, rebuild axes, draw) median {statistics.median(naive):.1f} ms")
