@@ -373,6 +373,8 @@ def download_files(
         if own_session:
             downloader.session.close()
     report.bytes_fetched = downloader.bytes_fetched
+    report.downloaded.sort()  # workers finish in any order; the report lists by name
+    report.skipped.sort()
     report_progress()
     return report
 
