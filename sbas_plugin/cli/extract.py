@@ -55,16 +55,9 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.extract import (
-        read_geotiff_stack_series,
-        read_timeseries_h5_series,
-        write_long_csv,
-        write_wide_csv,
-    )
+    from sbas_plugin.core.extract import extract_values
     from sbas_plugin.core.gpkg import read_points_gpkg
     from sbas_plugin.core.points import read_points_csv
-    from sbas_plugin.core.quality import has_quality_files, point_quality
-    from sbas_plugin.core.timeseries import find_timeseries
 
     try:
         points_crs = args.points_crs
@@ -73,25 +66,24 @@ def run(args) -> int:
             points_crs = points_crs or layer_crs
         else:
             points = read_points_csv(args.points)
-        quality = None
-        if args.geotiffs:
-            series = read_geotiff_stack_series(args.geotiffs, points, points_crs)
-        else:
-            mintpy_dir = Path(args.work) / "mintpy"
-            series = read_timeseries_h5_series(find_timeseries(mintpy_dir), points, points_crs)
-            if args.format == "long" and has_quality_files(mintpy_dir):
-                quality = point_quality(mintpy_dir, points, points_crs, args.min_coherence)
-        if args.format == "long":
-            write_long_csv(args.out, series, quality)
-        else:
-            write_wide_csv(args.out, series)
+        long = args.format == "long"
+        done = extract_values(
+            points,
+            args.out,
+            geotiffs=args.geotiffs,
+            work=args.work,
+            points_crs=points_crs,
+            long=long,
+            min_coherence=args.min_coherence,
+        )
     except ValueError as error:  # ExtractError, PointsFileError, CrsError
         return fail(str(error))
     except OSError as error:  # a missing or unreadable file; find_timeseries's own message has no strerror
         return fail_os(error)
+    series = done.series
     print(f"{len(series.points)} points x {len(series.dates)} dates written to {args.out}: {series.summary()}")
-    if quality is not None:
-        print(f"quality columns from {mintpy_dir}: {quality.summary()}")
-    elif args.format == "long" and args.work:
-        print(f"no quality columns: {mintpy_dir} lacks MintPy's quality files (has MintPy finished?)")
+    if done.quality is not None:
+        print(f"quality columns from {done.mintpy_dir}: {done.quality.summary()}")
+    elif long and args.work:
+        print(f"no quality columns: {done.mintpy_dir} lacks MintPy's quality files (has MintPy finished?)")
     return 0

@@ -20,7 +20,7 @@ from osgeo import gdal, ogr, osr
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import CrsError, spatial_reference
 from sbas_plugin.core.files import replace_with, write_json, written_whole
-from sbas_plugin.core.timeseries import attributes, epsg_of, grid_of
+from sbas_plugin.core.timeseries import attributes, epsg_of, grid_of, parse_date
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -114,10 +114,6 @@ def season_of(reference: dt.date, secondary: dt.date) -> str:
 
 def baseline_class(days: int) -> str:
     return f"{LONG_BASELINE_DAYS}+" if days >= LONG_BASELINE_DAYS else str(days)
-
-
-def _date(text) -> dt.date:
-    return dt.datetime.strptime(text.decode() if isinstance(text, bytes) else str(text), "%Y%m%d").date()
 
 
 def mintpy_dir_of(work) -> Path:
@@ -223,8 +219,8 @@ def _by_class(mintpy_dir: Path, classes: ClassPolygons, valid: np.ndarray) -> li
     grid = grid_of(attrs)
     class_index, names = _class_raster(classes, grid, epsg_of(attrs))
     if not (class_index > 0).any():
-        x1, y1 = grid.x0 + grid.width * grid.dx, grid.y0 + grid.height * grid.dy
-        extent = f"x {grid.x0:.10g} to {x1:.10g}, y {y1:.10g} to {grid.y0:.10g}"
+        xmin, ymin, xmax, ymax = grid.bounds
+        extent = f"x {xmin:.10g} to {xmax:.10g}, y {ymin:.10g} to {ymax:.10g}"
         raise CoherenceError(
             f"none of the {len(classes.polygons)} polygons of {classes.source} covers a pixel centre of the "
             f"interferograms' grid ({extent}, EPSG:{epsg_of(attrs)}); check that the layer covers the area and "
@@ -286,7 +282,7 @@ def coherence_report(
         if "coherence" not in f or "date" not in f:
             raise CoherenceError(f"{stack_path}: no coherence or date dataset; is it MintPy's interferogram stack?")
         coherence = f["coherence"]
-        pairs = [(_date(a), _date(b)) for a, b in f["date"][()]]
+        pairs = [(parse_date(a), parse_date(b)) for a, b in f["date"][()]]
         used = f["dropIfgram"][()].astype(bool) if "dropIfgram" in f else np.ones(len(pairs), dtype=bool)
         land = _land_mask(mintpy_dir, coherence.shape[1:])
         has_data = np.zeros(coherence.shape[1:], dtype=bool)

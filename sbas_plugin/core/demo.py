@@ -10,9 +10,11 @@ from typing import Callable, Optional
 import numpy as np
 
 from sbas_plugin.core.crs import transform_xy
+from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.pipeline import RunResult, run_pipeline
 from sbas_plugin.core.points import read_points_csv
 from sbas_plugin.core.synthetic import write_synthetic_stack
+from sbas_plugin.core.timeseries import parse_date
 
 TRUTH = "truth.npz"
 
@@ -77,8 +79,11 @@ def score(run: RunResult, truth: dict) -> tuple:
     reference = velocity[round((grid_y0 - y0) / dy) + ref_row, round((grid_x0 - x0) / dx) + ref_col]
 
     points = read_points_csv(run.points_csv)
-    rows = ((points.y - y0) // dy).astype(int)
-    cols = ((points.x - x0) // dx).astype(int)
+    rows, cols, inside = Grid.from_gdal(truth["transform"], velocity.shape[1], velocity.shape[0]).pixel_of(
+        points.x, points.y
+    )
+    if not inside.all():
+        raise ValueError(f"{run.points_csv}: points off the synthetic scene; is it of another run?")
     expected_velocity = velocity[rows, cols] - reference
     with open(run.values_csv, newline="", encoding="utf-8") as f:
         table = list(csv.reader(f))
@@ -88,7 +93,7 @@ def score(run: RunResult, truth: dict) -> tuple:
     first = dt.date.fromisoformat(str(truth["dates"][0]))
     errors = []
     for row in body:
-        date = dt.datetime.strptime(row[0].split("_")[1], "%Y%m%d").date()
+        date = parse_date(row[0].split("_")[1])
         years = (date - first).days / 365.25
         measured = np.array([float(v) if v else np.nan for v in row[1:]])
         errors.append(measured - expected_velocity * years)

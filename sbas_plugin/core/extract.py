@@ -24,7 +24,8 @@ from sbas_plugin.core.crs import CrsError, transform_xy
 from sbas_plugin.core.files import written_whole
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.points import PointTable
-from sbas_plugin.core.timeseries import attributes, dates_of, epsg_of, grid_of
+from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, PointQuality, has_quality_files, point_quality
+from sbas_plugin.core.timeseries import TimeseriesHeader, find_timeseries, read_header
 
 gdal.UseExceptions()
 osr.UseExceptions()
@@ -248,29 +249,21 @@ def _one_grid(paths: list, layouts: list) -> tuple:
         raise ExtractError(f"{paths[0].parent}: {error}") from error
 
 
-def _pixel_of(x: np.ndarray, y: np.ndarray, grid: Grid) -> tuple:
-    """Row and column of the pixel holding each point, and whether it is on the grid at all."""
-    col = np.floor((x - grid.x0) / grid.dx)
-    row = np.floor((y - grid.y0) / grid.dy)
-    inside = (col >= 0) & (col < grid.width) & (row >= 0) & (row < grid.height)
-    return row[inside].astype(np.int64), col[inside].astype(np.int64), inside
-
-
 def _nothing_inside(points: PointTable, grid: Grid, crs: str, points_crs: Optional[str]) -> ExtractError:
     x, y = points.x, points.y
     points_crs_said = points_crs or "taken to be in the rasters' CRS"
+    xmin, ymin, xmax, ymax = grid.bounds
     message = (
         f"none of the {len(points)} points falls on the rasters: the points span x {x.min():.10g} to "
         f"{x.max():.10g}, y {y.min():.10g} to {y.max():.10g} ({points_crs_said}); "
-        f"the rasters x {grid.x0:.10g} to {grid.x0 + grid.width * grid.dx:.10g}, "
-        f"y {grid.y0 + grid.height * grid.dy:.10g} to {grid.y0:.10g} ({crs})."
+        f"the rasters x {xmin:.10g} to {xmax:.10g}, y {ymin:.10g} to {ymax:.10g} ({crs})."
     )
     if points_crs:
         return ExtractError(message + f" Check that {points_crs} is the CRS the points were made in.")
     if crs != "no CRS":
         x, y = x[:1000], y[:1000]  # enough to tell, and quick even when most fail to transform
         for candidate in LIKELY_POINT_CRS:
-            if _pixel_of(*transform_xy(x, y, candidate, crs), grid)[2].any():
+            if grid.pixel_of(*transform_xy(x, y, candidate, crs))[2].any():
                 return ExtractError(message + f" Read as {candidate} they do: give --points-crs {candidate}.")
     if np.all(np.abs(x) <= 180) and np.all(np.abs(y) <= 90):
         return ExtractError(message + " They look like longitude/latitude: give --points-crs EPSG:4326.")
@@ -290,10 +283,10 @@ def _points_on_grid(points: PointTable, grid: Grid, crs: str, points_crs: Option
             x, y = transform_xy(x, y, points_crs, crs)
         except CrsError as error:
             raise ExtractError(str(error)) from error
-    rows, cols, inside = _pixel_of(x, y, grid)
+    rows, cols, inside = grid.pixel_of(x, y)
     if not inside.any():
         raise _nothing_inside(points, grid, crs, points_crs)
-    return rows, cols, inside
+    return rows[inside], cols[inside], inside
 
 
 def _values_at(path, dtype: np.dtype, offsets: np.ndarray) -> np.ndarray:
@@ -406,6 +399,14 @@ def _chunk_offsets(dataset: h5py.Dataset, rows: np.ndarray, cols: np.ndarray) ->
     return offsets, dataset.chunks
 
 
+def timeseries_header(path) -> TimeseriesHeader:
+    """read_header, its errors as ExtractError."""
+    try:
+        return read_header(path)
+    except ValueError as error:
+        raise ExtractError(str(error)) from None
+
+
 def read_timeseries_h5_series(
     h5_path,
     points: PointTable,
@@ -417,18 +418,8 @@ def read_timeseries_h5_series(
     its first date as the per-date GeoTIFFs are; no data where MintPy found no solution (temporal
     coherence 0 in the temporalCoherence.h5 beside it), as in our GeoTIFF export."""
     h5_path = Path(h5_path)
-    attrs = attributes(h5_path)
-    try:
-        grid = grid_of(attrs)
-    except KeyError as error:
-        raise ExtractError(f"{h5_path}: not geocoded (no {error} attribute); run MintPy's geocode step") from error
-    except ValueError as error:
-        raise ExtractError(f"{h5_path}: {error}") from error
-    try:
-        crs = f"EPSG:{epsg_of(attrs)}"
-    except KeyError:
-        crs = "no CRS"
-    dates = dates_of(h5_path)
+    header = timeseries_header(h5_path)
+    grid, crs, dates = header.grid, header.crs or "no CRS", header.dates
     rows, cols, inside = _points_on_grid(points, grid, crs, points_crs)
     values = np.full((len(dates), len(points)), np.nan, dtype=np.float32)
     with h5py.File(h5_path, "r") as f:
@@ -513,3 +504,40 @@ def write_long_csv(path, series: PointSeries, quality=None) -> Path:
             prefix = f"{fid},{x!r},{y!r},"
             file.writelines(f"{prefix}{date},{text}{suffix}\r\n" for date, text in zip(dates, _decimal_texts(column)))
     return Path(path)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    series: PointSeries
+    mintpy_dir: Optional[Path]  # the MintPy folder the series came from; None from GeoTIFFs
+    quality: Optional[PointQuality]  # the quality columns written; None when there are none
+
+
+def extract_values(
+    points: PointTable,
+    out,
+    *,
+    geotiffs=None,
+    work=None,
+    points_crs: Optional[str] = None,
+    long: bool = False,
+    min_coherence: float = DEFAULT_MIN_COHERENCE,
+    progress: Optional[Callable[[float], None]] = None,
+    is_canceled: Optional[Callable[[], bool]] = None,
+) -> Extracted:
+    """`sbas extract`: the points' values from a folder of per-date GeoTIFFs or (give one of the two) a
+    work folder's MintPy time series, written to `out` as Geotiff_value.csv or, `long`, the long table;
+    from a work folder the long table carries each point's quality when MintPy's quality files are there."""
+    mintpy_dir, quality = None, None
+    if geotiffs:
+        series = read_geotiff_stack_series(geotiffs, points, points_crs, progress, is_canceled)
+    else:
+        mintpy_dir = Path(work) / "mintpy"
+        series = read_timeseries_h5_series(find_timeseries(mintpy_dir), points, points_crs, progress, is_canceled)
+        if long and has_quality_files(mintpy_dir):
+            quality = point_quality(mintpy_dir, points, points_crs, min_coherence)
+    if long:
+        write_long_csv(out, series, quality)
+    else:
+        write_wide_csv(out, series)
+    return Extracted(series, mintpy_dir, quality)

@@ -30,6 +30,20 @@ class Grid:
             raise ValueError("rotated rasters are not supported: warp the raster to a north-up grid first")
         return cls(float(x0), float(y0), float(dx), float(dy), int(width), int(height))
 
+    @property
+    def bounds(self) -> tuple:
+        """(xmin, ymin, xmax, ymax) of the pixels' outer edges."""
+        return self.x0, self.y0 + self.height * self.dy, self.x0 + self.width * self.dx, self.y0
+
+    def pixel_of(self, x, y) -> tuple:
+        """Rows and columns (int64, shaped as x and y; -1 off the grid) of the pixels holding the points,
+        and which points are on the grid. A point on a pixel's left or top edge is in that pixel."""
+        col = np.floor((np.asarray(x, dtype=np.float64) - self.x0) / self.dx)
+        row = np.floor((np.asarray(y, dtype=np.float64) - self.y0) / self.dy)
+        inside = (col >= 0) & (col < self.width) & (row >= 0) & (row < self.height)
+        # Cast only where inside: NaN or huge coordinates do not fit an int64.
+        return np.where(inside, row, -1).astype(np.int64), np.where(inside, col, -1).astype(np.int64), inside
+
     def centre_x(self, cols) -> np.ndarray:
         return self.x0 + (np.asarray(cols, dtype=np.float64) + 0.5) * self.dx
 

@@ -17,10 +17,10 @@ import h5py
 import numpy as np
 from osgeo import gdal
 
-from sbas_plugin.core.extract import ExtractError, _one_grid, dated_geotiffs, geotiff_layout
+from sbas_plugin.core.extract import ExtractError, _one_grid, dated_geotiffs, geotiff_layout, timeseries_header
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.quality import SOURCES
-from sbas_plugin.core.timeseries import attributes, dates_of, epsg_of, find_timeseries, grid_of
+from sbas_plugin.core.timeseries import dates64, find_timeseries
 
 gdal.UseExceptions()
 
@@ -87,21 +87,18 @@ class PixelSeries:
 
     source: Path
     grid: Grid
-    crs: str  # e.g. "EPSG:32654"
+    crs: str  # e.g. "EPSG:32654"; "no CRS" when the files carry none
     dates: list  # YYYYMMDD
     reference_date: str  # MintPy's REF_DATE when known, else the first date
 
     @property
     def dates64(self) -> np.ndarray:
-        return np.array([f"{d[:4]}-{d[4:6]}-{d[6:]}" for d in self.dates], dtype="datetime64[D]")
+        return dates64(self.dates)
 
     def pixel_of(self, x: float, y: float) -> Optional[tuple]:
         """(row, col) of the pixel holding a point of the stack's CRS; None off the grid."""
-        col = int(np.floor((x - self.grid.x0) / self.grid.dx))
-        row = int(np.floor((y - self.grid.y0) / self.grid.dy))
-        if 0 <= row < self.grid.height and 0 <= col < self.grid.width:
-            return row, col
-        return None
+        row, col, inside = self.grid.pixel_of(x, y)
+        return (int(row), int(col)) if inside else None
 
     def at(self, x: float, y: float) -> Optional[Pixel]:
         where = self.pixel_of(x, y)
@@ -141,18 +138,9 @@ class PixelSeries:
 class H5PixelSeries(PixelSeries):
     def __init__(self, path):
         self.source = Path(path)
-        attrs = attributes(self.source)
-        try:
-            self.grid = grid_of(attrs)
-        except KeyError as error:
-            raise ExtractError(
-                f"{self.source}: not geocoded (no {error} attribute); run MintPy's geocode step"
-            ) from None
-        self.crs = f"EPSG:{epsg_of(attrs)}"
-        self.dates = dates_of(self.source)
-        self.reference_date = attrs.get("REF_DATE", self.dates[0])
-        if self.reference_date not in self.dates:
-            self.reference_date = self.dates[0]
+        header = timeseries_header(self.source)
+        self.grid, self.crs, self.dates = header.grid, header.crs or "no CRS", header.dates
+        self.reference_date = header.reference_date
         self._open()
 
     def _open(self) -> None:

@@ -28,7 +28,7 @@ from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.fit import fit_series
 from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.points import PointTable
-from sbas_plugin.core.timeseries import attributes, find_timeseries
+from sbas_plugin.core.timeseries import attributes, find_timeseries, parse_date
 
 use_japanese_fallback()  # names in figures may be Japanese
 
@@ -76,13 +76,11 @@ class Displacements:
 
 
 def _parse_date(text: str, where: str) -> np.datetime64:
-    text = text.strip().replace("-", "")
+    """YYYYMMDD, or YYYY-MM-DD as the long table writes it."""
     try:
-        if len(text) != 8 or not text.isdigit():
-            raise ValueError
-        return np.datetime64(dt.datetime.strptime(text, "%Y%m%d").date(), "D")
-    except ValueError:
-        raise PlotInputError(f"{where}: {text!r} is not a date (YYYYMMDD)") from None
+        return np.datetime64(parse_date(text.strip().replace("-", "")), "D")
+    except ValueError as error:
+        raise PlotInputError(f"{where}: {error}") from None
 
 
 def _parse_value(text: str, where: str) -> float:

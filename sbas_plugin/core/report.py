@@ -30,7 +30,7 @@ from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.manifest import MANIFEST
 from sbas_plugin.core.points import read_points_csv
 from sbas_plugin.core.quality import SOURCES, work_quality
-from sbas_plugin.core.timeseries import attributes, dates_of, find_timeseries, grid_of
+from sbas_plugin.core.timeseries import attributes, find_timeseries, grid_of, read_header
 
 use_japanese_fallback()  # names in figures may be Japanese
 
@@ -114,9 +114,8 @@ def _run_section(work: Path, manifest: dict) -> Section:
     steps = manifest.get("steps", {})
     clip, mintpy = steps.get("clip", {}), steps.get("mintpy", {})
     series = find_timeseries(work / "mintpy")
-    dates = dates_of(series)
-    attrs = attributes(series)
-    grid = grid_of(attrs)
+    header = read_header(series)
+    dates, grid = header.dates, header.grid
     items = [
         ("work folder", str(work)),
         ("products", manifest.get("inputs", {}).get("products")),
@@ -131,7 +130,7 @@ def _run_section(work: Path, manifest: dict) -> Section:
         row, col = mintpy["reference"]
         centre = f"x {grid.centre_x(col):.0f}, y {grid.centre_y(row):.0f}"
         items.append(("reference pixel", f"row {row}, col {col} ({centre})"))
-    items.append(("reference date", _iso(attrs.get("REF_DATE", dates[0]))))
+    items.append(("reference date", _iso(header.reference_date)))
     for name, value in manifest.get("options", {}).get("mintpy", {}).items():
         items.append((f"MintPy option {name}", value))
     for name, value in manifest.get("versions", {}).items():
@@ -187,8 +186,10 @@ def velocity_map_png(mintpy_dir: Path, reference: Optional[tuple]) -> bytes:
     limit = float(np.percentile(np.abs(finite), 98)) if finite.size else 1.0
     figure = Figure(figsize=(8.0, 6.0))
     ax = figure.add_subplot()
-    extent = (grid.x0, grid.x0 + grid.width * grid.dx, grid.y0 + grid.height * grid.dy, grid.y0)
-    image = ax.imshow(velocity, cmap="RdBu", vmin=-max(limit, 1.0), vmax=max(limit, 1.0), extent=extent)
+    xmin, ymin, xmax, ymax = grid.bounds
+    image = ax.imshow(
+        velocity, cmap="RdBu", vmin=-max(limit, 1.0), vmax=max(limit, 1.0), extent=(xmin, xmax, ymin, ymax)
+    )
     if reference:
         row, col = reference
         ax.plot(grid.centre_x(col), grid.centre_y(row), "k^", ms=8, label="reference pixel")

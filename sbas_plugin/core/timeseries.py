@@ -1,8 +1,12 @@
-"""MintPy's result files in a work folder: which time series is final, its grid, dates and reference."""
+"""MintPy's result files in a work folder: which time series is final, its grid, dates and reference;
+and the YYYYMMDD dates MintPy and the file names write."""
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
-import h5py
+import numpy as np
 
 from sbas_plugin.core.grid import Grid
 
@@ -19,6 +23,16 @@ TIMESERIES_PREFERENCE = (
 )
 
 
+@dataclass(frozen=True)
+class TimeseriesHeader:
+    """What a geocoded MintPy time series says about itself."""
+
+    grid: Grid
+    crs: Optional[str]  # "EPSG:<code>"; None when the file names none
+    dates: list  # YYYYMMDD
+    reference_date: str  # MintPy's REF_DATE when it is one of the dates, else the first date
+
+
 def find_timeseries(mintpy_dir) -> Path:
     for name in TIMESERIES_PREFERENCE:
         path = Path(mintpy_dir) / name
@@ -32,6 +46,8 @@ def _text(value) -> str:
 
 
 def attributes(path) -> dict:
+    import h5py  # here, not at the top: the plugin's start imports this module for parse_date
+
     with h5py.File(path, "r") as f:
         return {key: _text(value) for key, value in f.attrs.items()}
 
@@ -58,5 +74,39 @@ def epsg_of(attrs: dict) -> int:
 def dates_of(path) -> list:
     """The dates (YYYYMMDD) of the time series itself, not of the interferogram stack: dates MintPy
     dropped are not in it."""
+    import h5py
+
     with h5py.File(path, "r") as f:
         return [_text(d) for d in f["date"][()]]
+
+
+def read_header(path) -> TimeseriesHeader:
+    """The grid, CRS, dates and reference date of a MintPy time series; a ValueError saying what to do
+    when the file is not geocoded or its grid is not a north-up one."""
+    attrs = attributes(path)
+    try:
+        grid = grid_of(attrs)
+        crs = f"EPSG:{epsg_of(attrs)}" if "EPSG" in attrs or "UTM_ZONE" in attrs else None
+    except KeyError as error:
+        raise ValueError(f"{path}: not geocoded (no {error} attribute); run MintPy's geocode step") from None
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+    dates = dates_of(path)
+    reference = attrs.get("REF_DATE")
+    return TimeseriesHeader(grid, crs, dates, reference if reference in dates else dates[0])
+
+
+def parse_date(text) -> dt.date:
+    """A date written YYYYMMDD (str, or bytes as MintPy stores them)."""
+    text = _text(text)
+    if len(text) == 8 and text.isdigit():  # strptime would also take 2020113
+        try:
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            pass
+    raise ValueError(f"{text!r} is not a date (YYYYMMDD)")
+
+
+def dates64(texts) -> np.ndarray:
+    """YYYYMMDD texts as datetime64[D]."""
+    return np.array([parse_date(text) for text in texts], dtype="datetime64[D]")

@@ -24,6 +24,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
+from sbas_plugin.core.timeseries import parse_date
 from sbas_plugin.gui import styles
 from sbas_plugin.i18n import tr
 
@@ -57,7 +58,7 @@ def displacement_files(work_dir) -> list:
         for path in sorted(folder.glob("*.tif")):
             match = DATE_FILE.match(path.name)
             if match:
-                date = dt.datetime.strptime(match.group(2), "%Y%m%d").date()
+                date = parse_date(match.group(2))
                 found.setdefault(date, (date, path, UNITS_MM[match.group(3).capitalize()]))
     return [found[d] for d in sorted(found)]
 

@@ -63,14 +63,7 @@ class ExtractAlgorithm(SbasAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Values CSV"), tr("CSV files (*.csv)")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.extract import (
-            read_geotiff_stack_series,
-            read_timeseries_h5_series,
-            write_long_csv,
-            write_wide_csv,
-        )
-        from sbas_plugin.core.quality import has_quality_files, point_quality
-        from sbas_plugin.core.timeseries import find_timeseries
+        from sbas_plugin.core.extract import extract_values
 
         geotiffs = self.folder(parameters, "GEOTIFFS", context)
         work = self.folder(parameters, "WORK", context)
@@ -80,22 +73,20 @@ class ExtractAlgorithm(SbasAlgorithm):
             )
         field_name = self.parameterAsString(parameters, "FID_FIELD", context)
         points, points_crs = self.points_of(parameters, "POINTS", field_name, context)
-        layout = self.enum_value(parameters, "FORMAT", context, self.FORMATS)
-        quality = None
-        if geotiffs:
-            series = read_geotiff_stack_series(geotiffs, points, points_crs, **self.bridge(feedback))
-        else:
-            mintpy_dir = Path(work) / "mintpy"
-            series = read_timeseries_h5_series(find_timeseries(mintpy_dir), points, points_crs, **self.bridge(feedback))
-            if layout == "long" and has_quality_files(mintpy_dir):
-                threshold = load_settings().low_coherence_threshold
-                quality = point_quality(mintpy_dir, points, points_crs, threshold)
-                feedback.pushInfo(tr("quality columns: {}").format(quality.summary()))
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
-        if layout == "long":
-            write_long_csv(out, series, quality)
-        else:
-            write_wide_csv(out, series)
+        done = extract_values(
+            points,
+            out,
+            geotiffs=geotiffs,
+            work=work,
+            points_crs=points_crs,
+            long=self.enum_value(parameters, "FORMAT", context, self.FORMATS) == "long",
+            min_coherence=load_settings().low_coherence_threshold,
+            **self.bridge(feedback),
+        )
+        if done.quality is not None:
+            feedback.pushInfo(tr("quality columns: {}").format(done.quality.summary()))
+        series = done.series
         feedback.pushInfo(
             tr("{} points x {} dates: {}").format(len(series.points), len(series.dates), series.summary())
         )

@@ -19,6 +19,7 @@ from rasterio.transform import from_origin
 from sbas_plugin.core.extract import (
     ExtractError,
     _values_at,
+    extract_values,
     geotiff_layout,
     read_geotiff_stack_series,
     read_timeseries_h5_series,
@@ -26,6 +27,7 @@ from sbas_plugin.core.extract import (
     write_wide_csv,
 )
 from sbas_plugin.core.points import Canceled, PointTable
+from sbas_plugin.core.quality import COLUMNS
 
 SBAS = Path(sys.executable).parent / "sbas"
 EPSG = 32654
@@ -428,6 +430,49 @@ def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
     no_mintpy = sbas("extract", "--work", str(tmp_path), "--points", str(lonlat), "--out", str(out))
     assert no_mintpy.returncode == 2 and "no MintPy time series" in no_mintpy.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lonlat.csv", "tifs"]
+
+
+def test_extract_values_adds_quality_to_the_long_table_when_mintpy_has_it(tmp_path):
+    stack = encoded(3)
+    write_stack(tmp_path / "tifs", stack - stack[0])  # the export's: relative to the first date
+    mintpy_dir = tmp_path / "work" / "mintpy"
+    mintpy_dir.mkdir(parents=True)
+    write_mintpy_timeseries(mintpy_dir / "timeseries.h5", stack, chunks=True)
+    points = point_table([centre(4, 5), centre(30, 40)], fids=[3, 1])
+    expected = write_wide_csv(tmp_path / "expected.csv", read_geotiff_stack_series(tmp_path / "tifs", points))
+
+    from_tifs = extract_values(points, tmp_path / "from_tifs.csv", geotiffs=tmp_path / "tifs", long=True)
+    bare = extract_values(points, tmp_path / "bare.csv", work=tmp_path / "work", long=True)
+
+    assert from_tifs.mintpy_dir is None and from_tifs.quality is None
+    assert (tmp_path / "from_tifs.csv").read_text().splitlines()[0] == "fid,x,y,date,value_m"
+    assert bare.mintpy_dir == mintpy_dir and bare.quality is None
+    assert (tmp_path / "bare.csv").read_bytes() == (tmp_path / "from_tifs.csv").read_bytes()
+
+    coherence = np.full((HEIGHT, WIDTH), 0.9, dtype=np.float32)
+    coherence[4, 5] = 0.5
+    maps = {
+        "temporalCoherence.h5": {"temporalCoherence": coherence},
+        "avgSpatialCoh.h5": {"coherence": np.full((HEIGHT, WIDTH), 0.8, dtype=np.float32)},
+        "numInvIfgram.h5": {"mask": np.full((HEIGHT, WIDTH), 4.0, dtype=np.float32)},
+        "velocity.h5": {name: np.zeros((HEIGHT, WIDTH), dtype=np.float32) for name in ("velocity", "velocityStd")},
+    }
+    with h5py.File(mintpy_dir / "timeseries.h5", "r") as f:
+        geocoded = dict(f.attrs)
+    for name, datasets in maps.items():
+        with h5py.File(mintpy_dir / name, "w") as f:
+            f.attrs.update(geocoded)
+            for dataset, data in datasets.items():
+                f.create_dataset(dataset, data=data)
+
+    rich = extract_values(points, tmp_path / "rich.csv", work=tmp_path / "work", long=True, min_coherence=0.6)
+    wide = extract_values(points, tmp_path / "wide.csv", work=tmp_path / "work", min_coherence=0.6)
+
+    assert rich.quality.fid.tolist() == [3, 1] and rich.quality.low_quality.tolist() == [1, 0]
+    lines = (tmp_path / "rich.csv").read_text().splitlines()
+    assert lines[0] == ",".join(["fid,x,y,date,value_m", *COLUMNS])
+    assert lines[1].endswith(",0.5,0.8,4,0.0,0.0,1,0.6") and lines[-1].endswith(",0.9,0.8,4,0.0,0.0,0,0.6")
+    assert wide.quality is None and (tmp_path / "wide.csv").read_bytes() == expected.read_bytes()
 
 
 @pytest.mark.mintpy

@@ -4,6 +4,7 @@ Values encode (date, row, col), so a pixel off by one, a transposition or a half
 wrong number, not a plausible one."""
 
 import os
+import re
 
 import h5py
 import numpy as np
@@ -22,6 +23,7 @@ from test_extract import (
     write_stack,
 )
 
+from sbas_plugin.core.extract import ExtractError
 from sbas_plugin.core.pixel_series import GeotiffPixelSeries, H5PixelSeries, open_pixel_series
 from sbas_plugin.core.points import pixel_centres_in_polygons
 
@@ -203,4 +205,12 @@ def test_geotiff_folder_reads_the_quality_maps_exported_beside_it(tmp_path):
 
 def test_folder_without_a_time_series_says_what_to_choose(tmp_path):
     with pytest.raises(ValueError, match="choose a work folder"):
+        open_pixel_series(tmp_path)
+
+
+def test_mintpy_file_not_geocoded_says_so(tmp_path):
+    h5 = write_mintpy_timeseries(tmp_path / "timeseries.h5", encoded(2), chunks=True)
+    with h5py.File(h5, "a") as f:
+        del f.attrs["WIDTH"]
+    with pytest.raises(ExtractError, match=re.escape("timeseries.h5: not geocoded (no 'WIDTH' attribute)")):
         open_pixel_series(tmp_path)
