@@ -42,7 +42,6 @@ class SbasPlugin:
 
     def initGui(self):  # noqa: N802
         from sbas_plugin.gui.options import SbasOptionsFactory  # widgets only when there is a GUI
-        from sbas_plugin.gui.timeseries_dock import TimeseriesDock
         from sbas_plugin.gui.workflow_dock import WorkflowDock
 
         self._remove_log_handler = install_log_handler()
@@ -59,14 +58,11 @@ class SbasPlugin:
         self.iface.addToolBarIcon(self.action)
         self.iface.addPluginToRasterMenu(tr("SBAS InSAR"), self.action)
 
-        self.timeseries_dock = TimeseriesDock(self.iface, parent=main_window)
-        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.timeseries_dock)
-        self.timeseries_dock.hide()
+        # The time-series dock (matplotlib, h5py) is built when first shown, not at QGIS's start.
         self.timeseries_action = QAction(QIcon(str(ICON)), tr("SBAS time series"), main_window)
         self.timeseries_action.setObjectName("SbasTimeseriesAction")
         self.timeseries_action.setCheckable(True)
-        self.timeseries_action.toggled.connect(self.timeseries_dock.setUserVisible)
-        self.timeseries_dock.visibilityChanged.connect(self.timeseries_action.setChecked)
+        self.timeseries_action.toggled.connect(self.show_timeseries)
         self.iface.addToolBarIcon(self.timeseries_action)
         self.iface.addPluginToRasterMenu(tr("SBAS InSAR"), self.timeseries_action)
 
@@ -78,23 +74,40 @@ class SbasPlugin:
         project.readProject.connect(self.read_project)
         project.cleared.connect(self.project_cleared)
 
+    def built_timeseries_dock(self):
+        """The time-series dock, built (hidden) the first time it is asked for."""
+        if self.timeseries_dock is None:
+            from sbas_plugin.gui.timeseries_dock import TimeseriesDock
+
+            self.timeseries_dock = TimeseriesDock(self.iface, parent=self.iface.mainWindow())
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.timeseries_dock)
+            self.timeseries_dock.hide()
+            self.timeseries_dock.visibilityChanged.connect(self.timeseries_action.setChecked)
+        return self.timeseries_dock
+
+    def show_timeseries(self, shown: bool) -> None:
+        if shown or self.timeseries_dock is not None:
+            self.built_timeseries_dock().setUserVisible(shown)
+
     def open_timeseries(self, work: str) -> None:
         self.timeseries_action.setChecked(True)
-        self.timeseries_dock.folder_widget.setFilePath(work)  # opens it through fileChanged
+        self.built_timeseries_dock().folder_widget.setFilePath(work)  # opens it through fileChanged
 
     # --- the project file keeps each dock's state
 
-    def _docks(self) -> dict:
-        return {"workflow": self.dock, "timeseries": self.timeseries_dock}
+    def _built_docks(self) -> dict:
+        """The docks built so far: one never built has nothing to keep or clear."""
+        docks = {"workflow": self.dock, "timeseries": self.timeseries_dock}
+        return {key: dock for key, dock in docks.items() if dock is not None}
 
     def write_project(self, document) -> None:
         project = QgsProject.instance()
-        for key, dock in self._docks().items():
+        for key, dock in self._built_docks().items():
             project.writeEntry(SCOPE, key, json.dumps(dock.project_state()))
 
     def read_project(self, document) -> None:
         project = QgsProject.instance()
-        for key, dock in self._docks().items():
+        for key in ("workflow", "timeseries"):
             text, found = project.readEntry(SCOPE, key, "")
             if not found:
                 continue
@@ -103,10 +116,13 @@ class SbasPlugin:
             except ValueError:
                 LOG.warning("the project's %s state is not JSON; the dock keeps its defaults", key)
                 continue
-            dock.restore_project_state(state)
+            if key == "workflow":
+                self.dock.restore_project_state(state)
+            elif self.timeseries_dock is not None or state.get("folder"):  # without a folder it shows nothing
+                self.built_timeseries_dock().restore_project_state(state)
 
     def project_cleared(self) -> None:
-        for dock in self._docks().values():
+        for dock in self._built_docks().values():
             dock.restore_project_state({})
 
     def unload(self):

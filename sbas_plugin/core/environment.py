@@ -6,7 +6,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Optional, Tuple
+from typing import Optional
 
 # import name -> what it is for, in the users' words
 PACKAGES = {
@@ -69,31 +69,3 @@ def child_environment() -> dict:
         env.pop(key, None)
     env.update(HDF5_USE_FILE_LOCKING="FALSE", MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
     return env
-
-
-def check_mintpy(python: str, timeout: float = 60.0) -> Tuple[bool, str]:
-    """Whether `python` runs MintPy: (True, MintPy's version) or (False, why not, in one or two lines)."""
-    if not python:
-        return False, "no Python interpreter given"
-    spawn = {"creationflags": subprocess.CREATE_NO_WINDOW} if os.name == "nt" else {}
-    try:
-        done = subprocess.run(
-            [python, "-c", MINTPY_VERSION_SCRIPT],
-            env=child_environment(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=timeout,
-            **spawn,
-        )
-    except subprocess.TimeoutExpired:
-        return False, f"{python}: no answer within {timeout:g} s"
-    except OSError as error:  # missing, not executable, not a program
-        return False, f"{python}: {error.strerror or error}"
-    if done.returncode != 0:
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
-        return False, f"{python}: " + (lines[-1].strip() if lines else f"exit status {done.returncode}")
-    version = done.stdout.strip().splitlines()
-    return True, version[-1] if version else "installed"

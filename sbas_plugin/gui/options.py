@@ -6,10 +6,9 @@ import dataclasses
 from pathlib import Path
 
 from qgis.gui import QgsAuthConfigSelect, QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QProcess, QProcessEnvironment, Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import (
-    QApplication,
     QCompleter,
     QDoubleSpinBox,
     QFormLayout,
@@ -26,13 +25,13 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from sbas_plugin.core.environment import check_mintpy
+from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment
 from sbas_plugin.gui.packages import PackagesBox, default_python
 from sbas_plugin.i18n import tr
 from sbas_plugin.settings import HYP3_ENDPOINTS, load_settings, save_settings
 
 ICON = Path(__file__).resolve().parents[1] / "icons" / "sbas.svg"
-CHECK_TIMEOUT = 60.0  # seconds; importing MintPy the first time (cold caches) can take a while
+CHECK_TIMEOUT_MS = 60_000  # importing MintPy the first time (cold caches) can take a while
 
 
 class SbasOptionsPage(QgsOptionsPageWidget):
@@ -44,7 +43,8 @@ class SbasOptionsPage(QgsOptionsPageWidget):
         layout.addWidget(self._hyp3_box())
         layout.addWidget(self._mintpy_box())
         layout.addWidget(self._defaults_box())
-        layout.addWidget(self._packages_box())
+        self.packages = PackagesBox()
+        layout.addWidget(self.packages)
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -107,6 +107,10 @@ class SbasOptionsPage(QgsOptionsPageWidget):
         self.check_button = QPushButton(tr("Check"))
         self.check_button.setObjectName("SbasCheckMintpy")
         self.check_button.clicked.connect(self.check_python)
+        self.check_process = None
+        self.check_timer = QTimer(self)
+        self.check_timer.setSingleShot(True)
+        self.check_timer.setInterval(CHECK_TIMEOUT_MS)
         row = QHBoxLayout()
         row.addWidget(self.python, 1)
         row.addWidget(self.check_button)
@@ -141,11 +145,6 @@ class SbasOptionsPage(QgsOptionsPageWidget):
         form.addRow(tr("Low-coherence threshold"), self.coherence)
         return box
 
-    def _packages_box(self) -> PackagesBox:
-        box = PackagesBox()
-        self.package_labels, self.missing, self.install_hint = box.labels, box.missing, box.install_hint
-        return box
-
     # -- values
 
     def load(self) -> None:
@@ -174,19 +173,57 @@ class SbasOptionsPage(QgsOptionsPageWidget):
     # -- the Check button
 
     def check_python(self) -> None:
-        python = self.python.filePath().strip() or default_python()
+        """Ask the interpreter for MintPy's version in a child process while QGIS carries on. The process is
+        the page's child: when the Options dialog closes, Qt kills it with the page."""
+        environment = QProcessEnvironment()
+        for key, value in child_environment().items():
+            environment.insert(key, value)
+        process = QProcess(self)
+        process.setProcessEnvironment(environment)
+        process.setStandardInputFile(QProcess.nullDevice())
+        process.finished.connect(self._check_finished)
+        process.errorOccurred.connect(self._check_failed)
+        self.check_timer.timeout.connect(process.kill)
+        self.check_process = process
         self.check_button.setEnabled(False)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            ok, text = check_mintpy(python, timeout=CHECK_TIMEOUT)
-        finally:
-            QApplication.restoreOverrideCursor()
-            self.check_button.setEnabled(True)
+        self.check_result.setText(tr("Checking…"))
+        self.check_result.setStyleSheet("")
+        self.check_timer.start()
+        process.start(self.python.filePath().strip() or default_python(), ["-c", MINTPY_VERSION_SCRIPT])
+
+    def _check_failed(self, error) -> None:
+        if error == QProcess.ProcessError.FailedToStart:  # missing, not executable, not a program
+            self._check_done(False, self.check_process.errorString())
+        # Any other error ends in finished.
+
+    def _check_finished(self, exit_code: int, exit_status) -> None:
+        process = self.check_process
+        if not self.check_timer.isActive():  # it fired and killed the process
+            self._check_done(False, tr("no answer within {:g} s").format(self.check_timer.interval() / 1000))
+        elif exit_status == QProcess.ExitStatus.NormalExit and exit_code == 0:
+            lines = bytes(process.readAllStandardOutput()).decode("utf-8", "replace").strip().splitlines()
+            self._check_done(True, lines[-1] if lines else tr("installed"))
+        else:
+            stderr = bytes(process.readAllStandardError()).decode("utf-8", "replace")
+            lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+            if lines:
+                why = lines[-1]
+            elif exit_status == QProcess.ExitStatus.NormalExit:
+                why = tr("exit status {}").format(exit_code)
+            else:
+                why = tr("it crashed")
+            self._check_done(False, why)
+
+    def _check_done(self, ok: bool, text: str) -> None:
+        self.check_timer.stop()
+        python = self.check_process.program()
+        self.check_process.deleteLater()
+        self.check_process = None
+        self.check_button.setEnabled(True)
         if ok:
             self.check_result.setText(tr("MintPy {} runs with {}.").format(text, python))
-            self.check_result.setStyleSheet("")
         else:
-            self.check_result.setText(tr("MintPy cannot run: {}").format(text))
+            self.check_result.setText(tr("MintPy cannot run: {}").format(f"{python}: {text}"))
             self.check_result.setStyleSheet("color: #b00020")
 
 

@@ -16,21 +16,31 @@ def default_python() -> str:
 
 
 class PackagesBox(QGroupBox):
+    """Filled when first shown: looking the packages up is no work for QGIS's start."""
+
     def __init__(self, parent=None):
         super().__init__(tr("Python packages (QGIS's Python)"), parent)
-        form = QFormLayout(self)
-        statuses = package_status()
+        self.form = QFormLayout(self)
         self.labels = {}
-        for status in statuses:
-            label = QLabel(status.version if status.installed else tr("missing"))
-            label.setToolTip(tr(status.purpose))
-            form.addRow(status.name, label)
-            self.labels[status.name] = label
-        self.missing = [s.name for s in statuses if not s.installed]
+        self.missing = []
         self.install_hint = QLabel()
         self.install_hint.setObjectName("SbasInstallHint")
         self.install_hint.setWordWrap(True)
         self.install_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if not self.labels:
+            self._fill()
+        super().showEvent(event)
+
+    def _fill(self) -> None:
+        statuses = package_status()
+        for status in statuses:
+            label = QLabel(status.version if status.installed else tr("missing"))
+            label.setToolTip(tr(status.purpose))
+            self.form.addRow(status.name, label)
+            self.labels[status.name] = label
+        self.missing = [s.name for s in statuses if not s.installed]
         if self.missing:
             self.install_hint.setText(
                 tr(
@@ -43,4 +53,4 @@ class PackagesBox(QGroupBox):
             )
         else:
             self.install_hint.setText(tr("Every package is installed."))
-        form.addRow(self.install_hint)
+        self.form.addRow(self.install_hint)

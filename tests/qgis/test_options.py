@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from conftest import sbas_provider
 from local_hyp3 import hyp3_server
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QTimer
 
 import sbas_plugin
 from sbas_plugin.core.hyp3 import DEFAULT_API_URL
@@ -139,9 +141,15 @@ def test_factory_title_icon_and_package_list():
     assert factory.title() == "SBAS InSAR"
     assert not factory.icon().isNull()
     page = factory.createWidget(None)
-    assert set(page.package_labels) >= {"mintpy", "hyp3_sdk", "asf_search"}
-    assert page.package_labels["mintpy"].text() == metadata.version("mintpy")
-    assert page.missing == [] and page.install_hint.text() == "Every package is installed."
+    packages = page.packages
+    assert packages.labels == {} and packages.install_hint.text() == ""  # looked up when first shown
+    page.show()
+    assert set(packages.labels) >= {"mintpy", "hyp3_sdk", "asf_search"}
+    assert packages.labels["mintpy"].text() == metadata.version("mintpy")
+    assert packages.missing == [] and packages.install_hint.text() == "Every package is installed."
+    page.hide()
+    page.show()
+    assert packages.form.rowCount() == len(packages.labels) + 1  # filled once
 
 
 def test_plugin_registers_and_unregisters_the_factory(qgis_iface):
@@ -158,28 +166,96 @@ def test_plugin_registers_and_unregisters_the_factory(qgis_iface):
     assert plugin.options_factory is None
 
 
-def test_check_reports_mintpys_version():
-    page = SbasOptionsPage()
-    page.python.setFilePath(str(VENV_PYTHON))
+def wait_until(qgis_app, condition, what: str) -> None:
+    """Let Qt run until condition() holds; the deadline only guards a hang."""
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        qgis_app.processEvents()
+        time.sleep(0.01)
+
+
+def check(qgis_app, page, python) -> str:
+    page.python.setFilePath(str(python))
     page.check_button.click()
-    text = page.check_result.text()
-    assert metadata.version("mintpy") in text and str(VENV_PYTHON) in text, text
-    assert page.check_button.isEnabled()
+    wait_until(qgis_app, page.check_button.isEnabled, "the check")
+    return page.check_result.text()
 
 
-def test_check_on_a_bogus_path_says_why(tmp_path):
+def fake_python(path: Path, body: str) -> Path:
+    """An executable that stands for an interpreter: it ignores the arguments it is given."""
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return path
+
+
+def test_check_reports_mintpys_version(qgis_app):
+    page = SbasOptionsPage()
+    text = check(qgis_app, page, VENV_PYTHON)
+    assert text == f"MintPy {metadata.version('mintpy')} runs with {VENV_PYTHON}."
+
+
+def test_check_on_a_bogus_path_says_why(qgis_app, tmp_path):
     page = SbasOptionsPage()
     bogus = tmp_path / "no-such" / "python"
-    page.python.setFilePath(str(bogus))
-    page.check_button.click()
-    text = page.check_result.text()
-    assert text.startswith("MintPy cannot run:") and str(bogus) in text and "No such file" in text, text
+    text = check(qgis_app, page, bogus)
+    assert text.startswith(f"MintPy cannot run: {bogus}: ") and "No such file" in text, text
 
     not_a_program = tmp_path / "python"
     not_a_program.write_text("not a program\n")
-    page.python.setFilePath(str(not_a_program))
+    assert check(qgis_app, page, not_a_program).startswith(f"MintPy cannot run: {not_a_program}: ")
+
+    failing = fake_python(tmp_path / "failing", "echo 'ModuleNotFoundError: no mintpy' >&2\nexit 1\n")
+    assert check(qgis_app, page, failing) == f"MintPy cannot run: {failing}: ModuleNotFoundError: no mintpy"
+    silent = fake_python(tmp_path / "silent", "exit 3\n")
+    assert check(qgis_app, page, silent) == f"MintPy cannot run: {silent}: exit status 3"
+
+
+def test_check_leaves_qgis_responsive_and_the_answer_arrives(qgis_app, tmp_path):
+    # The fake interpreter answers only once the test's timer has run: with the check on the GUI thread it
+    # would never run, and the interpreter would give up with "no go-ahead".
+    go = tmp_path / "go"
+    python = fake_python(
+        tmp_path / "slow",
+        f"for i in $(seq 300); do [ -e '{go}' ] && echo 9.9.9 && exit 0; sleep 0.1; done\n"
+        "echo 'no go-ahead' >&2\nexit 1\n",
+    )
+    page = SbasOptionsPage()
+    page.python.setFilePath(str(python))
     page.check_button.click()
-    assert "MintPy cannot run:" in page.check_result.text()
+    assert page.check_result.text() == "Checking…" and not page.check_button.isEnabled()
+    QTimer.singleShot(0, lambda: go.touch())  # runs only if the event loop does while the check is pending
+    wait_until(qgis_app, page.check_button.isEnabled, "the check")
+    assert page.check_result.text() == f"MintPy 9.9.9 runs with {python}."
+
+
+def test_check_without_an_answer_gives_up(qgis_app, tmp_path):
+    page = SbasOptionsPage()
+    page.check_timer.setInterval(100)  # instead of a minute
+    python = fake_python(tmp_path / "mute", "exec sleep 300\n")
+    assert check(qgis_app, page, python) == f"MintPy cannot run: {python}: no answer within 0.1 s"
+
+
+def test_closing_the_page_mid_check_leaves_no_child(qgis_app, tmp_path):
+    pid_file = tmp_path / "pid"
+    python = fake_python(tmp_path / "slow", f"echo $$ > '{pid_file}'\nexec sleep 300\n")
+    page = SbasOptionsPage()
+    page.python.setFilePath(str(python))
+    page.check_button.click()
+    wait_until(qgis_app, lambda: pid_file.exists() and pid_file.read_text().strip(), "the child to start")
+    pid = int(pid_file.read_text())
+    assert child_alive(pid)
+    page.deleteLater()  # as the Options dialog does with its pages when it closes
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not child_alive(pid)
+
+
+def child_alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, dead but not waited for, does not count)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_mintpy_python_follows_the_setting():
@@ -240,12 +316,13 @@ iface = QgisInterface(QgsMapCanvas(window), MockMessageBar(), window)
 plugin = sbas_plugin.classFactory(iface)
 plugin.initGui()
 page = SbasOptionsPage()
+page.show()
 result = {
     "dock": isinstance(plugin.dock, WorkflowDock),
     "provider": QgsApplication.processingRegistry().providerById("sbas") is not None,
-    "labels": {name: label.text() for name, label in page.package_labels.items()},
-    "missing": page.missing,
-    "hint": page.install_hint.text(),
+    "labels": {name: label.text() for name, label in page.packages.labels.items()},
+    "missing": page.packages.missing,
+    "hint": page.packages.install_hint.text(),
 }
 plugin.unload()
 print("RESULT " + json.dumps(result))

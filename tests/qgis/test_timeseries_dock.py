@@ -413,6 +413,7 @@ def test_unload_takes_dock_tools_and_markers_out_and_gives_the_tool_back(qgis_if
     for _ in range(2):
         plugin = sbas_plugin.classFactory(qgis_iface)
         plugin.initGui()
+        plugin.timeseries_action.setChecked(True)  # built when first opened
         dock = plugin.timeseries_dock
         assert dock.open_folder(str(write_work_folder(tmp_path / f"work{_}")))
         # One tool at a time; its button the only one down.
