@@ -11,7 +11,7 @@ from typing import Callable, List, Optional, Tuple
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import save_figure, written_whole
 from sbas_plugin.core.manifest import Manifest, signature
-from sbas_plugin.core.search import SearchError, load_scenes
+from sbas_plugin.core.search import SearchError, load_scenes, unreachable, use_asf_settings
 
 PAIRS_CSV = "pairs.csv"
 NETWORK_PNG = "network.png"
@@ -105,6 +105,7 @@ def stack_scenes(work, reference: Optional[str] = None, session=None, report_err
     """The reference's baseline stack from ASF, limited to the searched scenes and dates:
     (reference name, [Scene], names of searched scenes the stack does not hold)."""
     import asf_search
+    import requests
 
     record = load_scenes(work)
     items = {item["umm"]["DataGranule"]["Identifiers"][0]["Identifier"]: item for item in record["items"]}
@@ -122,7 +123,7 @@ def stack_scenes(work, reference: Optional[str] = None, session=None, report_err
     options = asf_search.ASFSearchOptions(start=record["query"]["start"], end=record["query"]["end"])
     if session is not None:
         options.session = session
-    asf_search.REPORT_ERRORS = report_errors
+    use_asf_settings(report_errors)
     try:
         stack = product.stack(opts=options)
         stack.raise_if_incomplete()
@@ -130,6 +131,10 @@ def stack_scenes(work, reference: Optional[str] = None, session=None, report_err
         raise SearchError(
             f"ASF baseline stack of {reference} failed or came back incomplete; try again ({error})"
         ) from error
+    except requests.RequestException as error:
+        raise unreachable(error) from error
+    finally:
+        options.session.headers.pop("CMR-Search-After", None)  # as in run_search
     scenes = sorted(
         {
             Scene(

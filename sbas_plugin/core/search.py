@@ -21,6 +21,7 @@ SCENES_GPKG = "scenes.gpkg"
 SCENES_GEOJSON = "scenes.geojson"
 AOI_GEOJSON = "aoi.geojson"  # the area as searched, in EPSG:4326
 DIRECTIONS = ("ascending", "descending")
+CMR_TIMEOUT = 120  # seconds; asf_search's 30 s default is too short for large areas
 # (field, OGR type, scene property): the columns users read in Vertex
 FIELDS = (
     ("scene_name", ogr.OFTString, "sceneName"),
@@ -55,6 +56,24 @@ def _aoi_wkt(polygons: list) -> str:
     if geometry.GetGeometryCount() == 1:
         geometry = geometry.GetGeometryRef(0).Clone()
     return geometry.SimplifyPreserveTopology(1e-7).ExportToIsoWkt()
+
+
+def unreachable(error) -> SearchError:
+    """A SearchError for a request that never got an answer from ASF, with the root cause in a few words."""
+    root = error
+    while root.__cause__ or root.__context__:
+        root = root.__cause__ or root.__context__
+    reason = f"{type(error).__name__}: {root.strerror}" if getattr(root, "strerror", None) else type(error).__name__
+    return SearchError(f"cannot reach ASF ({reason}): check the network or proxy settings; nothing was written")
+
+
+def use_asf_settings(report_errors: bool) -> None:
+    """asf_search's module-wide settings for our searches: its error reports to ASF (which send the search
+    options, area included) only when asked for, and a CMR timeout long enough for large areas."""
+    import asf_search
+
+    asf_search.REPORT_ERRORS = report_errors
+    asf_search.constants.INTERNAL.CMR_TIMEOUT = CMR_TIMEOUT  # read at each request, as its error message says
 
 
 def _day(text: str, name: str) -> datetime.date:
@@ -93,8 +112,9 @@ def run_search(options: dict, session=None, report_errors: bool = False, is_canc
     """asf_search results of the options, complete or an error. ASF's error reporting (which sends the
     search options, area included, to ASF) stays off unless asked for."""
     import asf_search
+    import requests
 
-    asf_search.REPORT_ERRORS = report_errors
+    use_asf_settings(report_errors)
     opts = asf_search.ASFSearchOptions(**options)
     if session is not None:  # as an option: search_generator drops a session passed as a keyword
         opts.session = session
@@ -109,6 +129,12 @@ def run_search(options: dict, session=None, report_errors: bool = False, is_canc
         results.raise_if_incomplete()
     except asf_search.exceptions.ASFSearchError as error:
         raise SearchError(f"ASF search failed or came back incomplete, nothing written; try again ({error})") from error
+    except requests.RequestException as error:
+        raise unreachable(error) from error
+    finally:
+        # asf_search pages with this header on the (shared) session and drops it only when a search ends
+        # normally; left behind, it would make the next search start from where this one stopped.
+        opts.session.headers.pop("CMR-Search-After", None)
     return results
 
 

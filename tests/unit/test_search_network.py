@@ -6,6 +6,9 @@ import contextlib
 import csv
 import io
 import json
+import os
+import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -360,3 +363,114 @@ def test_cli_errors_before_any_search(tmp_path):
     bad_looks = sbas("pairs", "--work", str(tmp_path), "--looks", "5x1")
     assert bad_looks.returncode == 2 and "20x4" in bad_looks.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# -- no route to ASF: a proxy on a closed local port, so nothing leaves the machine
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def unreachable_session():
+    """A real session whose every HTTPS request goes through a proxy that is not there."""
+    session = asf_search.ASFSession()
+    session.trust_env = False  # the environment's proxy settings would override these
+    session.proxies = {"https": f"http://127.0.0.1:{closed_port()}"}
+    return session
+
+
+NO_ROUTE = r"cannot reach ASF \(ProxyError: .+\): check the network or proxy settings; nothing was written"
+
+
+def test_no_route_to_asf_is_a_clear_error_and_nothing_is_written(tmp_path):
+    work = tmp_path / "offline"
+    with pytest.raises(SearchError, match=NO_ROUTE):
+        search_scenes(
+            work, wkt(L_SHAPE), "2019-04-01", "2019-05-31", aoi_crs="EPSG:4326", session=unreachable_session()
+        )
+    assert [p for p in work.rglob("*") if p.is_file()] == []
+    searched_work, _ = searched(tmp_path)
+    before = sorted(p.name for p in searched_work.iterdir())
+    with pytest.raises(SearchError, match=NO_ROUTE):
+        net.build_network(searched_work, session=unreachable_session())
+    assert sorted(p.name for p in searched_work.iterdir()) == before and "pairs.csv" not in before
+    assert Manifest(searched_work).step("pairs") == {}
+
+
+class PagedThenDown(BaseAdapter):
+    """A first CMR page that says more follow, then no connection."""
+
+    def __init__(self):
+        super().__init__()
+        self.sent = 0
+
+    def send(self, request, **kwargs):
+        self.sent += 1
+        if self.sent > 1:
+            raise requests.ConnectionError("the network went away")
+        page = json.loads(SCENES.read_text())
+        page["hits"] = 300
+        response = requests.Response()
+        response.status_code, response._content, response.url = 200, json.dumps(page).encode(), request.url
+        response.headers.update({"Content-Type": "application/json", "CMR-Search-After": "[1556722739000]"})
+        response.request = request
+        return response
+
+    def close(self):
+        pass
+
+
+def test_a_connection_lost_between_pages_leaves_no_paging_state_on_the_session():
+    # asf_search keeps its paging cursor on the session, which QGIS shares between searches.
+    session = session_with(PagedThenDown())
+    options = dict(platform=["SENTINEL-1"], processingLevel="SLC", intersectsWith=wkt(L_SHAPE))
+    with pytest.raises(SearchError, match=r"cannot reach ASF \(ConnectionError\)"):
+        run_search(options, session)
+    assert "CMR-Search-After" not in session.headers
+
+
+class TimeoutRecorder(RecordedCMR):
+    def __init__(self, *routes):
+        super().__init__(*routes)
+        self.timeouts = []
+
+    def send(self, request, **kwargs):
+        self.timeouts.append(kwargs.get("timeout"))
+        return super().send(request, **kwargs)
+
+
+def test_searches_wait_two_minutes_for_cmr(tmp_path):
+    asf_search.constants.INTERNAL.CMR_TIMEOUT = 30  # asf_search's default: large areas time out
+    adapter = TimeoutRecorder(*stack_routes())
+    work, _ = searched(tmp_path, adapter)
+    asf_search.constants.INTERNAL.CMR_TIMEOUT = 30
+    net.build_network(work, session=session_with(adapter))
+    assert adapter.timeouts == [120, 120, 120]  # the search, then the stack's VV and VV+VH searches
+
+
+def test_cli_without_a_route_to_asf_exits_2_with_the_reason(tmp_path):
+    proxy = f"http://127.0.0.1:{closed_port()}"
+    env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
+    env.update(HTTPS_PROXY=proxy, https_proxy=proxy)
+    work = tmp_path / "offline"
+    area = ("--aoi", wkt(L_SHAPE), "--aoi-crs", "EPSG:4326")
+    search = subprocess.run(
+        [str(SBAS), "search", *area, "--start", "2019-04-01", "--end", "2019-05-31", "--work", str(work)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert search.returncode == 2 and "Traceback" not in search.stderr
+    assert re.fullmatch(f"sbas: {NO_ROUTE}\n", search.stderr)
+    assert [p for p in work.rglob("*") if p.is_file()] == []
+    searched_work, _ = searched(tmp_path)
+    pairs = subprocess.run(
+        [str(SBAS), "pairs", "--work", str(searched_work)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert pairs.returncode == 2 and "Traceback" not in pairs.stderr
+    assert re.fullmatch(f"sbas: {NO_ROUTE}\n", pairs.stderr)
+    assert not (searched_work / "pairs.csv").exists()
