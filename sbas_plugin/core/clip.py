@@ -20,6 +20,11 @@ from rasterio.windows import Window
 from sbas_plugin.core.aoi import read_aoi
 from sbas_plugin.core.cancel import Canceled
 from sbas_plugin.core.grid import Grid
+from sbas_plugin.core.network import Scene, largest_network
+from sbas_plugin.core.timeseries import parse_date
+
+# MintPy stops in its network step on a single interferogram (two dates); two pairs over three dates run.
+MIN_LINKED_DATES = 3
 
 
 class ClipError(ValueError):
@@ -224,6 +229,36 @@ def _write_layer(source: str, target: Path, plan: ClipPlan, on_lattice: bool) ->
     return data
 
 
+def linked_dates(pairs: list) -> tuple:
+    """(the dates of the largest part of the pair network, a note on the dates left out or None), from
+    (date, date) pairs as YYYYMMDD. MintPy inverts a network in pieces with only a warning in its log,
+    and every date past a gap is then off by an unknown offset. Ties keep the latest dates, as `sbas
+    pairs` does. ClipError when fewer than MIN_LINKED_DATES dates are linked: MintPy cannot run."""
+    scenes = {date: Scene(date, parse_date(date), None) for pair in pairs for date in pair}
+    kept, _, lost = largest_network(list(scenes.values()), [(scenes[a], scenes[b]) for a, b in pairs])
+    kept, lost = [s.name for s in kept], [s.name for s in lost]
+
+    def bridged(before: str, after: str) -> bool:
+        return any(a <= before and b >= after for a, b in pairs)
+
+    earlier, later = [d for d in lost if d < kept[0]], [d for d in lost if d > kept[-1]]
+    gaps = [(earlier[-1], kept[0])] if earlier and not bridged(earlier[-1], kept[0]) else []
+    gaps += [(kept[-1], later[0])] if later and not bridged(kept[-1], later[0]) else []
+    where = "".join(f"no pair links {a} and earlier to {b} and later; " for a, b in gaps)
+    if len(kept) < MIN_LINKED_DATES:
+        raise ClipError(
+            f"{where}the pairs link at most {len(kept)} dates together and MintPy needs {MIN_LINKED_DATES}: "
+            "order HyP3 pairs that link each date to the next ones"
+        )
+    if not lost:
+        return set(kept), None
+    note = (
+        f"{where}used the {len(kept)} dates linked together ({kept[0]} to {kept[-1]}) and dropped the "
+        f"{len(lost)} dates no pair links to them ({', '.join(lost)}); order HyP3 pairs across the gap to use them"
+    )
+    return set(kept), note
+
+
 def clip_products(
     plan: ClipPlan,
     out_dir,
@@ -231,35 +266,18 @@ def clip_products(
     is_canceled: Optional[Callable[[], bool]] = None,
 ) -> list:
     """Write `out_dir/<product>/<product>_<layer>.tif` and `<product>.txt` for every product with
-    data inside the grid; products empty there are dropped (recorded in plan.dropped). The folder is
-    replaced whole, so a previous clip stays intact until this one is complete. Returns the names kept."""
+    data inside the grid and in the largest part of the pair network; the others are dropped (recorded
+    in plan.dropped, the network's gap in plan.notes). The folder is replaced whole, so a previous clip
+    stays intact until this one is complete. Returns the names kept."""
     out_dir = Path(out_dir)
     partial = out_dir.with_name(out_dir.name + ".part")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    kept = []
-    for done, product in enumerate(plan.products):
-        if is_canceled and is_canceled():
-            shutil.rmtree(partial, ignore_errors=True)
-            raise Canceled()
-        folder = partial / product.name
-        folder.mkdir()
-        on_lattice = product.name not in plan.resampled
-        phase = _write_layer(product.layers["unw_phase"], folder / f"{product.name}_unw_phase.tif", plan, on_lattice)
-        if not np.any(np.isfinite(phase) & (phase != 0)):
-            plan.dropped[product.name] = "no data inside the area of interest"
-            shutil.rmtree(folder)
-        else:
-            for layer, source in product.layers.items():
-                if layer != "unw_phase":
-                    _write_layer(source, folder / f"{product.name}_{layer}.tif", plan, on_lattice)
-            (folder / f"{product.name}.txt").write_text(product.metadata, encoding="utf-8")
-            kept.append(product.name)
-        if progress:
-            progress(100.0 * (done + 1) / len(plan.products))
-    if not kept:
+    try:
+        kept = _clip_into(plan, partial, progress, is_canceled)
+    except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
-        raise ClipError("no product has data inside the area of interest")
+        raise
     old = out_dir.with_name(out_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if out_dir.exists():
@@ -267,3 +285,35 @@ def clip_products(
     os.replace(partial, out_dir)
     shutil.rmtree(old, ignore_errors=True)
     return kept
+
+
+def _clip_into(plan: ClipPlan, folder: Path, progress, is_canceled) -> list:
+    kept = []
+    for done, product in enumerate(plan.products):
+        if is_canceled and is_canceled():
+            raise Canceled()
+        target = folder / product.name
+        target.mkdir()
+        on_lattice = product.name not in plan.resampled
+        phase = _write_layer(product.layers["unw_phase"], target / f"{product.name}_unw_phase.tif", plan, on_lattice)
+        if not np.any(np.isfinite(phase) & (phase != 0)):
+            plan.dropped[product.name] = "no data inside the area of interest"
+            shutil.rmtree(target)
+        else:
+            for layer, source in product.layers.items():
+                if layer != "unw_phase":
+                    _write_layer(source, target / f"{product.name}_{layer}.tif", plan, on_lattice)
+            (target / f"{product.name}.txt").write_text(product.metadata, encoding="utf-8")
+            kept.append(product)
+        if progress:
+            progress(100.0 * (done + 1) / len(plan.products))
+    if not kept:
+        raise ClipError("no product has data inside the area of interest")
+    dates, note = linked_dates([product.dates for product in kept])
+    if note:
+        plan.notes.append(note)
+    for product in kept:
+        if product.dates[0] not in dates:
+            plan.dropped[product.name] = "on the far side of a gap in the pair network"
+            shutil.rmtree(folder / product.name)
+    return [product.name for product in kept if product.dates[0] in dates]

@@ -1,9 +1,10 @@
 """Files written whole or not at all: each goes to `<name>.part` beside its final name and is renamed
 into place only once complete, so a run killed at any point leaves the old file or none, never half
-of one."""
+of one. And a step that writes much checks first that the disk can take it."""
 
 import json
 import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,3 +51,27 @@ def save_figure(figure, path, **savefig_options) -> Path:
 
     FigureCanvasAgg(figure)
     return replace_with(path, lambda partial: figure.savefig(partial, format="png", **savefig_options))
+
+
+DISK_MARGIN_BYTES = 512 * 1024**2  # left free beyond what a step writes, for manifests, logs and the OS
+GB = 1024**3
+
+
+class DiskSpaceError(OSError):
+    """Not enough free disk for a step; the message says how much it needs, how much is free and where."""
+
+
+def free_bytes(folder) -> int:
+    return shutil.disk_usage(folder).free
+
+
+def check_free_space(folder, needed: int, what: str, instead: str, free_bytes=free_bytes) -> None:
+    """Raise DiskSpaceError when `folder` (existing) has less than `needed` bytes + DISK_MARGIN_BYTES free,
+    before `what` (e.g. "clipping") writes anything. `instead`: what else the user can do, e.g. "choose
+    another work folder". `free_bytes(folder)` is injectable for tests."""
+    free = free_bytes(folder)
+    if needed + DISK_MARGIN_BYTES > free:
+        raise DiskSpaceError(
+            f"{what} needs about {(needed + DISK_MARGIN_BYTES) / GB:.1f} GB in {folder} "
+            f"(a {DISK_MARGIN_BYTES / GB:.1f} GB margin included), {free / GB:.1f} GB free: free space or {instead}"
+        )

@@ -115,7 +115,7 @@ def check_reference_pixel(clipped_dir, row: int, col: int) -> None:
         with rasterio.open(path) as unw:
             if not (0 <= row < unw.height and 0 <= col < unw.width):
                 raise MintpyError("the reference point lies outside the clipped area; choose one inside it")
-            value = unw.read(1)[row, col]
+            value = unw.read(1, window=((row, row + 1), (col, col + 1)))[0, 0]  # one pixel, not the band
         if not np.isfinite(value) or value == 0:
             raise MintpyError(f"the reference point has no phase in {path.name}; choose a coherent land pixel")
 

@@ -9,6 +9,7 @@ import logging
 import platform
 import shutil
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -18,6 +19,7 @@ from sbas_plugin.core.cancel import Canceled
 from sbas_plugin.core.clip import clip_products, plan_clip
 from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.export import export_geotiffs
+from sbas_plugin.core.files import check_free_space, free_bytes
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.mintpy import (
     TEMPLATE_NAME,
@@ -28,7 +30,7 @@ from sbas_plugin.core.mintpy import (
     write_template,
 )
 from sbas_plugin.core.points import pixel_centres_in_polygons, read_points_csv, write_points_csv
-from sbas_plugin.core.products import find_products, verify_product
+from sbas_plugin.core.products import find_products, verify_products
 from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, low_quality_note, read_point_quality
 from sbas_plugin.core.timeseries import find_timeseries
 
@@ -37,6 +39,9 @@ LOG = logging.getLogger(__name__)
 QUALITY_COLUMNS_VERSION = "quality-1"
 # Share of the progress bar per step: MintPy is most of the time.
 WEIGHTS = {"ingest": 5, "clip": 10, "mintpy": 70, "export": 5, "points": 5, "extract": 5}
+# MintPy's folder against the clipped data it reads: 2.9 in the demo (2.8 MB, 1.5 MB of it pictures, which
+# hardly grow with the area; its HDF5 files alone 1.0), more with deramp or troposphere (more time series).
+MINTPY_PER_CLIPPED_BYTE = 2.5
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ def run_pipeline(
     options: RunOptions = RunOptions(),
     progress: Optional[Callable[[float], None]] = None,
     is_canceled: Optional[Callable[[], bool]] = None,
+    free_bytes: Callable[[Path], int] = free_bytes,
 ) -> RunResult:
     if not 0.0 <= options.min_coherence <= 1.0:
         raise ValueError(f"the temporal coherence threshold must be between 0 and 1, not {options.min_coherence}")
@@ -126,15 +132,10 @@ def run_pipeline(
         if is_canceled and is_canceled():
             raise Canceled()
 
-    # 1. ingest: which products, each verified once
+    # 1. ingest: which products, each verified once (by this work folder or by the download)
     products = find_products(products_dir, progress=stage("ingest"), is_canceled=is_canceled)
     verified = manifest.data.setdefault("verified", {})
-    for product in products:
-        stat = product.source.stat()
-        identity = [stat.st_size, stat.st_mtime_ns]
-        if verified.get(product.name) != identity:
-            verify_product(product)
-            verified[product.name] = identity
+    verify_products(products, verified)
     manifest.save()
     ingest_signature = signature({p.name: verified[p.name] for p in products})
     LOG.info("%d products in %s", len(products), products_dir)
@@ -143,21 +144,27 @@ def run_pipeline(
     # 2. clip onto one grid
     clipped_dir = work / "clipped"
     clip_signature = signature(ingest_signature, _aoi_bytes(aoi), aoi_crs)
-    plan = plan_clip(products, aoi, aoi_crs)
+    # Planned when first needed (it opens every product's layers): a rerun with every step done never is.
+    plan = cache(lambda: plan_clip(products, aoi, aoi_crs))
     if manifest.done("clip", clip_signature, clipped_dir):
         result.skipped.append("clip")
     else:
-        kept = clip_products(plan, clipped_dir, progress=stage("clip"), is_canceled=is_canceled)
-        grid = plan.grid
+        clip_plan = plan()
+        grid = clip_plan.grid
+        layers = sum(len(product.layers) for product in clip_plan.products)
+        # Uncompressed, 4 bytes a pixel at most: the same grid for every layer of every product.
+        needed = grid.width * grid.height * 4 * layers
+        check_free_space(work, needed, "clipping", "choose another work folder", free_bytes)
+        kept = clip_products(clip_plan, clipped_dir, progress=stage("clip"), is_canceled=is_canceled)
         manifest.record(
             "clip",
             clip_signature,
-            epsg=plan.lattice.epsg,
+            epsg=clip_plan.lattice.epsg,
             grid=[grid.x0, grid.y0, grid.dx, grid.dy, grid.width, grid.height],
             kept=kept,
-            dropped=plan.dropped,
-            resampled=plan.resampled,
-            notes=plan.notes,
+            dropped=clip_plan.dropped,
+            resampled=clip_plan.resampled,
+            notes=clip_plan.notes,
         )
     clip = manifest.step("clip")
     for name, reason in clip["dropped"].items():
@@ -170,23 +177,35 @@ def run_pipeline(
     if manifest.step("mintpy").get("clip") != clip_signature:
         shutil.rmtree(mintpy_dir, ignore_errors=True)
     mintpy_dir.mkdir(exist_ok=True)
-    if options.reference_point is None:
-        reference = choose_reference_pixel(clipped_dir)
-        row, col, reference_note = reference.row, reference.col, reference.note
-    else:
-        row, col = _pixel_of(options.reference_point, plan)
-        check_reference_pixel(clipped_dir, row, col)
-        reference_note = f"reference pixel row {row}, col {col}: the point you chose"
-    result.notes.append(reference_note)
+    # Kept in the manifest: choosing reads every clipped interferogram.
+    reference_signature = signature(clip_signature, options.reference_point)
+    if not manifest.done("reference", reference_signature):
+        if options.reference_point is None:
+            chosen = choose_reference_pixel(clipped_dir)
+            row, col, note = chosen.row, chosen.col, chosen.note
+        else:
+            row, col = _pixel_of(options.reference_point, plan())
+            check_reference_pixel(clipped_dir, row, col)
+            note = f"reference pixel row {row}, col {col}: the point you chose"
+        manifest.record("reference", reference_signature, pixel=[row, col], note=note)
+    reference = manifest.step("reference")
+    row, col = reference["pixel"]
+    result.notes.append(reference["note"])
     template = write_template(mintpy_dir / TEMPLATE_NAME, clipped_dir, (row, col), options.mintpy)
+    # Without the compute settings (workers, memory): they change no result, and MintPy resumes across them.
+    settings = [
+        line for line in template.read_text(encoding="utf-8").splitlines() if not line.startswith("mintpy.compute.")
+    ]
+    mintpy_signature = signature(clip_signature, settings)
+    if not manifest.done("mintpy", mintpy_signature):  # what an unfinished run has written counts
+        needed = MINTPY_PER_CLIPPED_BYTE * _bytes_in(clipped_dir) - _bytes_in(mintpy_dir)
+        check_free_space(mintpy_dir, needed, "MintPy", "choose another work folder", free_bytes)
     mintpy_notes = run_smallbaseline(
         template, mintpy_dir, python=options.python, progress=stage("mintpy"), is_canceled=is_canceled
     )
     series = find_timeseries(mintpy_dir)
     result.notes += mintpy_notes
-    manifest.record(
-        "mintpy", signature(clip_signature, template.read_bytes()), clip=clip_signature, reference=[row, col]
-    )
+    manifest.record("mintpy", mintpy_signature, clip=clip_signature, reference=[row, col])
     finish("mintpy")
 
     # 4. GeoTIFFs
@@ -215,7 +234,7 @@ def run_pipeline(
     if manifest.done("points", points_signature, result.points_csv, result.points_gpkg):
         result.skipped.append("points")
     else:
-        quality = _points(plan, aoi, aoi_crs, result, options.min_coherence)
+        quality = _points(plan(), aoi, aoi_crs, result, options.min_coherence)
         manifest.record("points", points_signature, count=len(quality), low_quality=int(quality.low_quality.sum()))
     points_step = manifest.step("points")
     result.notes.append(low_quality_note(points_step["low_quality"], points_step["count"], options.min_coherence))
@@ -237,11 +256,15 @@ def run_pipeline(
     return result
 
 
+def _bytes_in(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
 def _pixel_of(point: tuple, plan) -> tuple:
     x, y, crs = point
     (tx,), (ty,) = transform_xy([x], [y], crs, plan.lattice.crs_wkt)
-    grid = plan.grid
-    return int((ty - grid.y0) // grid.dy), int((tx - grid.x0) // grid.dx)
+    row, col, _ = plan.grid.pixel_of(tx, ty)  # -1 off the grid: check_reference_pixel says so
+    return int(row), int(col)
 
 
 def _points(plan, aoi: str, aoi_crs: Optional[str], result: RunResult, min_coherence: float):

@@ -1,14 +1,18 @@
 """Ingest: find HyP3 InSAR products (zips as HyP3 ships them, or unpacked folders) and the few layers
 MintPy needs from each, without unpacking anything else and without ever changing the originals."""
 
+import json
+import logging
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Optional
 
 from sbas_plugin.core.cancel import check_canceled
 
+LOG = logging.getLogger(__name__)
 # The product names MintPy's prep_hyp3 recognises (it matches the start of each file's basename).
 PRODUCT_PATTERNS = {
     "INSAR_GAMMA": r"S1[ABCD]{2}(_\d{8}T\d{6}){2}_(VV|HH)[PRO]\d{3,4}_INT\d{2}_G_[uw][ec][123F]_[0-9A-F]{4}",
@@ -26,6 +30,8 @@ MAX_MEMBERS = 200
 MAX_MEMBER_BYTES = 8 * 1024**3
 MAX_COMPRESSION_RATIO = 200
 MAX_TEXT_BYTES = 1024**2
+# The download's record of the zips it CRC-checked, beside them: filename -> identity (see `identity`).
+VERIFIED = ".sbas_verified.json"
 
 
 class ProductError(ValueError):
@@ -39,6 +45,11 @@ class Product:
     source: Path  # the zip or folder it came from, never written to
     layers: dict = field(hash=False)  # layer -> path GDAL can open (a /vsizip/ path for zips)
     metadata: str = field(hash=False)  # the <name>.txt text MintPy's prep_hyp3 reads
+
+    @property
+    def dates(self) -> tuple:
+        """The pair's two acquisition dates, YYYYMMDD, as every product name holds them."""
+        return re.search(r"_(\d{8})(?:T\d{6})?_(\d{8})(?:T\d{6})?_", self.name).groups()
 
 
 def product_kind(name: str) -> Optional[str]:
@@ -76,7 +87,7 @@ def _verify_crc(archive: zipfile.ZipFile, member: str, zip_path: Path) -> None:
         with archive.open(member) as stream:
             while stream.read(1 << 22):
                 pass
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
         raise ProductError(f"{zip_path.name}: {member} is corrupted ({error}); download it again") from error
 
 
@@ -109,6 +120,8 @@ def _from_zip(zip_path: Path) -> Product:
 
 def _from_folder(folder: Path) -> Product:
     name = folder.name
+    if (folder / name).is_dir() and not any(folder.glob(f"{name}_*.tif")):
+        folder = folder / name  # NAME/NAME/: Windows' "Extract All" adds a folder named after the zip
     layers = {}
     for path in folder.iterdir():
         layer = _layer_of(path.name, name)
@@ -143,6 +156,34 @@ def verify_product(product: Product) -> None:
             _verify_crc(archive, f"{product.name}/{PurePosixPath(path).name}", product.source)
 
 
+def identity(path: Path) -> list:
+    """[size, mtime_ns]: a zip checked before with the same identity is trusted unchanged, which saves
+    reading every 300 MB zip again (bytes changed under the same size and time go unnoticed)."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def read_verified(folder) -> dict:
+    """The download's record in `folder` (core/download.py writes it)."""
+    try:
+        record = json.loads((Path(folder) / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or unreadable: every zip is checked again
+    return record if isinstance(record, dict) else {}
+
+
+def verify_products(products: list, verified: dict) -> None:
+    """verify_product each product, except those vouched for unchanged by `verified` (product name ->
+    identity: the caller's record of earlier checks, brought up to date here) or by the download's
+    record beside them, which has already read every member of the zips it fetched."""
+    downloaded = {folder: read_verified(folder) for folder in {p.source.parent for p in products}}
+    for product in products:
+        now = identity(product.source)
+        if now != verified.get(product.name) and now != downloaded[product.source.parent].get(product.source.name):
+            verify_product(product)
+        verified[product.name] = now
+
+
 def find_products(
     folder,
     progress: Optional[Callable[[float], None]] = None,
@@ -156,8 +197,11 @@ def find_products(
     candidates = {}
     for path in sorted(folder.iterdir()):
         name = path.stem if path.suffix.lower() == ".zip" else path.name
-        is_product = product_kind(name) and (path.is_dir() or path.suffix.lower() == ".zip")
-        if is_product and (path.is_dir() or name not in candidates):
+        if not (path.is_dir() or path.suffix.lower() == ".zip"):
+            continue
+        if not product_kind(name):
+            LOG.warning("skipped %s: not named like a HyP3 InSAR product (S1AA_..._INT80_G_ueF_1A2B)", path.name)
+        elif path.is_dir() or name not in candidates:
             candidates[name] = path
     if not candidates:
         raise ProductError(f"{folder}: no HyP3 InSAR products (zips or folders named like S1AA_..._INT80_G_ueF_1A2B)")

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import shutil
 import zipfile
 
@@ -11,7 +12,7 @@ import rasterio
 from pyproj import Transformer
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-from sbas_plugin.core.clip import ClipError, clip_products, plan_clip
+from sbas_plugin.core.clip import ClipError, clip_products, linked_dates, plan_clip
 from sbas_plugin.core.products import ProductError, find_products, verify_product
 from sbas_plugin.core.synthetic import write_synthetic_stack
 
@@ -89,6 +90,25 @@ def test_missing_dem_and_missing_txt_name_the_product(tmp_path):
     assert f"{second}: missing {second}.txt" in message
 
 
+def test_a_product_unpacked_one_folder_too_deep_is_found_and_odd_names_are_logged(tmp_path, caplog):
+    """Windows' "Extract All" on NAME.zip gives NAME/NAME/*.tif; a browser's second download NAME (1).zip."""
+    truth = write_synthetic_stack(tmp_path / "products", n_dates=3, shape=(20, 30))
+    folder, name = tmp_path / "products", truth.product_names[0]
+    (folder / name).rename(tmp_path / name)
+    (folder / name).mkdir()
+    (tmp_path / name).rename(folder / name / name)
+    (folder / f"{name} (1).zip").write_bytes(b"")
+    (folder / "notes").mkdir()
+    with caplog.at_level(logging.WARNING, logger="sbas_plugin.core.products"):
+        products = find_products(folder)
+    nested = next(p for p in products if p.name == name)
+    assert nested.source == folder / name / name
+    assert set(nested.layers) == {"unw_phase", "corr", "dem", "lv_theta", "lv_phi", "water_mask"}
+    assert len(products) == len(truth.product_names)
+    assert f"skipped {name} (1).zip: not named like a HyP3 InSAR product" in caplog.text
+    assert "skipped notes: not named like a HyP3 InSAR product" in caplog.text
+
+
 def test_unsafe_corrupted_and_truncated_zips_are_refused_and_kept(tmp_path):
     truth = write_synthetic_stack(tmp_path / "src", n_dates=3, zipped=True)
     names = truth.product_names
@@ -120,6 +140,20 @@ def test_unsafe_corrupted_and_truncated_zips_are_refused_and_kept(tmp_path):
     path.write_bytes(bytes(raw))
     (product,) = find_products(folder)
     with pytest.raises(ProductError, match="corrupted"):
+        verify_product(product)
+
+
+def test_a_member_zlib_cannot_inflate_is_named_corrupted(tmp_path):
+    truth = write_synthetic_stack(tmp_path, n_dates=3, shape=(20, 30), zipped=True)
+    name = truth.product_names[0]
+    path = tmp_path / f"{name}.zip"
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(f"{name}/{name}_corr.tif")
+    raw = bytearray(path.read_bytes())
+    raw[info.header_offset + 30 + len(info.filename) + len(info.extra)] |= 0b110  # deflate block type 3: invalid
+    path.write_bytes(bytes(raw))
+    product = next(p for p in find_products(tmp_path) if p.name == name)
+    with pytest.raises(ProductError, match=f"{name}_corr.tif is corrupted .*invalid block type.*; download it again"):
         verify_product(product)
 
 
@@ -249,3 +283,49 @@ def test_product_empty_inside_the_area_is_dropped(tmp_path):
     kept = clip_products(plan, tmp_path / "clipped")
     assert empty not in kept and plan.dropped[empty] == "no data inside the area of interest"
     assert not (tmp_path / "clipped" / empty).exists()
+
+
+def test_a_gap_in_the_pair_network_drops_the_dates_beyond_it(tmp_path):
+    """Without the pairs across a gap MintPy inverts two networks and only warns in its log: the smaller
+    side is dropped, with a note naming the gap and the dates."""
+    truth = write_synthetic_stack(tmp_path / "products", n_dates=6, shape=(40, 50))
+    day = [d.strftime("%Y%m%d") for d in truth.dates]
+    across = {(truth.dates[0], truth.dates[2]), (truth.dates[1], truth.dates[2]), (truth.dates[1], truth.dates[3])}
+    for pair, name in zip(truth.pairs, truth.product_names):
+        if pair in across:
+            shutil.rmtree(tmp_path / "products" / name)
+    before = truth.product_names[truth.pairs.index((truth.dates[0], truth.dates[1]))]
+    x0, _, _, y0, _, _ = truth.transform
+    plan = plan_clip(
+        find_products(tmp_path / "products"),
+        aoi_file(
+            tmp_path / "a.geojson", (x0 + 20.5 * PIXEL, y0 - 30.5 * PIXEL, x0 + 40.5 * PIXEL, y0 - 12.5 * PIXEL), 32654
+        ),
+    )
+    kept = clip_products(plan, tmp_path / "clipped")
+    assert len(kept) == 5 and before not in kept
+    assert sorted(p.name for p in (tmp_path / "clipped").iterdir()) == sorted(kept)
+    assert plan.dropped == {before: "on the far side of a gap in the pair network"}
+    assert plan.notes == [
+        f"no pair links {day[1]} and earlier to {day[2]} and later; used the 4 dates linked together "
+        f"({day[2]} to {day[5]}) and dropped the 2 dates no pair links to them ({day[0]}, {day[1]}); "
+        "order HyP3 pairs across the gap to use them"
+    ]
+    # A single pair is too little for MintPy: refused, and the earlier clip stays as it was.
+    plan.products = [p for p in plan.products if p.name == before]
+    with pytest.raises(ClipError, match="the pairs link at most 2 dates together and MintPy needs 3: order HyP3"):
+        clip_products(plan, tmp_path / "clipped")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("clipped")) == ["clipped"]
+    assert sorted(p.name for p in (tmp_path / "clipped").iterdir()) == sorted(kept)
+
+
+def test_a_gap_is_named_only_where_no_pair_crosses_it():
+    """B-C-D linked, A and E dropped: the A-E pair crosses both ends of B-D, so no gap is claimed there."""
+    pairs = [("20200102", "20200103"), ("20200103", "20200104"), ("20200102", "20200104"), ("20200101", "20200105")]
+    dates, note = linked_dates(pairs)
+    assert dates == {"20200102", "20200103", "20200104"}
+    assert note == (
+        "used the 3 dates linked together (20200102 to 20200104) and dropped the 2 dates no pair links to them "
+        "(20200101, 20200105); order HyP3 pairs across the gap to use them"
+    )
+    assert linked_dates(pairs[:3]) == (dates, None)

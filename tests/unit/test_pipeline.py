@@ -2,17 +2,25 @@
 
 import csv
 import json
+import os
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 import rasterio
 
+from sbas_plugin.core.clip import plan_clip
 from sbas_plugin.core.demo import run_demo
-from sbas_plugin.core.pipeline import run_pipeline
+from sbas_plugin.core.files import DISK_MARGIN_BYTES, GB, DiskSpaceError
+from sbas_plugin.core.mintpy import TEMPLATE_NAME, choose_reference_pixel
+from sbas_plugin.core.pipeline import RunOptions, run_pipeline
 from sbas_plugin.core.points import Canceled, read_points_csv
+from sbas_plugin.core.products import find_products
+from sbas_plugin.core.report import build_report, render_html
 
 pytestmark = pytest.mark.mintpy
 SBAS = Path(sys.executable).parent / "sbas"
@@ -27,6 +35,32 @@ def read_values(path):
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     return rows[0], rows[1:]
+
+
+def steps(work):
+    return json.loads((work / "manifest.json").read_text())["steps"]
+
+
+def copy_of_the_clip(demo, tmp_path):
+    """A work folder holding only the demo's clip and manifest: MintPy has not run there."""
+    work = tmp_path / "work"
+    shutil.copytree(demo.run.work / "clipped", work / "clipped")
+    shutil.copy(demo.run.work / "manifest.json", work)
+    return work
+
+
+def run_until_mintpy(demo, work, aoi, **kwargs) -> dict:
+    """Run up to the start of MintPy, then cancel; returns the steps the manifest then records."""
+    before = steps(work).get("reference")
+    with pytest.raises(Canceled):
+        products = demo.run.work.parent / "products"
+        run_pipeline(products, aoi, work, is_canceled=lambda: steps(work).get("reference") != before, **kwargs)
+    return steps(work)
+
+
+def template_reference(work) -> str:
+    lines = (work / "mintpy" / TEMPLATE_NAME).read_text().splitlines()
+    return next(line for line in lines if line.startswith("mintpy.reference.yx"))
 
 
 def test_demo_recovers_the_truth_within_a_few_mm(demo):
@@ -46,7 +80,7 @@ def test_outputs_are_where_users_expect_them(demo):
     assert header[:3] == ["Date", "1_value", "2_value"]
     assert [row[0] for row in body[:2]] == ["20200103_20200103", "20200103_20200115"]
     manifest = json.loads((work / "manifest.json").read_text())
-    assert set(manifest["steps"]) == {"clip", "mintpy", "export", "points", "extract"}
+    assert set(manifest["steps"]) == {"clip", "reference", "mintpy", "export", "points", "extract"}
     assert manifest["versions"]["mintpy"] and manifest["inputs"]["aoi"].endswith("aoi_epsg3857.geojson")
 
 
@@ -89,6 +123,63 @@ def test_rerun_skips_every_finished_step(demo):
     assert log.stat().st_size == size  # MintPy did not start again
     assert again.run.skipped == ["clip", "export", "points", "extract"]
     assert again.rms_mm == demo.rms_mm
+
+
+def test_a_finished_rerun_reads_no_product_layer_and_no_clipped_raster(demo):
+    """Every step done: the clip is not planned again (it opens every product's layers) and the
+    reference pixel not chosen again (it reads every clipped interferogram); both are kept."""
+    work, products = demo.run.work, demo.run.work.parent / "products"
+    clipped = {path: path.read_bytes() for path in (work / "clipped").glob("*/*.tif")}
+    zipped = sorted(products.glob("*.zip"))[0]
+    original, stat = zipped.read_bytes(), zipped.stat()
+    try:
+        for path in clipped:
+            path.write_bytes(b"not a raster")
+        # Zeros for the phase's compressed bytes: the zip lists the same members, GDAL cannot read them.
+        with zipfile.ZipFile(zipped) as archive:
+            info = archive.getinfo(f"{zipped.stem}/{zipped.stem}_unw_phase.tif")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        zipped.write_bytes(original[:start] + bytes(info.compress_size) + original[start + info.compress_size :])
+        os.utime(zipped, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # unchanged to ingest's (size, mtime)
+        with pytest.raises(rasterio.errors.RasterioIOError):
+            plan_clip(find_products(products), str(demo.aoi))
+        with pytest.raises(rasterio.errors.RasterioIOError):
+            choose_reference_pixel(work / "clipped")
+        again = run_pipeline(products, str(demo.aoi), work)
+    finally:
+        for path, data in clipped.items():
+            path.write_bytes(data)
+        zipped.write_bytes(original)
+        os.utime(zipped, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert again.skipped == ["clip", "export", "points", "extract"]
+    (reference_note,) = [note for note in demo.run.notes if note.startswith("reference pixel")]
+    assert reference_note in again.notes
+
+
+def test_a_changed_area_is_planned_and_its_reference_chosen_again(demo, tmp_path):
+    work = copy_of_the_clip(demo, tmp_path)
+    old = steps(work)
+    x0, y0, dx, dy, width, height = old["clip"]["grid"]
+    left, top, right, bottom = x0 + 5 * dx, y0 + 4 * dy, x0 + (width - 3) * dx, y0 + (height - 2) * dy
+    inner = f"POLYGON(({left} {bottom},{right} {bottom},{right} {top},{left} {top},{left} {bottom}))"
+    new = run_until_mintpy(demo, work, inner, aoi_crs="EPSG:32654")
+    assert new["clip"]["grid"] == [left, top, dx, dy, width - 8, height - 6]
+    chosen = choose_reference_pixel(work / "clipped")
+    assert new["reference"]["pixel"] == [chosen.row, chosen.col] != old["reference"]["pixel"]
+    assert template_reference(work) == f"mintpy.reference.yx = {chosen.row},{chosen.col}"
+
+
+def test_a_reference_point_given_wins_over_the_kept_choice(demo, tmp_path):
+    work = copy_of_the_clip(demo, tmp_path)
+    automatic = steps(work)["reference"]
+    x0, y0, dx, dy = steps(work)["clip"]["grid"][:4]
+    row, col = automatic["pixel"][0] + 1, automatic["pixel"][1] + 1
+    point = (x0 + (col + 0.5) * dx, y0 + (row + 0.5) * dy, "EPSG:32654")
+    given = run_until_mintpy(demo, work, str(demo.aoi), options=RunOptions(reference_point=point))["reference"]
+    assert given["pixel"] == [row, col] and given["note"].endswith("the point you chose")
+    assert template_reference(work) == f"mintpy.reference.yx = {row},{col}"
+    # Without the point again: the automatic choice, the same as before.
+    assert run_until_mintpy(demo, work, str(demo.aoi))["reference"] == automatic
 
 
 def test_killed_run_is_finished_identically(demo, tmp_path):
@@ -189,3 +280,72 @@ def test_extract_takes_a_geopackage_and_its_crs(demo, tmp_path):
         )
         assert run.returncode == 0, run.stderr
         assert out.read_bytes() == demo.run.values_csv.read_bytes()
+
+
+def test_a_gap_in_the_pair_network_is_dropped_and_said_everywhere(demo, tmp_path):
+    """The demo's products without the three pairs linking 20200208 to 20200220: MintPy would invert
+    two networks (only its log warns) and bias every date after the gap. The earlier four dates are
+    dropped (a tie keeps the latest, as `sbas pairs` does) and the note says so in the CLI's output,
+    the manifest and the report."""
+    products = tmp_path / "products"
+    products.mkdir()
+    across = ("20200127T204608_20200220T", "20200208T204608_20200220T", "20200208T204608_20200303T")
+    for path in (demo.run.work.parent / "products").glob("*.zip"):
+        if not any(pair in path.name for pair in across):
+            shutil.copy(path, products)
+    work = tmp_path / "work"
+    run = subprocess.run(
+        [str(SBAS), "run", "--products", str(products), "--aoi", str(demo.aoi), "--work", str(work)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    note = (
+        "no pair links 20200208 and earlier to 20200220 and later; used the 4 dates linked together "
+        "(20200220 to 20200327) and dropped the 4 dates no pair links to them (20200103, 20200115, 20200127, "
+        "20200208); order HyP3 pairs across the gap to use them"
+    )
+    assert f"note: {note}" in run.stdout
+    manifest = json.loads((work / "manifest.json").read_text())
+    assert note in manifest["notes"]
+    assert len(manifest["steps"]["clip"]["kept"]) == 5 and len(manifest["steps"]["clip"]["dropped"]) == 5
+    assert f"Note: {note}" in render_html(build_report(work))
+    assert "NOT fully connected" not in (work / "mintpy" / "sbas_mintpy.log").read_text()
+    _, body = read_values(work / "Geotiff_value.csv")
+    assert [row[0] for row in body] == [f"20200220_{date}" for date in ("20200220", "20200303", "20200315", "20200327")]
+
+
+def test_clipping_is_refused_before_anything_is_written_when_the_disk_is_too_small(demo, tmp_path):
+    work = tmp_path / "work"
+    with pytest.raises(DiskSpaceError) as refused:
+        run_pipeline(demo.run.work.parent / "products", str(demo.aoi), work, free_bytes=lambda folder: 0)
+    # 71 x 39 pixels, 13 products of 6 layers, 4 bytes each
+    needed = (71 * 39 * 13 * 6 * 4 + DISK_MARGIN_BYTES) / GB
+    assert str(refused.value) == (
+        f"clipping needs about {needed:.1f} GB in {work} (a 0.5 GB margin included), 0.0 GB free: "
+        "free space or choose another work folder"
+    )
+    assert sorted(path.name for path in work.iterdir()) == ["manifest.json"]
+
+
+def test_mintpy_is_refused_when_the_disk_cannot_take_2_5_times_the_clip(demo, tmp_path):
+    work = copy_of_the_clip(demo, tmp_path)
+    products = demo.run.work.parent / "products"
+    clipped = sum(path.stat().st_size for path in (work / "clipped").rglob("*") if path.is_file())
+    with pytest.raises(DiskSpaceError, match=f"MintPy needs about .* GB in {work / 'mintpy'} "):
+        run_pipeline(products, str(demo.aoi), work, free_bytes=lambda folder: DISK_MARGIN_BYTES + 2.4 * clipped)
+    assert not (work / "mintpy" / "sbas_mintpy.log").exists()
+    # Just enough: MintPy starts (and is stopped here).
+    with pytest.raises(Canceled):
+        run_pipeline(
+            products,
+            str(demo.aoi),
+            work,
+            free_bytes=lambda folder: DISK_MARGIN_BYTES + 2.6 * clipped,
+            is_canceled=lambda: (work / "mintpy" / "sbas_mintpy.log").exists(),
+        )
+
+
+def test_a_finished_run_needs_no_free_disk(demo):
+    again = run_pipeline(demo.run.work.parent / "products", str(demo.aoi), demo.run.work, free_bytes=lambda folder: 0)
+    assert again.skipped == ["clip", "export", "points", "extract"]
