@@ -11,9 +11,7 @@ def register(commands) -> None:
     parser.add_argument("--work", required=True, help="work folder; products go to WORK/products")
     parser.add_argument("--name", required=True, help="HyP3 project name the jobs were submitted with")
     parser.add_argument("--api-url", help="HyP3 API URL (default: ASF's HyP3 Basic, hyp3-api.asf.alaska.edu)")
-    parser.add_argument(
-        "--token-file", help="file whose first line is the Earthdata token (default: $EARTHDATA_TOKEN)"
-    )
+    parser.add_argument("--token-file", help="file whose first line is the Earthdata token (default: $EARTHDATA_TOKEN)")
     parser.add_argument(
         "--wait", action="store_true", help="wait for pending and running jobs, downloading as they end"
     )
@@ -46,13 +44,21 @@ def run(args) -> int:
     products = report.folder
     print(f"downloaded: {len(report.downloaded)}, already there: {len(report.skipped)}, into {products}")
     for filename in report.expired:
-        print(f"expired, not downloaded (submit the pair again): {filename}")
+        print(f"expired before it was downloaded: {filename}")
     for filename, why in report.failed.items():
         print(f"FAILED {filename}: {why}")
-    if not report.complete:
-        return fail(
-            f"{len(report.expired) + len(report.failed)} products not downloaded: run again to resume failed ones; "
-            "expired ones need their pairs submitted again"
+    problems = []
+    if report.failed:
+        problems.append(f"{len(report.failed)} products not downloaded: run again to resume them")
+    if report.expired:
+        submit = f"sbas submit --work {args.work} --name {args.name}"
+        submit += f" --api-url {args.api_url}" if args.api_url else ""
+        submit += f" --token-file {args.token_file}" if args.token_file else ""
+        problems.append(
+            f"{len(report.expired)} expired products: their pairs will be ordered again by `{submit}` "
+            "(it shows the cost first); then download again"
         )
+    if problems:
+        return fail("; ".join(problems))
     print(f"next: sbas run --products {products} --aoi AREA --work {args.work}")
     return 0

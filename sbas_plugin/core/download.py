@@ -6,11 +6,9 @@ it wrote, so a broken transfer leaves a truncated zip that looks done. Here ever
 only once its size equals the API's and every zip member passes its CRC check. HyP3 publishes no
 checksum, so size + CRC is all there is. Product URLs need no authentication: no token is sent."""
 
-import json
 import logging
 import os
 import re
-import shutil
 import threading
 import time
 import zipfile
@@ -24,9 +22,11 @@ from typing import Callable, Optional
 import requests
 from requests.adapters import HTTPAdapter
 
+from sbas_plugin.core import files
 from sbas_plugin.core.cancel import Canceled, sleep_unless_canceled
-from sbas_plugin.core.files import write_json
+from sbas_plugin.core.files import check_free_space, write_json
 from sbas_plugin.core.manifest import Manifest, signature
+from sbas_plugin.core.products import VERIFIED, identity, read_verified
 
 LOG = logging.getLogger(__name__)
 
@@ -37,12 +37,9 @@ DOWNLOADS_PER_FILE = 3  # complete downloads that fail the size/CRC check before
 BACKOFF = 1.0  # seconds before the first retry, doubled each time up to MAX_BACKOFF
 MAX_BACKOFF = 60.0
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-DISK_MARGIN_BYTES = 512 * 1024**2  # left free beyond the downloads, for the manifest, logs and the OS
 PART = ".part"
 MB = 1024**2
 CANCEL_GRACE = 1.0  # seconds a cancel waits for the workers to stop
-# Zips already CRC-checked, by (size, mtime): a rerun over hundreds of 300 MB zips then reads none of them.
-VERIFIED = ".sbas_verified.json"
 
 
 class DownloadError(RuntimeError):
@@ -58,13 +55,16 @@ class RemoteFile:
     size: int
     expiration_time: Optional[datetime] = None
 
+    def expired(self, now: datetime) -> bool:
+        return self.expiration_time is not None and self.expiration_time <= now
+
 
 @dataclass
 class DownloadReport:
     folder: Path
     downloaded: list = field(default_factory=list)  # filenames fetched (wholly or the rest of a .part)
     skipped: list = field(default_factory=list)  # already there, right size, CRCs good
-    expired: list = field(default_factory=list)  # past their expiration time: not attempted
+    expired: list = field(default_factory=list)  # past their expiration time and not in the folder: not attempted
     failed: dict = field(default_factory=dict)  # filename -> why it could not be downloaded
     bytes_fetched: int = 0  # over the network in this run
 
@@ -136,23 +136,25 @@ def new_session(workers: int = 4) -> requests.Session:
 class _Downloader:
     """The shared state of one download_files call: the session, the byte count, the cancel flag."""
 
-    def __init__(self, folder, session, timeout, retries, backoff, is_canceled):
+    def __init__(self, folder, session, timeout, retries, backoff, is_canceled, now):
         self.folder = folder
         self.session = session
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.is_canceled = is_canceled
+        self.now = now
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.bytes_on_disk = 0  # of the files in this run, whether fetched now or earlier
         self.bytes_fetched = 0
-        self.verified = _read_verified(folder)  # filename -> [size, mtime_ns]
+        # Zips CRC-checked before: a rerun over hundreds of 300 MB zips then reads none of them, nor does ingest.
+        self.verified = read_verified(folder)
 
     def intact(self, path: Path) -> bool:
         """CRC-check a final zip unless it was checked before and has not changed since."""
         with self.lock:
-            if self.verified.get(path.name) == _identity(path):
+            if self.verified.get(path.name) == identity(path):
                 return True
         if not zip_is_intact(path, self.canceled):
             return False
@@ -161,7 +163,7 @@ class _Downloader:
 
     def remember(self, path: Path) -> None:
         with self.lock:
-            self.verified[path.name] = _identity(path)
+            self.verified[path.name] = identity(path)
 
     def canceled(self) -> bool:
         if not self.stop.is_set() and self.is_canceled and self.is_canceled():
@@ -185,9 +187,14 @@ class _Downloader:
         """Make `folder/filename` the verified product; returns "downloaded" or "skipped"."""
         final = self.folder / remote.filename
         part = self.folder / (remote.filename + PART)
+        if final.is_file() and final.stat().st_size == remote.size and self.intact(final):
+            return "skipped"
+        if remote.expired(self.now):  # attempted only because a zip of its name was there: a damaged one
+            raise DownloadError(
+                f"{final} is damaged (wrong size or a failed CRC) and its product expired on "
+                f"{remote.expiration_time:%Y-%m-%d}: delete it, then submit its pair again"
+            )
         if final.is_file() and final.stat().st_size == remote.size:
-            if self.intact(final):
-                return "skipped"
             LOG.warning("%s is corrupted: downloading it again", remote.filename)
             # It was counted as done; what counts now is the .part, if any.
             self.count((part.stat().st_size if part.exists() else 0) - remote.size)
@@ -284,14 +291,14 @@ def download_files(
     timeout: tuple = TIMEOUT,
     retries: int = RETRIES,
     backoff: float = BACKOFF,
-    free_bytes: Callable[[Path], int] = lambda path: shutil.disk_usage(path).free,
+    free_bytes: Callable[[Path], int] = files.free_bytes,
     now: Optional[datetime] = None,
 ) -> DownloadReport:
     """Download every file (dicts or objects with url, filename, size, expiration_time) into `folder`,
-    soonest-expiring first, `workers` at a time. Expired and unsafe ones are reported, not attempted;
-    a file that still fails after retries is reported in `failed` while the others go on. Raises
-    DownloadError when the disk is too small and Canceled when asked to stop (.part files stay for
-    the next run to resume)."""
+    soonest-expiring first, `workers` at a time. A file already there is skipped once verified, even if
+    it expired since; expired files not there and unsafe ones are reported, not attempted; a file that
+    still fails after retries is reported in `failed` while the others go on. Raises DiskSpaceError when
+    the disk is too small and Canceled when asked to stop (.part files stay for the next run to resume)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     now = now or datetime.now(timezone.utc)
@@ -310,7 +317,7 @@ def download_files(
         if remote.filename in names:
             continue  # listed twice: one worker per file, or two would write the same .part
         names.add(remote.filename)
-        if remote.expiration_time is not None and remote.expiration_time <= now:
+        if remote.expired(now) and not (folder / remote.filename).is_file():
             report.expired.append(remote.filename)
             LOG.warning("%s expired on %s: not downloaded", remote.filename, remote.expiration_time.isoformat())
         else:
@@ -319,14 +326,9 @@ def download_files(
     on_disk = {r.filename: _bytes_on_disk(folder, r) for r in todo}
     total = sum(r.size for r in todo)
     missing = total - sum(on_disk.values())
-    free = free_bytes(folder)
-    if missing + DISK_MARGIN_BYTES > free:
-        raise DownloadError(
-            f"not enough free disk in {folder}: the downloads need {missing / MB:.0f} MB "
-            f"(+{DISK_MARGIN_BYTES / MB:.0f} MB margin), {free / MB:.0f} MB are free"
-        )
+    check_free_space(folder, missing, "downloading", "choose another download folder", free_bytes)
     own_session = session is None
-    downloader = _Downloader(folder, session or new_session(workers), timeout, retries, backoff, is_canceled)
+    downloader = _Downloader(folder, session or new_session(workers), timeout, retries, backoff, is_canceled, now)
     downloader.count(sum(on_disk.values()))
 
     def report_progress() -> None:
@@ -387,22 +389,10 @@ def _bytes_on_disk(folder: Path, remote: RemoteFile) -> int:
     return min(part.stat().st_size, remote.size) if part.is_file() else 0
 
 
-def _identity(path: Path) -> list:
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]
-
-
 def worker_prefix(caller: int) -> str:
     """Names the download workers after the thread that started them, so whoever shows that thread's
     log (a Processing algorithm) can show the workers' messages too, and no other run's."""
     return f"sbas-download-{caller}-"
-
-
-def _read_verified(folder: Path) -> dict:
-    try:
-        return json.loads((folder / VERIFIED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # none yet, or unreadable: every zip is checked again
 
 
 def _write_verified(folder: Path, verified: dict, lock: threading.Lock) -> None:
@@ -411,13 +401,24 @@ def _write_verified(folder: Path, verified: dict, lock: threading.Lock) -> None:
     write_json(folder / VERIFIED, verified, indent=1, sort_keys=True)
 
 
-def succeeded_files(jobs) -> list:
-    """The product files of the succeeded jobs, each with its job's expiration time."""
+def succeeded_files(jobs, folder: Path) -> list:
+    """The product files of the succeeded jobs, each with its job's expiration time, less the files that
+    expired before they reached `folder` and whose pair needs no new order (hyp3.expired_pairs): it was
+    ordered again since, or has its product."""
+    from sbas_plugin.core.hyp3 import expired_pairs
+
+    reorder = set(expired_pairs(jobs, folder))
     files = []
     for job in jobs:
         if job.succeeded():
             for entry in job.files or []:
-                files.append(RemoteFile(entry["url"], entry["filename"], int(entry["size"]), job.expiration_time))
+                wanted = (
+                    not job.expired()
+                    or tuple(job.job_parameters["granules"]) in reorder
+                    or (folder / entry["filename"]).is_file()
+                )
+                if wanted:
+                    files.append(RemoteFile(entry["url"], entry["filename"], int(entry["size"]), job.expiration_time))
     return files
 
 
@@ -447,7 +448,7 @@ def download_project(
     all_files = {}
     while True:
         jobs = project_jobs(hyp3, name)
-        files = succeeded_files(jobs)
+        files = succeeded_files(jobs, report.folder)
         all_files.update((f.filename, f) for f in files)
         handled = set(report.downloaded + report.skipped + report.expired) | set(report.failed)
         new = [f for f in files if f.filename not in handled]
@@ -465,6 +466,8 @@ def download_project(
         LOG.info("%d jobs pending or running; next look in %.0f s", unfinished, interval)
         sleep_unless_canceled(interval, is_canceled)
         interval = min(interval * 1.5, max_interval)
+    listed = {f.filename for f in files}
+    report.expired = [f for f in report.expired if f in listed]  # not those whose pair was ordered again meanwhile
     present = sorted((f, all_files[f].size) for f in report.downloaded + report.skipped)
     Manifest(work).record(
         "download",

@@ -24,6 +24,7 @@ DEFAULT_API_URL = "https://hyp3-api.asf.alaska.edu"
 TOKEN_VARIABLE = "EARTHDATA_TOKEN"
 RECORD = "hyp3_jobs.json"
 PAIRS = "pairs.csv"
+PRODUCTS = "products"  # WORK/products: where `sbas download` puts the product zips
 JOB_TYPE = "INSAR_GAMMA"
 MAX_JOBS_PER_POST = 200  # HyP3's limit for one POST /jobs
 MAX_SUBMISSIONS = 2  # a failed pair is resubmitted once: a second failure is the pair's, not HyP3's
@@ -47,13 +48,15 @@ class SubmitResult:
     to_submit: int
     cost: float
     remaining_credits: Optional[float]
+    expired: int = 0  # of to_submit: pairs whose product expired before it was downloaded, ordered again
     submitted: int = 0
     confirmed: bool = True
 
     def summary(self) -> str:
         remaining = "unlimited" if self.remaining_credits is None else f"{self.remaining_credits:g}"
+        again = f" ({self.expired} expired before download, ordered again)" if self.expired else ""
         return (
-            f"{self.pairs} pairs, {self.already_submitted} already submitted, {self.to_submit} to submit, "
+            f"{self.pairs} pairs, {self.already_submitted} already submitted, {self.to_submit} to submit{again}, "
             f"{self.cost:g} credits of {remaining} remaining"
         )
 
@@ -335,8 +338,9 @@ def submit_pairs(
     is_canceled: Optional[Callable[[], bool]] = None,
 ) -> SubmitResult:
     """Submit the pairs not yet on HyP3 under name. Pairs already there (found by asking HyP3, so also
-    those whose POST answer was lost) are never submitted again. confirm(summary) sees the counts and cost
-    first and may say no."""
+    those whose POST answer was lost) are never submitted again, except those whose product expired before
+    it reached WORK/products (see expired_pairs). confirm(summary) sees the counts and cost first and may
+    say no."""
     work = Path(work)
     check_name(name)
     prepared = prepare_jobs(pairs, name, looks, options)
@@ -353,10 +357,11 @@ def submit_pairs(
             f"{len(clashes)} pairs are already on HyP3 under {name} with other options (looks, water mask, ...); "
             f"one project needs one set of options for MintPy: use another name. First: {clashes[0]}"
         )
-    new_jobs = [job for pair, job in zip(pairs, prepared) if pair not in on_server]
+    expired = set(expired_pairs(server_jobs, work / PRODUCTS)).intersection(pairs)
+    new_jobs = [job for pair, job in zip(pairs, prepared) if pair not in on_server or pair in expired]
     record, project = sync_record(work, name, hyp3.url, server_jobs)
     cost, remaining = check_account(hyp3, new_jobs) if new_jobs else (0.0, None)
-    result = SubmitResult(len(pairs), len(pairs) - len(new_jobs), len(new_jobs), cost, remaining)
+    result = SubmitResult(len(pairs), len(pairs) - len(new_jobs), len(new_jobs), cost, remaining, expired=len(expired))
     if new_jobs and confirm and not confirm(result.summary()):
         result.confirmed = False
         return result
@@ -374,16 +379,38 @@ def submit_pairs(
     return result
 
 
-def failed_pairs(jobs: list) -> dict:
-    """pair -> its latest job, for pairs none of whose jobs is pending, running or succeeded."""
+def jobs_by_pair(jobs: list) -> dict:
     by_pair = {}
     for job in jobs:
         by_pair.setdefault(tuple(job.job_parameters["granules"]), []).append(job)
+    return by_pair
+
+
+def failed_pairs(jobs: list) -> dict:
+    """pair -> its latest job, for pairs none of whose jobs is pending, running or succeeded."""
     return {
         pair: max(pair_jobs, key=lambda job: job.request_time)
-        for pair, pair_jobs in by_pair.items()
+        for pair, pair_jobs in jobs_by_pair(jobs).items()
         if all(job.failed() for job in pair_jobs)
     }
+
+
+def holds_product(job) -> bool:
+    """Whether HyP3 has, or will have, the job's product: pending, running, or succeeded and not expired."""
+    return job.status_code in PENDING or (job.succeeded() and not job.expired())
+
+
+def expired_pairs(jobs: list, products) -> list:
+    """Pairs to order again: a job of theirs succeeded, but no job of theirs holds or will hold a product
+    now, and none of their product zips reached the products folder before it expired. Sorted."""
+    products = Path(products)
+    return sorted(
+        pair
+        for pair, pair_jobs in jobs_by_pair(jobs).items()
+        if any(job.succeeded() for job in pair_jobs)
+        and not any(holds_product(job) for job in pair_jobs)
+        and not any((products / entry["filename"]).is_file() for job in pair_jobs for entry in job.files or [])
+    )
 
 
 def resubmit_failed(

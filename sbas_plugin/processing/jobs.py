@@ -208,7 +208,8 @@ class SubmitAlgorithm(SbasAlgorithm):
         return (
             tr(
                 "Submits the pairs of pairs.csv as HyP3 INSAR_GAMMA jobs under the project name, each pair once: "
-                "pairs HyP3 already holds under that name are never submitted (and paid) again. DEM and look "
+                "pairs HyP3 already holds under that name are never submitted (and paid) again, except those "
+                "whose product expired before it was downloaded into the work folder's products/. DEM and look "
                 "vectors are always ordered (MintPy needs them). The cost in credits and the credits remaining are "
                 "reported first; jobs are submitted only when 'I accept the credit cost' is ticked, and never when "
                 "the credits do not cover the cost. HyP3 cannot cancel jobs. The job record is hyp3_jobs.json in "
@@ -376,9 +377,10 @@ class DownloadAlgorithm(SbasAlgorithm):
             tr(
                 "Downloads the product zips of every succeeded job of the project into the work folder's products/ "
                 "folder, several at a time: interrupted files resume, every file's size and every zip member's "
-                "checksum are verified before it takes its name, and files already there are skipped. Expired "
-                "products are reported (submit their pairs again). Optionally waits for pending and running jobs, "
-                "downloading as they finish. The products folder is the input of 'Run the whole time series'. "
+                "checksum are verified before it takes its name, and files already there are skipped. Pairs whose "
+                "product expired before it was downloaded are reported: 'Submit HyP3 InSAR jobs' orders them again. "
+                "Optionally waits for pending and running jobs, downloading as they finish. The products folder is "
+                "the input of 'Run the whole time series'. "
             )
             + token_help()
         )
@@ -411,14 +413,19 @@ class DownloadAlgorithm(SbasAlgorithm):
             )
         )
         for filename in report.expired:
-            feedback.pushWarning(tr("expired, not downloaded (submit the pair again): {}").format(filename))
+            feedback.pushWarning(tr("expired before it was downloaded: {}").format(filename))
         for filename, why in report.failed.items():
             feedback.pushWarning(tr("FAILED {}: {}").format(filename, why))
-        if not report.complete:
-            raise QgsProcessingException(
+        problems = []
+        if report.failed:
+            problems.append(tr("{} products not downloaded: run again to resume them.").format(len(report.failed)))
+        if report.expired:
+            problems.append(
                 tr(
-                    "{} products not downloaded: run again to resume failed ones; expired ones need their pairs "
-                    "submitted again."
-                ).format(len(report.expired) + len(report.failed))
+                    "{} expired products: their pairs will be ordered again by 'Submit HyP3 InSAR jobs' "
+                    "(it reports the cost first); then download again."
+                ).format(len(report.expired))
             )
+        if problems:
+            raise QgsProcessingException(" ".join(problems))
         return {"PRODUCTS": str(report.folder), "DOWNLOADED": len(report.downloaded)}

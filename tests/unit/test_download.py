@@ -2,6 +2,8 @@
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -14,8 +16,9 @@ import requests
 from local_hyp3 import hyp3_server
 
 from sbas_plugin.core.download import VERIFIED, DownloadError, download_files, zip_is_intact
+from sbas_plugin.core.files import DiskSpaceError
 from sbas_plugin.core.points import Canceled
-from sbas_plugin.core.products import find_products, verify_product
+from sbas_plugin.core.products import ProductError, find_products, identity, verify_product, verify_products
 from sbas_plugin.core.synthetic import write_synthetic_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +145,45 @@ def test_a_rerun_trusts_zips_verified_before_until_they_change(server, stack, tm
     assert same_bytes(folder, stack[:2])
 
 
+def corrupt_the_phase(path: Path) -> None:
+    """Flip one byte inside the zip's unwrapped phase, keeping the zip's size and modification time."""
+    stat = path.stat()
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(f"{path.stem}/{path.stem}_unw_phase.tif")
+    raw = bytearray(path.read_bytes())
+    raw[info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size // 2] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def refused_phase(path: Path) -> str:
+    """The start of ingest's error for a corrupted phase in zip `path`."""
+    return re.escape(f"{path.name}: {path.stem}/{path.stem}_unw_phase.tif is corrupted")
+
+
+def test_ingest_trusts_zips_the_download_verified_until_they_change(server, stack, tmp_path):
+    submit_and_succeed(server, stack[:2])
+    folder = tmp_path / "products"
+    download_files(remote_files(server), folder, **FAST)
+    downloaded, by_hand = folder / stack[0].name, folder / stack[2].name
+    shutil.copy2(stack[2], by_hand)  # copied in by hand: the download never checked it
+    for path in (downloaded, by_hand):
+        corrupt_the_phase(path)
+    products = find_products(folder)
+    assert [p.source for p in products] == [downloaded, folder / stack[1].name, by_hand]
+    # Vouched for by the download and unchanged: not read again, so the corruption goes unnoticed, the
+    # trade the download makes too (test_a_rerun_trusts_zips_verified_before_until_they_change).
+    verified = {}
+    verify_products(products[:2], verified)
+    assert verified == {p.name: identity(p.source) for p in products[:2]}
+    with pytest.raises(ProductError, match=refused_phase(by_hand)):
+        verify_products(products[2:], {})
+    # Touched: neither the download's record nor the caller's vouches for it any more.
+    os.utime(downloaded)
+    with pytest.raises(ProductError, match=refused_phase(downloaded)):
+        verify_products(products[:1], verified)
+
+
 def test_dropped_connection_resumes_with_range(server, stack, tmp_path):
     submit_and_succeed(server, stack[:1])
     size = stack[0].stat().st_size
@@ -250,11 +292,33 @@ def test_expired_products_are_reported_not_downloaded(server, stack, tmp_path):
     assert not any(path.endswith(stack[0].name) for path in requested)
 
 
+def test_zips_downloaded_before_they_expired_are_skipped_not_reported_expired(server, stack, tmp_path):
+    ids = submit_and_succeed(server, stack)
+    download_files(remote_files(server), tmp_path, **FAST)
+    for job_id in ids:
+        server.expire(job_id)
+    damaged = tmp_path / stack[2].name
+    damaged.write_bytes(damaged.read_bytes()[:-100])
+    server.requests.clear()
+    report = download_files(remote_files(server), tmp_path, **FAST)
+    assert report.skipped == [z.name for z in stack[:2]] and report.expired == []
+    assert report.failed == {
+        stack[2].name: f"{damaged} is damaged (wrong size or a failed CRC) and its product expired on "
+        f"{server.jobs[ids[2]]['expiration_time'][:10]}: delete it, then submit its pair again"
+    }
+    assert not any(path.endswith(".zip") for _, path in server.requests)  # nothing left there to fetch
+    damaged.unlink()
+    assert download_files(remote_files(server), tmp_path, **FAST).expired == [stack[2].name]
+
+
 def test_refuses_when_the_disk_is_too_small(server, stack, tmp_path):
     submit_and_succeed(server, stack)
-    with pytest.raises(DownloadError) as refused:
+    with pytest.raises(DiskSpaceError) as refused:
         download_files(remote_files(server), tmp_path, free_bytes=lambda path: 300 * 1024**2, **FAST)
-    assert "need 0 MB (+512 MB margin), 300 MB are free" in str(refused.value)
+    assert str(refused.value) == (
+        f"downloading needs about 0.5 GB in {tmp_path} (a 0.5 GB margin included), 0.3 GB free: "
+        "free space or choose another download folder"
+    )
     assert not any(path.endswith(".zip") for _, path in server.requests)
 
 
@@ -314,7 +378,8 @@ def test_cli_reports_expired_products_with_a_failing_status(server, stack, tmp_p
     server.expire(ids[0])
     result = sbas_download(server, tmp_path / "work")
     assert result.returncode == 2
-    assert f"expired, not downloaded (submit the pair again): {stack[0].name}" in result.stdout
+    assert "1 expired products: their pairs will be ordered again by `sbas submit" in result.stderr
+    assert f"expired before it was downloaded: {stack[0].name}" in result.stdout
     assert "downloaded: 2" in result.stdout
 
 

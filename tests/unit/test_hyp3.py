@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 from local_hyp3 import hyp3_server
 
+from sbas_plugin.core.download import download_project
 from sbas_plugin.core.hyp3 import (
     RECORD,
     Hyp3Failure,
     check_name,
     connect,
+    expired_pairs,
     project_jobs,
     read_pairs,
     read_token,
@@ -210,6 +212,81 @@ def test_failed_pairs_resubmitted_once_and_only_once(server, hyp3, work):
     assert submit_pairs(work, chain(3), "fails", hyp3).submitted == 0  # failed pairs are not new pairs
 
 
+def test_expired_pair_without_its_product_is_ordered_again_once(server, hyp3, work):
+    pairs = chain(3)
+    submit_pairs(work, pairs, "expiry", hyp3)
+    server.advance()
+    never_downloaded, downloaded_in_time, _ = server.jobs  # in the order of the pairs
+    server.expire(never_downloaded)
+    report = download_project(work, hyp3, "expiry")
+    assert len(report.downloaded) == 2 and len(report.expired) == 1
+    server.expire(downloaded_in_time)  # its zip is in WORK/products: it needs nothing
+    assert expired_pairs(project_jobs(hyp3, "expiry"), work / "products") == [pairs[0]]
+    lost = product_of(server, never_downloaded)
+    assert_download(work, hyp3, downloaded=0, skipped=2, expired=[lost])
+
+    summaries = []
+    result = submit_pairs(work, pairs, "expiry", hyp3, confirm=lambda s: summaries.append(s) or True)
+    assert summaries == [
+        "3 pairs, 2 already submitted, 1 to submit (1 expired before download, ordered again), "
+        "10 credits of 7970 remaining"
+    ]
+    assert (result.expired, result.submitted) == (1, 1) and server.posts == 2
+    assert jobs_per_pair(server) == {pairs[0]: 2, pairs[1]: 1, pairs[2]: 1}
+    (new,) = [job for job in server.jobs.values() if job["status_code"] == "PENDING"]
+    assert new["job_parameters"] == server.jobs[never_downloaded]["job_parameters"]
+    assert new["job_parameters"]["granules"] == list(pairs[0]) and new["name"] == "expiry"
+    again = submit_pairs(work, pairs, "expiry", hyp3, confirm=lambda s: pytest.fail("nothing to confirm"))
+    assert (again.to_submit, again.expired, server.posts) == (0, 0, 2)
+    assert resubmit_failed(work, hyp3, "expiry") == ([], [])
+    # Ordered again: its expired product is no longer news while the new job runs.
+    assert_download(work, hyp3, downloaded=0, skipped=2, expired=[])
+
+    server.advance()
+    assert_download(work, hyp3, downloaded=1, skipped=2, expired=[])
+    assert (work / "products" / product_of(server, new["job_id"])).is_file()
+    assert expired_pairs(project_jobs(hyp3, "expiry"), work / "products") == []
+    assert submit_pairs(work, pairs, "expiry", hyp3).submitted == 0 and server.posts == 2
+
+
+def product_of(server, job_id) -> str:
+    (entry,) = server.jobs[job_id]["files"]
+    return entry["filename"]
+
+
+def assert_download(work, hyp3, downloaded: int, skipped: int, expired: list) -> None:
+    """download_project's report, and the manifest it writes, say the same."""
+    report = download_project(work, hyp3, "expiry")
+    assert (len(report.downloaded), len(report.skipped), report.expired) == (downloaded, skipped, expired)
+    assert report.complete == (not expired) and not report.failed
+    assert Manifest(work).step("download")["expired"] == expired
+
+
+def test_a_pair_ordered_again_while_the_download_waits_is_not_reported_expired(server, hyp3, work, caplog):
+    pairs = chain(2)
+    submit_pairs(work, pairs, "expiry", hyp3)
+    lost, _ = server.jobs  # the other job stays pending: the download waits for it
+    server.advance(job_ids=[lost])
+    server.expire(lost)
+
+    def order_again_and_finish():
+        try:
+            submit_pairs(work, pairs, "expiry", connect(server.url, TOKEN, timeout=(2, 2)))
+        finally:
+            server.advance()
+
+    later = threading.Timer(1.0, order_again_and_finish)
+    later.start()
+    try:
+        with caplog.at_level(logging.WARNING, logger="sbas_plugin.core.download"):
+            report = download_project(work, hyp3, "expiry", wait=True, interval=0.3)
+    finally:
+        later.cancel()
+    assert f"{product_of(server, lost)} expired on" in caplog.text  # as the first look found it
+    assert jobs_per_pair(server)[pairs[0]] == 2 and len(report.downloaded) == 2
+    assert report.expired == [] and report.complete and Manifest(work).step("download")["expired"] == []
+
+
 def test_wait_polls_until_done_and_can_be_canceled(server, hyp3, work):
     submit_pairs(work, chain(3), "wait", hyp3)
     seen = []
@@ -325,3 +402,40 @@ def test_cli_submit_and_status(server, work):
     assert "6 jobs: 0 pending, 0 running, 4 succeeded, 2 failed" in done.stdout
     assert "failed twice, left out of the network" in done.stdout and server.posts == 2
     assert_token_nowhere(work, *(r.stdout + r.stderr for r in (submitted, again, status, resubmit, done)))
+
+
+def test_cli_download_reports_an_expired_pair_and_submit_orders_it_again(server, work):
+    pairs = chain(3)
+    write_pairs(work / "pairs.csv", pairs)
+    common = ("--work", str(work), "--name", "expiry", "--api-url", server.url)
+    assert sbas("submit", *common, "--yes").returncode == 0
+    server.advance()
+    expired = next(iter(server.jobs))
+    server.expire(expired)
+
+    download = sbas("download", *common)
+    assert download.returncode == 2 and "downloaded: 2, already there: 0" in download.stdout
+    assert f"expired before it was downloaded: {product_of(server, expired)}" in download.stdout
+    submit = f"`sbas submit --work {work} --name expiry --api-url {server.url}` (it shows the cost first)"
+    assert f"1 expired products: their pairs will be ordered again by {submit}" in download.stderr
+    assert "Traceback" not in download.stderr
+
+    asked = sbas("submit", *common)
+    assert asked.returncode == 2 and server.posts == 1
+    assert "1 to submit (1 expired before download, ordered again), 10 credits of 7970 remaining" in asked.stdout
+    ordered = sbas("submit", *common, "--yes")
+    assert ordered.returncode == 0 and "submitted 1 jobs under expiry" in ordered.stdout and server.posts == 2
+    assert jobs_per_pair(server)[pairs[0]] == 2
+    running = sbas("download", *common)
+    assert running.returncode == 0, running.stderr
+    assert "downloaded: 0, already there: 2" in running.stdout and "expired" not in running.stdout
+
+    server.advance()
+    done = sbas("download", *common)
+    assert done.returncode == 0, done.stderr
+    assert "downloaded: 1, already there: 2" in done.stdout and "expired" not in done.stdout
+    for job_id in server.jobs:  # every product is in WORK/products: expiring now costs nothing
+        server.expire(job_id)
+    later = sbas("download", *common)
+    assert later.returncode == 0, later.stderr
+    assert "expired" not in later.stdout
