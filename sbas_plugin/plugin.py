@@ -83,6 +83,9 @@ class SbasPlugin:
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.timeseries_dock)
             self.timeseries_dock.hide()
             self.timeseries_dock.visibilityChanged.connect(self.timeseries_action.setChecked)
+            # A step of the workflow dock may replace the files the time-series dock has open.
+            self.dock.rewriting.connect(self.timeseries_dock.close_for_rewrite)
+            self.dock.rewritten.connect(self.timeseries_dock.reopen_after_rewrite)
         return self.timeseries_dock
 
     def show_timeseries(self, shown: bool) -> None:

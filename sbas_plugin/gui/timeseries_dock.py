@@ -89,6 +89,7 @@ class TimeseriesDock(QgsDockWidget):
         self.canvas = iface.mapCanvas()
         self.stack = None
         self.folder = ""  # the folder of the stack
+        self.closed_state = None  # project_state() while a step replaces the stack's files
         self.shown = []  # in legend order
         self.lines, self.trends, self.bands = [], [], []  # per shown series; bands only for areas
         self.map_items = []  # per shown series: a marker for a pixel, a rubber band for an area
@@ -206,6 +207,25 @@ class TimeseriesDock(QgsDockWidget):
             )
         )
         return True
+
+    def close_for_rewrite(self, roots: list) -> None:
+        """A step is about to replace the files and folders `roots`: close the stack if it reads from
+        them (Windows cannot replace a file open in QGIS) until reopen_after_rewrite()."""
+        if self.stack is None:
+            return
+        source = self.stack.source.resolve()
+        if not any(root == source or root in source.parents for root in roots):
+            return
+        self.closed_state = self.project_state()
+        self.open_folder("")
+        self.info.setText(tr("Closed while a step replaces its files; it opens again when the step ends."))
+
+    def reopen_after_rewrite(self) -> None:
+        """The folder closed by close_for_rewrite() again, with the series that were shown, unless
+        another folder was opened meanwhile."""
+        state, self.closed_state = self.closed_state, None
+        if state is not None and self.stack is None:
+            self.restore_project_state(state)
 
     def add_result_layers(self) -> None:
         folder = Path(self.folder_widget.filePath())

@@ -2,7 +2,10 @@
 Processing task (the same algorithms as the Toolbox and `qgis_process`, the same core as the CLI)."""
 
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -12,6 +15,8 @@ from qgis.core import (
     QgsMapLayerProxyModel,
     QgsPointXY,
     QgsProject,
+    QgsProviderRegistry,
+    QgsReadWriteContext,
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
@@ -23,7 +28,7 @@ from qgis.gui import (
     QgsMapLayerComboBox,
     QgsVertexMarker,
 )
-from qgis.PyQt.QtCore import QDate, QRegularExpression, Qt, QTimer, QUrl
+from qgis.PyQt.QtCore import QCoreApplication, QDate, QEvent, QRegularExpression, Qt, QTimer, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QDesktopServices, QPixmap, QRegularExpressionValidator
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -48,6 +53,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from qgis.PyQt.QtXml import QDomDocument
 
 from sbas_plugin.core.hyp3 import PAIRS, PENDING, Hyp3Failure, load_record, read_pairs
 from sbas_plugin.core.network import credits
@@ -66,6 +72,8 @@ REFERENCE_DATES = ("first", "auto", "date")
 DATE_FORMAT = "yyyy-MM-dd"
 NAME_PATTERN = "[A-Za-z0-9_-]{0,20}"  # HyP3 project names
 REFRESH_MS = 60_000
+# What sbas:run writes in the work folder, and may replace on a rerun.
+RUN_OUTPUTS = ("GeoTiffs", "mintpy", "clipped", "points.gpkg", "points.csv", "Geotiff_value.csv")
 
 
 def outline(layer: QgsVectorLayer, colour: str) -> None:
@@ -75,8 +83,78 @@ def outline(layer: QgsVectorLayer, colour: str) -> None:
     symbol.setStrokeWidth(0.6)
 
 
-def file_of(layer) -> Path:
-    return Path(layer.source().split("|")[0]).resolve()
+def file_of(layer) -> Optional[Path]:
+    """The file a layer reads, or None (memory and web layers). Of a GDAL subdataset (HDF5:"file"://name),
+    its file; QGIS 3.22 gives a CSV layer's Windows path as /C:/..."""
+    path = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source()).get("path")
+    if not path:
+        return None
+    quoted = re.match(r'^\w+:"([^"]+)"', path)
+    return Path(quoted.group(1) if quoted else re.sub(r"^/(?=[A-Za-z]:)", "", path)).resolve()
+
+
+def is_under(path: Optional[Path], roots) -> bool:
+    return path is not None and any(path == root or root in path.parents for root in roots)
+
+
+@dataclass(frozen=True)
+class AsideLayer:
+    """A layer taken out of the project, as the project file keeps it (source, name, style, temporal
+    settings, id)."""
+
+    kind: type  # QgsRasterLayer or QgsVectorLayer
+    document: QDomDocument
+    id: str
+    path: Path
+
+
+def set_aside_layers(roots) -> list:
+    """Take the layers reading files under `roots` out of the project, so that a step can replace those
+    files: Windows refuses to replace a file open in QGIS. Their nodes stay in the layer tree, to keep their
+    places for put_back_layers(). Returns [AsideLayer]."""
+    project = QgsProject.instance()
+    aside = []
+    for layer in project.mapLayers().values():
+        path = file_of(layer)
+        if is_under(path, roots):
+            document = QDomDocument()
+            element = document.createElement("maplayer")
+            layer.writeLayerXml(element, document, QgsReadWriteContext())
+            document.appendChild(element)
+            aside.append(AsideLayer(type(layer), document, layer.id(), path))
+    bridge = project.layerTreeRegistryBridge()
+    enabled = bridge.isEnabled()
+    bridge.setEnabled(False)  # the bridge would take the layers' nodes out too
+    project.removeMapLayers([layer.id for layer in aside])
+    bridge.setEnabled(enabled)
+    # QGIS's OGR connection pool closes a removed layer's file in a deleteLater: now, before the step writes.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return aside
+
+
+def put_back_layers(aside: list, replaced=()) -> None:
+    """The layers of set_aside_layers() back in their places, except those whose files `replaced` lists
+    (loaded anew elsewhere): their nodes go, with the groups that leaves empty."""
+    project = QgsProject.instance()
+    root = project.layerTreeRoot()
+    gone = {layer.id for layer in aside if layer.path in replaced}
+    for node in root.findLayers():
+        if node.layerId() in gone:
+            parent = node.parent()
+            parent.removeChildNode(node)
+            while parent is not root and not parent.children():
+                grandparent = parent.parent()
+                grandparent.removeChildNode(parent)
+                parent = grandparent
+    for kept in aside:
+        if kept.id in gone:
+            continue
+        layer = kept.kind()
+        layer.readLayerXml(kept.document.documentElement(), QgsReadWriteContext())
+        project.addMapLayer(layer, False)
+        if root.findLayer(layer.id()) is None:  # its node was deleted meanwhile
+            root.insertLayer(0, layer)
+    root.resolveReferences(project)  # the kept nodes find their layers again
 
 
 def replace_layer(path: Path, name: str, colour: str) -> QgsVectorLayer:
@@ -115,6 +193,10 @@ def short_pair(reference: str, secondary: str) -> str:
 
 
 class WorkflowDock(QgsDockWidget):
+    # Around a step that replaces result files: the files (and folders) it replaces, then its end.
+    rewriting = pyqtSignal(object)  # [Path]
+    rewritten = pyqtSignal()
+
     def __init__(self, iface, tasks, open_timeseries=None, parent=None):
         super().__init__(tr("SBAS InSAR"), parent)
         self.setObjectName("SbasWorkflowDock")
@@ -123,6 +205,7 @@ class WorkflowDock(QgsDockWidget):
         self.open_timeseries = open_timeseries  # callback(work folder) of the plugin
         self.reference_point = None  # (x, y, authid of its CRS) or None: the most coherent land pixel
         self.marker = None
+        self.aside = None  # [AsideLayer] while a step replaces the files they read
 
         self.runner = AlgorithmRunner(tasks, iface.messageBar(), self)
         self.runner.started.connect(self._run_started)
@@ -460,6 +543,7 @@ class WorkflowDock(QgsDockWidget):
 
     def _update_buttons(self) -> None:
         busy = tr("Another step is running: wait for it or cancel it.") if self.runner.running() else ""
+        rewriting = tr("Wait: the running step is replacing the result files.") if self.aside is not None else ""
         no_work = tr("Choose a work folder first.") if not self.work() else ""
         no_area = tr("Choose or draw an area first.") if self.area_combo.currentLayer() is None else ""
         no_name = tr("Give the HyP3 project name first.") if not self.name_edit.text() else ""
@@ -471,8 +555,8 @@ class WorkflowDock(QgsDockWidget):
             self.status_button: busy or no_work or no_name,
             self.download_button: busy or no_work or no_name,
             self.run_button: busy or no_work or no_area,
-            self.load_button: no_work,
-            self.timeseries_button: no_work,
+            self.load_button: rewriting or no_work,
+            self.timeseries_button: rewriting or no_work,
             self.points_button: busy
             or (
                 tr("Choose a raster and an area first.")
@@ -622,11 +706,35 @@ class WorkflowDock(QgsDockWidget):
 
     # --- running steps ------------------------------------------------------------------------
 
-    def _run(self, algorithm_id: str, parameters: dict, on_success=None) -> None:
+    def _run(self, algorithm_id: str, parameters: dict, on_success=None) -> bool:
         try:
             self.runner.start(algorithm_id, parameters, on_success)
         except RuntimeError as error:
             self.iface.messageBar().pushWarning(tr("SBAS"), str(error))
+            return False
+        return True
+
+    def _run_replacing(self, files: list, algorithm_id: str, parameters: dict, on_success=None) -> None:
+        """_run for a step that replaces `files` (and what is in those folders): the layers reading them
+        leave the project and the time-series dock closes them until the step ends (_put_back)."""
+        roots = [Path(path).resolve() for path in files]
+        self.aside = set_aside_layers(roots)
+        self.rewriting.emit(roots)
+        if not self._run(algorithm_id, parameters, on_success):
+            self._put_back()
+
+    def _put_back(self, reload_work: str = "") -> None:
+        """The layers set aside by _run_replacing come back, those load_results(reload_work) loads anew
+        excepted; the time-series dock reopens what it had open."""
+        replaced = set()
+        if reload_work:
+            loaded = load_results(reload_work)
+            new = [loaded.velocity, loaded.coherence, loaded.points, *loaded.displacement]
+            replaced = {file_of(layer) for layer in new if layer is not None}
+        aside, self.aside = self.aside, None
+        put_back_layers(aside, replaced)
+        self.rewritten.emit()
+        self._update_buttons()
 
     def _run_started(self, name: str) -> None:
         self.log_view.appendPlainText(f"— {name} —")
@@ -641,6 +749,8 @@ class WorkflowDock(QgsDockWidget):
         self.progress_bar.setValue(round(percent))
 
     def _run_finished(self, ok: bool, results: dict) -> None:
+        if self.aside is not None:  # failed or canceled: what was there comes back
+            self._put_back()
         self.cancel_button.setEnabled(self.runner.running())  # a chained step may have started already
         self._update_buttons()
 
@@ -761,12 +871,17 @@ class WorkflowDock(QgsDockWidget):
         if self.reference_point:
             x, y, authid = self.reference_point
             parameters["REFERENCE_POINT"] = f"{x!r},{y!r} [{authid}]"
-        self._run("sbas:run", parameters, self._time_series_done)
+        work = Path(self.work())
+        self._run_replacing([work / name for name in RUN_OUTPUTS], "sbas:run", parameters, self._time_series_done)
 
     def _time_series_done(self, results: dict) -> None:
-        self.iface.messageBar().pushSuccess(
-            tr("SBAS"), tr("The time series is ready: load the result layers on the Results page.")
-        )
+        reload = bool(self.aside)  # result layers were on the map: the new ones take their places
+        self._put_back(results["WORK"] if reload else "")
+        if reload:
+            message = tr("The time series is ready; its result layers are loaded anew.")
+        else:
+            message = tr("The time series is ready: load the result layers on the Results page.")
+        self.iface.messageBar().pushSuccess(tr("SBAS"), message)
 
     def load_result_layers(self):
         """The work folder's styled result layers (sbas_plugin.gui.results.LoadedResults)."""
@@ -796,7 +911,7 @@ class WorkflowDock(QgsDockWidget):
     def extract_values(self) -> None:
         out = self.values_widget.filePath() or str(Path(self.work()) / "Geotiff_value.csv")
         parameters = {"WORK": self.work(), "POINTS": self.points_combo.currentLayer().id(), "OUTPUT": out}
-        self._run("sbas:extract", parameters)
+        self._run_replacing([out], "sbas:extract", parameters)
 
     def make_graphs(self) -> None:
         work = Path(self.work())
@@ -850,6 +965,8 @@ class WorkflowDock(QgsDockWidget):
         band off the canvas."""
         self.refresh_timer.stop()
         self.runner.cancel()
+        if self.aside is not None:
+            self._put_back()
         self.tools.unload()
         self.set_reference_point(None)
         self.area_tool.reset()

@@ -1,6 +1,8 @@
 """QGIS tier: real QGIS 3.22 through pytest-qgis, offscreen."""
 
+import os
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,6 +24,20 @@ def write_utm_raster(path, x0=399_920.0, y0=3_900_080.0, size=80.0, width=50, he
     dataset.GetRasterBand(1).WriteArray(np.arange(width * height, dtype=np.float32).reshape(height, width))
     dataset = None
     return path
+
+
+def open_files_under(*roots) -> list:
+    """The files this process has open under `roots` (Linux's /proc/self/fd): those Windows would lock."""
+    roots = [Path(root).resolve() for root in roots]
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            path = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # closed since listed
+            continue
+        if any(path == root or root in path.parents for root in roots):
+            found.append(path)
+    return found
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import json
 import h5py
 import numpy as np
 import pytest
+from conftest import open_files_under
 from matplotlib.colors import to_hex
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -398,6 +399,21 @@ def test_project_state_restores_the_same_series_in_a_new_dock(dock, web_canvas, 
         assert restored.project_state() == state
     finally:
         restored.unload()
+
+
+def test_a_step_replacing_its_files_closes_the_stack_then_opens_it_again_as_it_was(dock, web_canvas, tmp_path):
+    canvas, to_canvas = web_canvas
+    click(dock, canvas, to_canvas, *centre(3, 2))
+    click(dock, canvas, to_canvas, *centre(5, 6), Qt.KeyboardModifier.ControlModifier)
+    work = (tmp_path / "work").resolve()
+    assert open_files_under(work / "mintpy")  # what Windows would keep a step from replacing
+
+    dock.close_for_rewrite([work / "GeoTiffs", work / "Geotiff_value.csv"])
+    assert dock.stack is not None and len(dock.shown) == 2  # none of its files: left open
+    dock.close_for_rewrite([work / "mintpy"])
+    assert dock.stack is None and not dock.shown and not open_files_under(work)
+    dock.reopen_after_rewrite()
+    assert dock.folder_widget.filePath() == str(tmp_path / "work") and shown_pixels(dock) == [(3, 2), (5, 6)]
 
 
 def canvas_items(canvas):

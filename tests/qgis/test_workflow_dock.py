@@ -1,7 +1,8 @@
 """The workflow dock in real QGIS: the area drawn on the map is saved in EPSG:3857 as clicked, the reference
 point is picked on the map, steps run as background tasks with a live log and cancel, the HyP3 job table
 comes from the job record the real core writes (against the project's local HyP3 server), and a project
-file brings the dock back as it was."""
+file brings the dock back as it was. A step that replaces result files first closes every layer and the
+time-series dock's stack reading them (Windows cannot replace a file open in QGIS), then opens them again."""
 
 import csv
 import dataclasses
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import sbas_provider
+from conftest import open_files_under, sbas_provider
 from local_hyp3 import granules_of, hyp3_server
 from qgis.core import (
     Qgis,
@@ -53,6 +54,40 @@ def settings(qgis_app):
     saved = load_settings()
     yield saved
     save_settings(saved)
+
+
+@dataclasses.dataclass(frozen=True)
+class Finished:
+    products: Path
+    work: Path
+    truth: object  # write_synthetic_stack's SyntheticTruth
+    area: tuple  # xmin, ymin, xmax, ymax in the products' CRS
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """A work folder sbas run has finished (MintPy: about 20 s), shared by the tests that only add to it or
+    resume the run."""
+    from sbas_plugin.core.pipeline import run_pipeline
+
+    root = tmp_path_factory.mktemp("finished")
+    truth = write_synthetic_stack(root / "products", n_dates=4, shape=(30, 40))
+    x0, dx, _, y0, _, dy = truth.transform
+    area = (x0, y0 + 30 * dy, x0 + 40 * dx, y0)
+    # The area as sbas:run passes a layer's polygons, so that the dock's run resumes this one.
+    wkt = QgsGeometry.collectGeometry([QgsGeometry.fromRect(QgsRectangle(*area))]).asWkt()
+    run_pipeline(root / "products", wkt, root / "work", aoi_crs=f"EPSG:{truth.epsg}")
+    return Finished(root / "products", root / "work", truth, area)
+
+
+@pytest.fixture
+def plugin(qgis_iface, qgis_processing, settings):
+    qgis_iface.messageBar().clear_messages()
+    plugin = sbas_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    yield plugin
+    plugin.unload()
+    QgsProject.instance().clear()
 
 
 @pytest.fixture
@@ -233,7 +268,6 @@ def test_cancel_stops_mintpy_and_leaves_no_task_or_process(dock, qgis_app, qgis_
     assert dock.run_button.isEnabled()
 
 
-
 def answer_next_question(button) -> None:
     """Click a button of the next modal message box, as the user does."""
 
@@ -326,25 +360,125 @@ def test_the_project_file_keeps_the_dock(qgis_iface, qgis_canvas, qgis_processin
         QgsProject.instance().clear()
 
 
-def test_quality_report_chains_coherence_validation_and_report(dock, qgis_app, tmp_path, settings, monkeypatch):
-    from sbas_plugin.core.pipeline import run_pipeline
+def test_quality_report_chains_coherence_validation_and_report(dock, qgis_app, tmp_path, finished, monkeypatch):
     from sbas_plugin.core.synthetic import write_synthetic_benchmarks
 
-    truth = write_synthetic_stack(tmp_path / "products", n_dates=4, shape=(30, 40))
-    x0, dx, _, y0, _, dy = truth.transform
-    box = f"POLYGON(({x0} {y0},{x0 + 40 * dx} {y0},{x0 + 40 * dx} {y0 + 30 * dy},{x0} {y0 + 30 * dy},{x0} {y0}))"
-    run_pipeline(tmp_path / "products", box, tmp_path / "work", aoi_crs=f"EPSG:{truth.epsg}")
-    benchmarks = write_synthetic_benchmarks(tmp_path / "benchmarks.csv", truth, [(10, 20), (15, 25), (20, 30)])
+    work = finished.work
+    points = [(10, 20), (15, 25), (20, 30)]
+    benchmarks = write_synthetic_benchmarks(tmp_path / "benchmarks.csv", finished.truth, points)
     opened = []
     monkeypatch.setattr("sbas_plugin.gui.workflow_dock.QDesktopServices.openUrl", opened.append)  # no browser
 
-    dock.work_widget.setFilePath(str(tmp_path / "work"))
+    dock.work_widget.setFilePath(str(work))
     dock.benchmarks_widget.setFilePath(str(benchmarks))
     dock.report_button.click()
     wait_until(qgis_app, lambda: opened or not dock.runner.running(), 120, "the report")
 
     log = dock.log_view.toPlainText()
-    assert opened and opened[0].toLocalFile() == str(tmp_path / "work" / "report.html"), log
-    assert (tmp_path / "work" / "coherence" / "coherence_by_ifgram.csv").is_file()
-    assert (tmp_path / "work" / "validation" / "validation.csv").is_file()
-    assert "Validation against the ground" in (tmp_path / "work" / "report.html").read_text(encoding="utf-8")
+    assert opened and opened[0].toLocalFile() == str(work / "report.html"), log
+    assert (work / "coherence" / "coherence_by_ifgram.csv").is_file()
+    assert (work / "validation" / "validation.csv").is_file()
+    assert "Validation against the ground" in (work / "report.html").read_text(encoding="utf-8")
+
+
+def results_in_use(plugin, canvas, finished):
+    """The work folder's result layers on the map, drawn, and the time-series dock on it with the pixel of a
+    point feature plotted: every way QGIS holds the results open."""
+    dock = plugin.dock
+    dock.work_widget.setFilePath(str(finished.work))
+    dock.products_widget.setFilePath(str(finished.products))
+    dock.area_combo.setLayer(area_layer(finished.truth.epsg, finished.area))
+    loaded = dock.load_result_layers()
+    show_canvas(canvas, loaded.velocity.crs().authid())
+    canvas.setExtent(loaded.velocity.extent())
+    canvas.setLayers([loaded.points, *loaded.displacement, loaded.velocity, loaded.coherence])
+    canvas.refresh()
+    canvas.waitWhileRendering()
+    plugin.open_timeseries(str(finished.work))
+    series = plugin.timeseries_dock
+    series.pick(next(loaded.points.getFeatures()).geometry().asPoint())  # reads the points layer too
+    assert series.stack is not None and series.shown
+    return loaded
+
+
+def layer_tree():
+    """Each layer node of the project's tree: its layer's name (None without a layer) and whether it is ticked."""
+    nodes = QgsProject.instance().layerTreeRoot().findLayers()
+    return [(node.layer().name() if node.layer() else None, node.itemVisibilityChecked()) for node in nodes]
+
+
+def layers_reading(folder) -> list:
+    return [layer.name() for layer in QgsProject.instance().mapLayers().values() if str(folder) in layer.source()]
+
+
+def watch_the_start(dock, series, files) -> list:
+    """What the layers, the open files and the time-series dock are as the step's task starts."""
+    seen = []
+    dock.runner.started.connect(
+        lambda _name: seen.append((layers_reading(files[0].parent), open_files_under(*files), series.stack))
+    )
+    return seen
+
+
+def test_a_rerun_closes_the_results_it_replaces_then_loads_them_anew(plugin, qgis_app, qgis_iface, finished):
+    results_in_use(plugin, qgis_iface.mapCanvas(), finished)
+    dock, series, work = plugin.dock, plugin.timeseries_dock, finished.work
+    old = {layer_id for layer_id, layer in QgsProject.instance().mapLayers().items() if str(work) in layer.source()}
+    replaced = [work / "GeoTiffs", work / "mintpy", work / "points.gpkg"]
+    tree, shown = layer_tree(), [s.label for s in series.shown]
+    assert open_files_under(*replaced)  # what Windows would keep the run from replacing
+    at_start = watch_the_start(dock, series, replaced)
+
+    dock.run_button.click()
+    assert not dock.load_button.isEnabled() and not dock.timeseries_button.isEnabled()
+    wait_until(qgis_app, lambda: not dock.runner.running(), 120, "the rerun")
+
+    assert at_start == [([], [], None)], dock.log_view.toPlainText()
+    assert not qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical), dock.log_view.toPlainText()
+    assert layer_tree() == tree  # the same layers, new, in a new group of the same name in the same place
+    assert len(old) == 7 and not old & set(QgsProject.instance().mapLayers())
+    assert all(layer.isValid() for layer in QgsProject.instance().mapLayers().values())
+    assert series.stack is not None and series.folder_widget.filePath() == str(work)
+    assert [s.label for s in series.shown] == shown
+    assert dock.load_button.isEnabled() and dock.timeseries_button.isEnabled()
+
+
+def test_a_failed_rerun_puts_back_the_layers_and_the_series_it_closed(plugin, qgis_app, qgis_iface, finished, tmp_path):
+    results_in_use(plugin, qgis_iface.mapCanvas(), finished)
+    dock, series, work = plugin.dock, plugin.timeseries_dock, finished.work
+    before = {layer_id: layer.name() for layer_id, layer in QgsProject.instance().mapLayers().items()}
+    tree, shown = layer_tree(), [s.label for s in series.shown]
+    at_start = watch_the_start(dock, series, [work / "GeoTiffs", work / "mintpy", work / "points.gpkg"])
+    (tmp_path / "none").mkdir()
+    dock.products_widget.setFilePath(str(tmp_path / "none"))
+
+    dock.run_button.click()
+    wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the failing run")
+
+    assert at_start == [([], [], None)]
+    assert qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
+    after = {layer_id: layer.name() for layer_id, layer in QgsProject.instance().mapLayers().items()}
+    assert after == before and layer_tree() == tree  # the very layers, in their places
+    assert series.stack is not None and [s.label for s in series.shown] == shown
+
+
+def test_extracting_values_closes_the_table_it_replaces(plugin, qgis_app, qgis_iface, finished, tmp_path):
+    loaded = results_in_use(plugin, qgis_iface.mapCanvas(), finished)
+    dock, series = plugin.dock, plugin.timeseries_dock
+    out = tmp_path / "values.csv"
+    out.write_text("Date\n20200101\n", encoding="utf-8")  # an earlier table, one row
+    table = QgsVectorLayer(f"file://{out}?type=csv&geomType=none", "values", "delimitedtext")
+    QgsProject.instance().addMapLayer(table)
+    table_id = table.id()
+    assert table.featureCount() == 1 and open_files_under(out)
+    at_start = watch_the_start(dock, series, [out])
+    dock.points_combo.setLayer(loaded.points)
+    dock.values_widget.setFilePath(str(out))
+
+    dock.extract_button.click()
+    wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the extraction")
+
+    assert at_start == [([], [], series.stack)]  # the time series reads other files: left open
+    table = QgsProject.instance().mapLayer(table_id)  # the same layer, reading the new table
+    assert table is not None and table.name() == "values"
+    assert table.featureCount() == len(finished.truth.dates)
