@@ -100,6 +100,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/options.py" />
+      <source>Checking…</source>
+      <translation>確認中…</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/options.py" />
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <location filename="../../sbas_plugin/plugin.py" />
       <location filename="../../sbas_plugin/processing/provider.py" />
@@ -128,6 +133,21 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/options.py" />
+      <source>no answer within {:g} s</source>
+      <translation>{:g} 秒以内に応答がありません</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/options.py" />
+      <source>installed</source>
+      <translation>インストール済み</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/options.py" />
+      <source>it crashed</source>
+      <translation>異常終了しました</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/options.py" />
       <source>MintPy {} runs with {}.</source>
       <translation>MintPy {} は {} で実行されます。</translation>
     </message>
@@ -135,6 +155,11 @@
       <location filename="../../sbas_plugin/gui/options.py" />
       <source>MintPy cannot run: {}</source>
       <translation>MintPy を実行できません: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/options.py" />
+      <source>exit status {}</source>
+      <translation>終了コード {}</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/packages.py" />
@@ -388,6 +413,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>Closed while a step replaces its files; it opens again when the step ends.</source>
+      <translation>処理がファイルを置き換える間は閉じています。処理が終わると再び開きます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Reference: MintPy's reference point</source>
       <translation>基準点: MintPy の基準点</translation>
     </message>
@@ -410,6 +440,11 @@
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>PNG image (*.png)</source>
       <translation>PNG 画像 (*.png)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>reference date</source>
+      <translation>参照日</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
@@ -463,11 +498,6 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>LOS displacement ({})</source>
-      <translation>視線方向の変位 ({})</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>mean ± std of {} pixels; {} to {} of them have a value on a date</source>
       <translation>{} ピクセルの平均 ± 標準偏差。各日付で値があるのはそのうち {} ～ {} ピクセル</translation>
     </message>
@@ -483,8 +513,8 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>reference date</source>
-      <translation>参照日</translation>
+      <source>LOS displacement ({})</source>
+      <translation>視線方向の変位 ({})</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
@@ -865,6 +895,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Wait: the running step is replacing the result files.</source>
+      <translation>お待ちください: 実行中の処理が結果ファイルを置き換えています。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Choose a work folder first.</source>
       <translation>先に作業フォルダを選んでください。</translation>
     </message>
@@ -887,6 +922,11 @@
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Submit HyP3 jobs</source>
       <translation>HyP3 ジョブの投入</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>The time series is ready; its result layers are loaded anew.</source>
+      <translation>時系列解析が完了しました。結果レイヤを新しい結果で読み込み直しました。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
@@ -1110,7 +1150,6 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
-      <location filename="../../sbas_plugin/processing/points.py" />
       <source>Results</source>
       <translation>結果</translation>
     </message>
@@ -1182,7 +1221,6 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
-      <location filename="../../sbas_plugin/processing/quality.py" />
       <source>note: {}</source>
       <translation>注: {}</translation>
     </message>
@@ -1258,8 +1296,13 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Submits the pairs of pairs.csv as HyP3 INSAR_GAMMA jobs under the project name, each pair once: pairs HyP3 already holds under that name are never submitted (and paid) again. DEM and look vectors are always ordered (MintPy needs them). The cost in credits and the credits remaining are reported first; jobs are submitted only when 'I accept the credit cost' is ticked, and never when the credits do not cover the cost. HyP3 cannot cancel jobs. The job record is hyp3_jobs.json in the work folder. </source>
-      <translation>pairs.csv のペアを、プロジェクト名のもとで HyP3 INSAR_GAMMA ジョブとして 1 ペア 1 回ずつ投入します: その名前で HyP3 に既にあるペアが再投入（再課金）されることはありません。DEM と視線ベクトル（look vectors）は常に注文します（MintPy に必要）。最初にクレジットでのコストと残りクレジットを報告し、「クレジットのコストを承認する」にチェックがあるときだけ投入します。残りクレジットがコストに満たない場合は投入しません。HyP3 ではジョブをキャンセルできません。ジョブの記録は作業フォルダの hyp3_jobs.json です。 </translation>
+      <source>Submits the pairs of pairs.csv as HyP3 INSAR_GAMMA jobs under the project name, each pair once: pairs HyP3 already holds under that name are never submitted (and paid) again, except those whose product expired before it was downloaded into the work folder's products/. DEM and look vectors are always ordered (MintPy needs them). The cost in credits and the credits remaining are reported first; jobs are submitted only when 'I accept the credit cost' is ticked, and never when the credits do not cover the cost. HyP3 cannot cancel jobs. The job record is hyp3_jobs.json in the work folder. </source>
+      <translation>pairs.csv のペアを、プロジェクト名のもとで HyP3 INSAR_GAMMA ジョブとして 1 ペア 1 回ずつ投入します: その名前で HyP3 に既にあるペアが再投入（再課金）されることはありません。ただし、作業フォルダの products/ にダウンロードする前にプロダクトの有効期限が切れたペアは再注文します。DEM と視線ベクトル（look vectors）は常に注文します（MintPy に必要）。最初にクレジットでのコストと残りクレジットを報告し、「クレジットのコストを承認する」にチェックがあるときだけ投入します。残りクレジットがコストに満たない場合は投入しません。HyP3 ではジョブをキャンセルできません。ジョブの記録は作業フォルダの hyp3_jobs.json です。 </translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Nothing submitted: tick 'I accept the credit cost' to submit these jobs.</source>
+      <translation>投入していません: これらのジョブを投入するには「クレジットのコストを承認する」にチェックを入れてください。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -1268,8 +1311,8 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Downloads the product zips of every succeeded job of the project into the work folder's products/ folder, several at a time: interrupted files resume, every file's size and every zip member's checksum are verified before it takes its name, and files already there are skipped. Expired products are reported (submit their pairs again). Optionally waits for pending and running jobs, downloading as they finish. The products folder is the input of 'Run the whole time series'. </source>
-      <translation>プロジェクトで成功したすべてのジョブのプロダクト zip を、作業フォルダの products/ に複数同時にダウンロードします: 中断したファイルは続きから再開し、各ファイルのサイズと zip 内の各ファイルのチェックサムを検証してから正式な名前を付け、既にあるファイルは飛ばします。有効期限切れのプロダクトは報告します（そのペアを再投入してください）。待機中・実行中のジョブを待ち、終わったものから順にダウンロードすることもできます。products フォルダは「時系列解析の一括実行」の入力になります。 </translation>
+      <source>Downloads the product zips of every succeeded job of the project into the work folder's products/ folder, several at a time: interrupted files resume, every file's size and every zip member's checksum are verified before it takes its name, and files already there are skipped. Pairs whose product expired before it was downloaded are reported: 'Submit HyP3 InSAR jobs' orders them again. Optionally waits for pending and running jobs, downloading as they finish. The products folder is the input of 'Run the whole time series'. </source>
+      <translation>プロジェクトで成功したすべてのジョブのプロダクト zip を、作業フォルダの products/ に複数同時にダウンロードします: 中断したファイルは続きから再開し、各ファイルのサイズと zip 内の各ファイルのチェックサムを検証してから正式な名前を付け、既にあるファイルは飛ばします。ダウンロード前にプロダクトの有効期限が切れたペアは報告します: 「HyP3 InSAR ジョブの投入」で再注文できます。待機中・実行中のジョブを待ち、終わったものから順にダウンロードすることもできます。products フォルダは「時系列解析の一括実行」の入力になります。 </translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -1414,6 +1457,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Nothing resubmitted: tick 'I accept the credit cost' to resubmit.</source>
+      <translation>再投入していません: 再投入するには「クレジットのコストを承認する」にチェックを入れてください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Parallel downloads</source>
       <translation>並列ダウンロード数</translation>
     </message>
@@ -1431,11 +1479,6 @@
       <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>{} scenes, {} pairs, {} credits; reference {}</source>
       <translation>{} シーン、{} ペア、{} クレジット。基準 {}</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Nothing submitted: tick 'I accept the credit cost' to submit these jobs.</source>
-      <translation>投入していません: これらのジョブを投入するには「クレジットのコストを承認する」にチェックを入れてください。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -1474,18 +1517,13 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Nothing resubmitted: tick 'I accept the credit cost' to resubmit.</source>
-      <translation>再投入していません: 再投入するには「クレジットのコストを承認する」にチェックを入れてください。</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>resubmitted {} failed pairs</source>
       <translation>失敗した {} ペアを再投入しました</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>expired, not downloaded (submit the pair again): {}</source>
-      <translation>期限切れのためダウンロードしていません（ペアを再投入してください）: {}</translation>
+      <source>expired before it was downloaded: {}</source>
+      <translation>ダウンロード前に有効期限が切れました: {}</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -1494,8 +1532,13 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>{} products not downloaded: run again to resume failed ones; expired ones need their pairs submitted again.</source>
-      <translation>{} 件のプロダクトをダウンロードできませんでした: 再実行すると失敗分を再開します。期限切れのものはペアの再投入が必要です。</translation>
+      <source>{} products not downloaded: run again to resume them.</source>
+      <translation>{} 件のプロダクトをダウンロードできませんでした: 再実行すると続きから再開します。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>{} expired products: their pairs will be ordered again by 'Submit HyP3 InSAR jobs' (it reports the cost first); then download again.</source>
+      <translation>有効期限が切れたプロダクトが {} 件あります: そのペアは「HyP3 InSAR ジョブの投入」で再注文されます（先にコストを報告します）。その後、もう一度ダウンロードしてください。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
