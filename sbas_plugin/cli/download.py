@@ -25,6 +25,7 @@ def register(commands) -> None:
 def run(args) -> int:
     from sbas_plugin.core import hyp3
     from sbas_plugin.core.download import download_project
+    from sbas_plugin.core.environment import quoted
 
     if args.workers < 1:
         return fail("--workers must be at least 1")
@@ -51,12 +52,13 @@ def run(args) -> int:
     if report.failed:
         problems.append(f"{len(report.failed)} products not downloaded: run again to resume them")
     if report.expired:
-        submit = f"sbas submit --work {args.work} --name {args.name}"
-        submit += f" --api-url {args.api_url}" if args.api_url else ""
-        submit += f" --token-file {args.token_file}" if args.token_file else ""
+        submit = f"sbas submit --work {quoted(args.work)} --name {quoted(args.name)}"
+        submit += f" --api-url {quoted(args.api_url)}" if args.api_url else ""
+        submit += f" --token-file {quoted(args.token_file)}" if args.token_file else ""
         problems.append(
             f"{len(report.expired)} expired products: their pairs will be ordered again by `{submit}` "
-            "(it shows the cost first); then download again"
+            "with the --looks and job options of the first submission (it shows the cost first); "
+            "then download again"
         )
     if problems:
         return fail("; ".join(problems))

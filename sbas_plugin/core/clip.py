@@ -239,7 +239,7 @@ def linked_dates(pairs: list) -> tuple:
     kept, lost = [s.name for s in kept], [s.name for s in lost]
 
     def bridged(before: str, after: str) -> bool:
-        return any(a <= before and b >= after for a, b in pairs)
+        return any(min(pair) <= before and max(pair) >= after for pair in pairs)
 
     earlier, later = [d for d in lost if d < kept[0]], [d for d in lost if d > kept[-1]]
     gaps = [(earlier[-1], kept[0])] if earlier and not bridged(earlier[-1], kept[0]) else []

@@ -22,9 +22,9 @@ from typing import Callable, Optional
 import requests
 from requests.adapters import HTTPAdapter
 
-from sbas_plugin.core import files
 from sbas_plugin.core.cancel import Canceled, sleep_unless_canceled
 from sbas_plugin.core.files import check_free_space, write_json
+from sbas_plugin.core.files import free_bytes as disk_free_bytes
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.products import VERIFIED, identity, read_verified
 
@@ -291,7 +291,7 @@ def download_files(
     timeout: tuple = TIMEOUT,
     retries: int = RETRIES,
     backoff: float = BACKOFF,
-    free_bytes: Callable[[Path], int] = files.free_bytes,
+    free_bytes: Callable[[Path], int] = disk_free_bytes,
     now: Optional[datetime] = None,
 ) -> DownloadReport:
     """Download every file (dicts or objects with url, filename, size, expiration_time) into `folder`,

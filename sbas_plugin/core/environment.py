@@ -47,10 +47,11 @@ def package_status() -> list:
 def install_command(missing, python: Optional[str] = None) -> str:
     """The command that installs the missing packages into the Python that is running, or into `python`
     (a path, quoted for the platform's shell when it needs quoting)."""
-    return f"{_quoted(python) if python else 'python'} -m pip install " + " ".join(status.name for status in missing)
+    return f"{quoted(python) if python else 'python'} -m pip install " + " ".join(status.name for status in missing)
 
 
-def _quoted(path: str) -> str:
+def quoted(path: str) -> str:
+    """`path` quoted for the platform's shell when it needs quoting."""
     if os.name == "nt":
         return subprocess.list2cmdline([path])
     import shlex

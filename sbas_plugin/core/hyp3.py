@@ -17,6 +17,7 @@ from typing import Callable, Optional, Sequence
 from sbas_plugin.core.cancel import check_canceled, sleep_unless_canceled
 from sbas_plugin.core.files import write_json
 from sbas_plugin.core.manifest import Manifest, signature
+from sbas_plugin.core.products import read_verified
 
 LOG = logging.getLogger(__name__)
 
@@ -400,17 +401,30 @@ def holds_product(job) -> bool:
     return job.status_code in PENDING or (job.succeeded() and not job.expired())
 
 
+def arrived(products: Path, filename: str, verified: dict) -> bool:
+    """Whether a product file reached the products folder: its zip is there, the download checked it once
+    (`verified`: the download's record; the user may have deleted or unpacked the zip since), or it is
+    there unpacked."""
+    return filename in verified or (products / filename).is_file() or (products / Path(filename).stem).is_dir()
+
+
 def expired_pairs(jobs: list, products) -> list:
-    """Pairs to order again: a job of theirs succeeded, but no job of theirs holds or will hold a product
-    now, and none of their product zips reached the products folder before it expired. Sorted."""
+    """Pairs to order again: their newest job succeeded but its product expired, no job of theirs holds or
+    will hold a product, and no product of theirs ever reached the products folder. A pair whose new order
+    failed is not ordered again here (`sbas status` shows the failure). Sorted."""
     products = Path(products)
-    return sorted(
-        pair
-        for pair, pair_jobs in jobs_by_pair(jobs).items()
-        if any(job.succeeded() for job in pair_jobs)
-        and not any(holds_product(job) for job in pair_jobs)
-        and not any((products / entry["filename"]).is_file() for job in pair_jobs for entry in job.files or [])
-    )
+    verified = read_verified(products)
+    expired = []
+    for pair, pair_jobs in jobs_by_pair(jobs).items():
+        newest = max(pair_jobs, key=lambda job: job.request_time)
+        filenames = [entry["filename"] for job in pair_jobs for entry in job.files or []]
+        if (
+            newest.succeeded()
+            and not any(holds_product(job) for job in pair_jobs)
+            and not any(arrived(products, filename, verified) for filename in filenames)
+        ):
+            expired.append(pair)
+    return sorted(expired)
 
 
 def resubmit_failed(

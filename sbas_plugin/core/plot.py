@@ -79,8 +79,8 @@ def _parse_date(text: str, where: str) -> np.datetime64:
     """YYYYMMDD, or YYYY-MM-DD as the long table writes it."""
     try:
         return np.datetime64(parse_date(text.strip().replace("-", "")), "D")
-    except ValueError as error:
-        raise PlotInputError(f"{where}: {error}") from None
+    except ValueError:
+        raise PlotInputError(f"{where}: {text!r} is not a date (YYYYMMDD or YYYY-MM-DD)") from None
 
 
 def _parse_value(text: str, where: str) -> float:

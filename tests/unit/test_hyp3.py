@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,32 @@ def test_expired_pair_without_its_product_is_ordered_again_once(server, hyp3, wo
     assert submit_pairs(work, pairs, "expiry", hyp3).submitted == 0 and server.posts == 2
 
 
+def test_products_that_arrived_are_never_ordered_again_nor_a_failed_new_order(server, hyp3, work):
+    pairs = chain(4)
+    submit_pairs(work, pairs, "expiry", hyp3)
+    server.advance()
+    deleted, unpacked, kept, lost = server.jobs
+    server.expire(lost)
+    assert len(download_project(work, hyp3, "expiry").downloaded) == 3
+    for job_id in (deleted, unpacked, kept):
+        server.expire(job_id)
+    products = work / "products"
+    # The user freed the disk after the run, or unpacked a zip and removed it: the products did arrive.
+    (products / product_of(server, deleted)).unlink()
+    zip_path = products / product_of(server, unpacked)
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(products)
+    zip_path.unlink()
+    assert (products / zip_path.stem).is_dir()
+    assert expired_pairs(project_jobs(hyp3, "expiry"), products) == [pairs[3]]
+    assert submit_pairs(work, pairs, "expiry", hyp3).submitted == 1 and server.posts == 2
+    assert_download(work, hyp3, downloaded=0, skipped=1, expired=[])
+    # The new order fails: it is not ordered again and again (sbas status shows the failure).
+    server.advance("FAILED")
+    assert expired_pairs(project_jobs(hyp3, "expiry"), products) == []
+    assert submit_pairs(work, pairs, "expiry", hyp3).submitted == 0 and server.posts == 2
+
+
 def product_of(server, job_id) -> str:
     (entry,) = server.jobs[job_id]["files"]
     return entry["filename"]
@@ -269,19 +296,22 @@ def test_a_pair_ordered_again_while_the_download_waits_is_not_reported_expired(s
     server.advance(job_ids=[lost])
     server.expire(lost)
 
-    def order_again_and_finish():
-        try:
-            submit_pairs(work, pairs, "expiry", connect(server.url, TOKEN, timeout=(2, 2)))
-        finally:
-            server.advance()
+    class OrderAgainAfterTheFirstLook(logging.Handler):
+        """When the download says it will look again, the user orders the pair again and the jobs end."""
 
-    later = threading.Timer(1.0, order_again_and_finish)
-    later.start()
+        def emit(self, record):
+            if "next look in" in record.getMessage() and jobs_per_pair(server)[pairs[0]] == 1:
+                submit_pairs(work, pairs, "expiry", connect(server.url, TOKEN, timeout=(2, 2)))
+                server.advance()
+
+    logger = logging.getLogger("sbas_plugin.core.download")
+    handler = OrderAgainAfterTheFirstLook()
+    logger.addHandler(handler)
     try:
-        with caplog.at_level(logging.WARNING, logger="sbas_plugin.core.download"):
-            report = download_project(work, hyp3, "expiry", wait=True, interval=0.3)
+        with caplog.at_level(logging.INFO, logger="sbas_plugin.core.download"):
+            report = download_project(work, hyp3, "expiry", wait=True, interval=0.05)
     finally:
-        later.cancel()
+        logger.removeHandler(handler)
     assert f"{product_of(server, lost)} expired on" in caplog.text  # as the first look found it
     assert jobs_per_pair(server)[pairs[0]] == 2 and len(report.downloaded) == 2
     assert report.expired == [] and report.complete and Manifest(work).step("download")["expired"] == []
@@ -416,7 +446,7 @@ def test_cli_download_reports_an_expired_pair_and_submit_orders_it_again(server,
     download = sbas("download", *common)
     assert download.returncode == 2 and "downloaded: 2, already there: 0" in download.stdout
     assert f"expired before it was downloaded: {product_of(server, expired)}" in download.stdout
-    submit = f"`sbas submit --work {work} --name expiry --api-url {server.url}` (it shows the cost first)"
+    submit = f"`sbas submit --work {work} --name expiry --api-url {server.url}` with the --looks and job options"
     assert f"1 expired products: their pairs will be ordered again by {submit}" in download.stderr
     assert "Traceback" not in download.stderr
 

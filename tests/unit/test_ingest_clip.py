@@ -329,3 +329,5 @@ def test_a_gap_is_named_only_where_no_pair_crosses_it():
         "(20200101, 20200105); order HyP3 pairs across the gap to use them"
     )
     assert linked_dates(pairs[:3]) == (dates, None)
+    # A product may name its later date first: the same network, the same note.
+    assert linked_dates([(b, a) for a, b in pairs]) == (dates, note)
