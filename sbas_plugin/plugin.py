@@ -16,7 +16,9 @@ from sbas_plugin.processing.provider import SbasProvider
 from sbas_plugin.tasks.registry import TaskRegistry
 
 ICON = Path(__file__).resolve().parent / "icons" / "sbas.svg"
-SCOPE = "sbas_plugin"  # the project file's entries: "workflow" and "timeseries", each a JSON object
+# The project file's entries: "workflow" and "timeseries", each a JSON object, and "aside": the layers a
+# running step set aside (saved mid-step), as the XML texts of set_aside_layers().
+SCOPE = "sbas_plugin"
 LOG = logging.getLogger(__name__)
 
 
@@ -83,6 +85,8 @@ class SbasPlugin:
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.timeseries_dock)
             self.timeseries_dock.hide()
             self.timeseries_dock.visibilityChanged.connect(self.timeseries_action.setChecked)
+            # Built after QGIS restored its window: the place and visibility it had when QGIS closed.
+            self.iface.mainWindow().restoreDockWidget(self.timeseries_dock)
             # A step of the workflow dock may replace the files the time-series dock has open.
             self.dock.rewriting.connect(self.timeseries_dock.close_for_rewrite)
             self.dock.rewritten.connect(self.timeseries_dock.reopen_after_rewrite)
@@ -107,9 +111,18 @@ class SbasPlugin:
         project = QgsProject.instance()
         for key, dock in self._built_docks().items():
             project.writeEntry(SCOPE, key, json.dumps(dock.project_state()))
+        if self.dock.aside:
+            project.writeEntry(SCOPE, "aside", self.dock.aside)
+        else:
+            project.removeEntry(SCOPE, "aside")
 
     def read_project(self, document) -> None:
+        from sbas_plugin.gui.workflow_dock import put_back_layers
+
         project = QgsProject.instance()
+        aside, found = project.readListEntry(SCOPE, "aside")
+        if found:  # saved while a step had them out
+            put_back_layers(aside)
         for key in ("workflow", "timeseries"):
             text, found = project.readEntry(SCOPE, key, "")
             if not found:

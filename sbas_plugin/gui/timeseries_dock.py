@@ -52,6 +52,7 @@ from sbas_plugin.core.plot import UNIT_SCALE, _y_limits, draw_series, relative_d
 from sbas_plugin.core.points import PixelPoints, pixel_centres_in_polygons
 from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
 from sbas_plugin.gui.results import load_results
+from sbas_plugin.gui.workflow_dock import is_under
 from sbas_plugin.i18n import tr
 from sbas_plugin.settings import load_settings, save_settings
 
@@ -210,22 +211,20 @@ class TimeseriesDock(QgsDockWidget):
 
     def close_for_rewrite(self, roots: list) -> None:
         """A step is about to replace the files and folders `roots`: close the stack if it reads from
-        them (Windows cannot replace a file open in QGIS) until reopen_after_rewrite()."""
-        if self.stack is None:
-            return
-        source = self.stack.source.resolve()
-        if not any(root == source or root in source.parents for root in roots):
+        them (Windows cannot replace a file open in QGIS) until reopen_after_rewrite(); nothing of the
+        folder opens meanwhile."""
+        if self.stack is None or not is_under(self.stack.source.resolve(), roots):
             return
         self.closed_state = self.project_state()
         self.open_folder("")
+        self.folder_widget.setEnabled(False)
+        self.layers_button.setEnabled(False)
         self.info.setText(tr("Closed while a step replaces its files; it opens again when the step ends."))
 
     def reopen_after_rewrite(self) -> None:
-        """The folder closed by close_for_rewrite() again, with the series that were shown, unless
-        another folder was opened meanwhile."""
-        state, self.closed_state = self.closed_state, None
-        if state is not None and self.stack is None:
-            self.restore_project_state(state)
+        """The folder closed by close_for_rewrite() again, with the series that were shown."""
+        if self.closed_state is not None:
+            self.restore_project_state(self.closed_state)
 
     def add_result_layers(self) -> None:
         folder = Path(self.folder_widget.filePath())
@@ -610,7 +609,10 @@ class TimeseriesDock(QgsDockWidget):
     # --- project -------------------------------------------------------------------------------
 
     def project_state(self) -> dict:
-        """What the project keeps of the dock (JSON-serialisable); coordinates in the stack's CRS."""
+        """What the project keeps of the dock (JSON-serialisable); coordinates in the stack's CRS. While a
+        step replaces the stack's files, what it was before."""
+        if self.closed_state is not None:
+            return self.closed_state
         reference = self.reference_pixel
         return {
             "folder": self.folder if self.stack is not None else "",
@@ -624,7 +626,11 @@ class TimeseriesDock(QgsDockWidget):
         }
 
     def restore_project_state(self, state: dict) -> None:
-        """Open the folder of a project_state() and plot what it lists: its pixels, then its areas."""
+        """Open the folder of a project_state() and plot what it lists: its pixels, then its areas. Ends
+        a close_for_rewrite(): what shows now is this state (the one it kept, or another project's)."""
+        self.closed_state = None
+        self.folder_widget.setEnabled(True)
+        self.layers_button.setEnabled(True)
         folder = state.get("folder") or ""
         self.folder_widget.blockSignals(True)  # opened below, also when it is the folder open now
         self.folder_widget.setFilePath(folder)

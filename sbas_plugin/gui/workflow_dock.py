@@ -3,7 +3,6 @@ Processing task (the same algorithms as the Toolbox and `qgis_process`, the same
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -12,6 +11,7 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
     QgsGeometry,
+    QgsMapLayerFactory,
     QgsMapLayerProxyModel,
     QgsPointXY,
     QgsProject,
@@ -57,6 +57,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from sbas_plugin.core.hyp3 import PAIRS, PENDING, Hyp3Failure, load_record, read_pairs
 from sbas_plugin.core.network import credits
+from sbas_plugin.core.search import SCENES_GEOJSON, SCENES_GPKG
 from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
 from sbas_plugin.gui.packages import PackagesBox
 from sbas_plugin.gui.results import load_results
@@ -97,64 +98,51 @@ def is_under(path: Optional[Path], roots) -> bool:
     return path is not None and any(path == root or root in path.parents for root in roots)
 
 
-@dataclass(frozen=True)
-class AsideLayer:
-    """A layer taken out of the project, as the project file keeps it (source, name, style, temporal
-    settings, id)."""
-
-    kind: type  # QgsRasterLayer or QgsVectorLayer
-    document: QDomDocument
-    id: str
-    path: Path
-
-
 def set_aside_layers(roots) -> list:
     """Take the layers reading files under `roots` out of the project, so that a step can replace those
     files: Windows refuses to replace a file open in QGIS. Their nodes stay in the layer tree, to keep their
-    places for put_back_layers(). Returns [AsideLayer]."""
+    places for put_back_layers(). Returns each layer as the project file keeps it (source, name, style,
+    temporal settings, id), as XML text."""
     project = QgsProject.instance()
-    aside = []
+    aside, ids = [], []
     for layer in project.mapLayers().values():
-        path = file_of(layer)
-        if is_under(path, roots):
+        if is_under(file_of(layer), roots):
             document = QDomDocument()
             element = document.createElement("maplayer")
             layer.writeLayerXml(element, document, QgsReadWriteContext())
             document.appendChild(element)
-            aside.append(AsideLayer(type(layer), document, layer.id(), path))
+            aside.append(document.toString())
+            ids.append(layer.id())
     bridge = project.layerTreeRegistryBridge()
     enabled = bridge.isEnabled()
     bridge.setEnabled(False)  # the bridge would take the layers' nodes out too
-    project.removeMapLayers([layer.id for layer in aside])
+    project.removeMapLayers(ids)
     bridge.setEnabled(enabled)
     # QGIS's OGR connection pool closes a removed layer's file in a deleteLater: now, before the step writes.
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return aside
 
 
-def put_back_layers(aside: list, replaced=()) -> None:
-    """The layers of set_aside_layers() back in their places, except those whose files `replaced` lists
-    (loaded anew elsewhere): their nodes go, with the groups that leaves empty."""
+def put_back_layers(aside: list) -> list:
+    """The layers of set_aside_layers() back in their places, each reading its file as it is now (invalid
+    if it is gone). Returns them."""
     project = QgsProject.instance()
     root = project.layerTreeRoot()
-    gone = {layer.id for layer in aside if layer.path in replaced}
-    for node in root.findLayers():
-        if node.layerId() in gone:
-            parent = node.parent()
-            parent.removeChildNode(node)
-            while parent is not root and not parent.children():
-                grandparent = parent.parent()
-                grandparent.removeChildNode(parent)
-                parent = grandparent
-    for kept in aside:
-        if kept.id in gone:
-            continue
-        layer = kept.kind()
-        layer.readLayerXml(kept.document.documentElement(), QgsReadWriteContext())
+    options = QgsMapLayerFactory.LayerOptions(project.transformContext())
+    layers = []
+    for text in aside:
+        document = QDomDocument()
+        document.setContent(text)
+        element = document.documentElement()
+        kind, _ = QgsMapLayerFactory.typeFromString(element.attribute("type"))
+        layer = QgsMapLayerFactory.createLayer("", "", kind, options)
+        layer.readLayerXml(element, QgsReadWriteContext())
         project.addMapLayer(layer, False)
         if root.findLayer(layer.id()) is None:  # its node was deleted meanwhile
             root.insertLayer(0, layer)
+        layers.append(layer)
     root.resolveReferences(project)  # the kept nodes find their layers again
+    return layers
 
 
 def replace_layer(path: Path, name: str, colour: str) -> QgsVectorLayer:
@@ -205,7 +193,8 @@ class WorkflowDock(QgsDockWidget):
         self.open_timeseries = open_timeseries  # callback(work folder) of the plugin
         self.reference_point = None  # (x, y, authid of its CRS) or None: the most coherent land pixel
         self.marker = None
-        self.aside = None  # [AsideLayer] while a step replaces the files they read
+        self.aside = None  # set_aside_layers() while a step replaces the files they read
+        self.chosen = {}  # combo: the id of its layer, set aside with the others
 
         self.runner = AlgorithmRunner(tasks, iface.messageBar(), self)
         self.runner.started.connect(self._run_started)
@@ -602,6 +591,7 @@ class WorkflowDock(QgsDockWidget):
 
     def restore_project_state(self, state: dict) -> None:
         """Show a project's state; missing values (and an empty state: a new project) take the defaults."""
+        self.aside = None  # set aside from another project: not for this one
         settings = load_settings()
         today = QDate.currentDate()
         self.work_widget.setFilePath(state.get("work", ""))
@@ -718,23 +708,26 @@ class WorkflowDock(QgsDockWidget):
         """_run for a step that replaces `files` (and what is in those folders): the layers reading them
         leave the project and the time-series dock closes them until the step ends (_put_back)."""
         roots = [Path(path).resolve() for path in files]
+        combos = (self.area_combo, self.raster_combo, self.aoi_combo, self.points_combo, self.classes_combo)
+        self.chosen = {combo: combo.currentLayer().id() for combo in combos if combo.currentLayer() is not None}
         self.aside = set_aside_layers(roots)
         self.rewriting.emit(roots)
         if not self._run(algorithm_id, parameters, on_success):
             self._put_back()
 
-    def _put_back(self, reload_work: str = "") -> None:
-        """The layers set aside by _run_replacing come back, those load_results(reload_work) loads anew
-        excepted; the time-series dock reopens what it had open."""
-        replaced = set()
-        if reload_work:
-            loaded = load_results(reload_work)
-            new = [loaded.velocity, loaded.coherence, loaded.points, *loaded.displacement]
-            replaced = {file_of(layer) for layer in new if layer is not None}
+    def _put_back(self) -> list:
+        """The layers set aside by _run_replacing back (the same ids), chosen again in the combos that had
+        them; the time-series dock reopens what it had open. Returns the layers that came back invalid."""
+        if self.aside is None:  # put back already (unload), or forgotten with the project
+            return []
         aside, self.aside = self.aside, None
-        put_back_layers(aside, replaced)
+        back = {layer.id(): layer for layer in put_back_layers(aside)}
+        for combo, layer_id in self.chosen.items():
+            if layer_id in back:
+                combo.setLayer(back[layer_id])
         self.rewritten.emit()
         self._update_buttons()
+        return [layer for layer in back.values() if not layer.isValid()]
 
     def _run_started(self, name: str) -> None:
         self.log_view.appendPlainText(f"— {name} —")
@@ -749,8 +742,7 @@ class WorkflowDock(QgsDockWidget):
         self.progress_bar.setValue(round(percent))
 
     def _run_finished(self, ok: bool, results: dict) -> None:
-        if self.aside is not None:  # failed or canceled: what was there comes back
-            self._put_back()
+        self._put_back()  # failed or canceled: what was there comes back
         self.cancel_button.setEnabled(self.runner.running())  # a chained step may have started already
         self._update_buttons()
 
@@ -764,9 +756,11 @@ class WorkflowDock(QgsDockWidget):
             "FRAME": self.frame_spin.value() or None,
             "WORK": self.work(),
         }
-        self._run("sbas:search", parameters, self._searched)
+        work = Path(self.work())
+        self._run_replacing([work / SCENES_GPKG, work / SCENES_GEOJSON], "sbas:search", parameters, self._searched)
 
     def _searched(self, results: dict) -> None:
+        self._put_back()
         replace_layer(Path(results["SCENES"]), tr("SBAS scenes"), "#1565c0")
         self.scenes_label.setText(tr("{} scenes found.").format(int(results["COUNT"])))
 
@@ -875,10 +869,12 @@ class WorkflowDock(QgsDockWidget):
         self._run_replacing([work / name for name in RUN_OUTPUTS], "sbas:run", parameters, self._time_series_done)
 
     def _time_series_done(self, results: dict) -> None:
-        reload = bool(self.aside)  # result layers were on the map: the new ones take their places
-        self._put_back(results["WORK"] if reload else "")
-        if reload:
-            message = tr("The time series is ready; its result layers are loaded anew.")
+        invalid = self._put_back()
+        if invalid:  # per-date layers of dates the new run no longer has
+            message = tr(
+                "The time series is ready; {} layers point to dates the new run no longer has: load the result "
+                "layers again."
+            ).format(len(invalid))
         else:
             message = tr("The time series is ready: load the result layers on the Results page.")
         self.iface.messageBar().pushSuccess(tr("SBAS"), message)
@@ -965,8 +961,7 @@ class WorkflowDock(QgsDockWidget):
         band off the canvas."""
         self.refresh_timer.stop()
         self.runner.cancel()
-        if self.aside is not None:
-            self._put_back()
+        self._put_back()
         self.tools.unload()
         self.set_reference_point(None)
         self.area_tool.reset()

@@ -1,6 +1,7 @@
 """QGIS tier: real QGIS 3.22 through pytest-qgis, offscreen."""
 
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,6 +39,16 @@ def open_files_under(*roots) -> list:
         if any(path == root or root in path.parents for root in roots):
             found.append(path)
     return found
+
+
+def wait_until(qgis_app, condition, seconds: float, what: str) -> None:
+    """Let Qt run (queued signals, task ends) until condition() holds; the deadline only guards a hang."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        qgis_app.processEvents()
+        time.sleep(0.01)
+    qgis_app.processEvents()
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from importlib import metadata
 from pathlib import Path
 
 import processing
 import pytest
-from conftest import sbas_provider
+from conftest import sbas_provider, wait_until
 from local_hyp3 import hyp3_server
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QTimer
@@ -166,19 +165,10 @@ def test_plugin_registers_and_unregisters_the_factory(qgis_iface):
     assert plugin.options_factory is None
 
 
-def wait_until(qgis_app, condition, what: str) -> None:
-    """Let Qt run until condition() holds; the deadline only guards a hang."""
-    deadline = time.monotonic() + 60
-    while not condition():
-        assert time.monotonic() < deadline, f"still waiting for {what}"
-        qgis_app.processEvents()
-        time.sleep(0.01)
-
-
 def check(qgis_app, page, python) -> str:
     page.python.setFilePath(str(python))
     page.check_button.click()
-    wait_until(qgis_app, page.check_button.isEnabled, "the check")
+    wait_until(qgis_app, page.check_button.isEnabled, 60, "the check")
     return page.check_result.text()
 
 
@@ -225,7 +215,7 @@ def test_check_leaves_qgis_responsive_and_the_answer_arrives(qgis_app, tmp_path)
     page.check_button.click()
     assert page.check_result.text() == "Checking…" and not page.check_button.isEnabled()
     QTimer.singleShot(0, lambda: go.touch())  # runs only if the event loop does while the check is pending
-    wait_until(qgis_app, page.check_button.isEnabled, "the check")
+    wait_until(qgis_app, page.check_button.isEnabled, 60, "the check")
     assert page.check_result.text() == f"MintPy 9.9.9 runs with {python}."
 
 
@@ -242,7 +232,7 @@ def test_closing_the_page_mid_check_leaves_no_child(qgis_app, tmp_path):
     page = SbasOptionsPage()
     page.python.setFilePath(str(python))
     page.check_button.click()
-    wait_until(qgis_app, lambda: pid_file.exists() and pid_file.read_text().strip(), "the child to start")
+    wait_until(qgis_app, lambda: pid_file.exists() and pid_file.read_text().strip(), 60, "the child to start")
     pid = int(pid_file.read_text())
     assert child_alive(pid)
     page.deleteLater()  # as the Options dialog does with its pages when it closes

@@ -25,6 +25,7 @@ from qgis.core import (
 )
 from qgis.gui import QgsMapMouseEvent, QgsMapToolPan, QgsRubberBand, QgsVertexMarker
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt, QVariant
+from qgis.PyQt.QtWidgets import QDockWidget
 
 import sbas_plugin
 from sbas_plugin.gui.timeseries_dock import TimeseriesDock
@@ -410,10 +411,23 @@ def test_a_step_replacing_its_files_closes_the_stack_then_opens_it_again_as_it_w
 
     dock.close_for_rewrite([work / "GeoTiffs", work / "Geotiff_value.csv"])
     assert dock.stack is not None and len(dock.shown) == 2  # none of its files: left open
+    state = dock.project_state()
     dock.close_for_rewrite([work / "mintpy"])
     assert dock.stack is None and not dock.shown and not open_files_under(work)
+    assert dock.project_state() == state  # a project saved meanwhile keeps what was open
+    assert not dock.folder_widget.isEnabled() and not dock.layers_button.isEnabled()  # no reopening meanwhile
     dock.reopen_after_rewrite()
     assert dock.folder_widget.filePath() == str(tmp_path / "work") and shown_pixels(dock) == [(3, 2), (5, 6)]
+    assert dock.folder_widget.isEnabled() and dock.layers_button.isEnabled()
+
+
+def test_a_new_project_while_the_stack_is_closed_for_a_step_does_not_reopen_it(dock, tmp_path):
+    work = (tmp_path / "work").resolve()
+    dock.close_for_rewrite([work / "mintpy"])
+    dock.restore_project_state({})  # the project is cleared (New project, or another one opened)
+    assert dock.project_state()["folder"] == "" and dock.folder_widget.isEnabled()
+    dock.reopen_after_rewrite()  # the step ends
+    assert dock.stack is None and dock.folder_widget.filePath() == ""
 
 
 def canvas_items(canvas):
@@ -459,3 +473,25 @@ def test_unload_takes_dock_tools_and_markers_out_and_gives_the_tool_back(qgis_if
     dock.reference_button.setChecked(False)
     assert canvas.mapTool() is pan
     dock.unload()
+
+
+def test_the_dock_comes_back_where_qgis_last_had_it(qgis_iface, qgis_processing, saved_settings):
+    window = qgis_iface.mainWindow()
+    before = window.saveState()
+    placeholder = QDockWidget()
+    placeholder.setObjectName("SbasTimeseriesDock")
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, placeholder)
+    placeholder.show()
+    saved = window.saveState()  # as QGIS keeps it at exit: the dock shown on the left
+    window.removeDockWidget(placeholder)
+    placeholder.setParent(None)  # out of the window, or restoreState() would place it
+    window.restoreState(saved)  # QGIS's start, before the plugin builds the dock
+    plugin = sbas_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        dock = plugin.built_timeseries_dock()
+        assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+        assert not dock.isHidden()  # the action follows once the window shows (visibilityChanged)
+    finally:
+        plugin.unload()
+        window.restoreState(before)

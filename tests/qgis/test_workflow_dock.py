@@ -6,12 +6,12 @@ time-series dock's stack reading them (Windows cannot replace a file open in QGI
 
 import csv
 import dataclasses
-import time
+import shutil
 from pathlib import Path
 
 import psutil
 import pytest
-from conftest import open_files_under, sbas_provider
+from conftest import open_files_under, sbas_provider, wait_until
 from local_hyp3 import granules_of, hyp3_server
 from qgis.core import (
     Qgis,
@@ -22,6 +22,7 @@ from qgis.core import (
     QgsGeometry,
     QgsPointXY,
     QgsProject,
+    QgsRasterLayer,
     QgsRectangle,
     QgsVectorLayer,
 )
@@ -97,16 +98,6 @@ def dock(qgis_iface, qgis_canvas, provider, settings):
     yield dock
     dock.unload()
     QgsProject.instance().removeAllMapLayers()
-
-
-def wait_until(qgis_app, condition, seconds: float, what: str) -> None:
-    """Let Qt run (queued signals, task ends) until condition() holds; the deadline only guards a hang."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"still waiting for {what}"
-        qgis_app.processEvents()
-        time.sleep(0.01)
-    qgis_app.processEvents()
 
 
 def show_canvas(canvas, crs: str) -> None:
@@ -420,12 +411,26 @@ def watch_the_start(dock, series, files) -> list:
     return seen
 
 
-def test_a_rerun_closes_the_results_it_replaces_then_loads_them_anew(plugin, qgis_app, qgis_iface, finished):
-    results_in_use(plugin, qgis_iface.mapCanvas(), finished)
+def test_a_rerun_closes_the_results_it_replaces_then_puts_them_back_as_they_were(
+    plugin, qgis_app, qgis_iface, finished
+):
+    loaded = results_in_use(plugin, qgis_iface.mapCanvas(), finished)
     dock, series, work = plugin.dock, plugin.timeseries_dock, finished.work
-    old = {layer_id for layer_id, layer in QgsProject.instance().mapLayers().items() if str(work) in layer.source()}
+    project, root = QgsProject.instance(), QgsProject.instance().layerTreeRoot()
+    mine = QgsRasterLayer(str(work / "GeoTiffs" / "velocity.tif"), "my velocity", "gdal")  # the user's own
+    mine.setOpacity(0.35)
+    project.addMapLayer(mine, False)
+    root.insertGroup(0, "my maps").addLayer(mine)
+    root.children()[1].setName("my renamed results")  # the SBAS group, moved below "my maps"
+    benchmarks = QgsVectorLayer("Point?crs=EPSG:4326", "benchmarks", "memory")  # a combo's other choice
+    project.addMapLayer(benchmarks)
+    qgis_iface.mapCanvas().waitWhileRendering()  # a drawing canvas holds the files until it is done
+    dock.points_combo.setLayer(loaded.points)
+    dock.raster_combo.setLayer(mine)
+    mine_id, points_id = mine.id(), loaded.points.id()  # the layers themselves go, with their wrappers
+    before = {layer_id: layer.name() for layer_id, layer in project.mapLayers().items()}
+    tree, groups, shown = layer_tree(), [node.name() for node in root.children()], [s.label for s in series.shown]
     replaced = [work / "GeoTiffs", work / "mintpy", work / "points.gpkg"]
-    tree, shown = layer_tree(), [s.label for s in series.shown]
     assert open_files_under(*replaced)  # what Windows would keep the run from replacing
     at_start = watch_the_start(dock, series, replaced)
 
@@ -435,12 +440,76 @@ def test_a_rerun_closes_the_results_it_replaces_then_loads_them_anew(plugin, qgi
 
     assert at_start == [([], [], None)], dock.log_view.toPlainText()
     assert not qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical), dock.log_view.toPlainText()
-    assert layer_tree() == tree  # the same layers, new, in a new group of the same name in the same place
-    assert len(old) == 7 and not old & set(QgsProject.instance().mapLayers())
-    assert all(layer.isValid() for layer in QgsProject.instance().mapLayers().values())
+    assert qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Success) == [
+        "SBAS:The time series is ready: load the result layers on the Results page."
+    ]
+    # The very layers (same ids, names, styles), reading the new files, in their places.
+    assert {layer_id: layer.name() for layer_id, layer in project.mapLayers().items()} == before
+    assert layer_tree() == tree and [node.name() for node in root.children()] == groups
+    assert all(layer.isValid() for layer in project.mapLayers().values())
+    assert project.mapLayer(mine_id).opacity() == 0.35
+    assert dock.points_combo.currentLayer().id() == points_id
+    assert dock.raster_combo.currentLayer().id() == mine_id
     assert series.stack is not None and series.folder_widget.filePath() == str(work)
     assert [s.label for s in series.shown] == shown
     assert dock.load_button.isEnabled() and dock.timeseries_button.isEnabled()
+
+
+def test_a_rerun_says_which_layers_point_to_dates_it_no_longer_has(plugin, qgis_app, qgis_iface, finished):
+    loaded = results_in_use(plugin, qgis_iface.mapCanvas(), finished)
+    dock = plugin.dock
+    first = Path(loaded.displacement[0].source())
+    gone = first.with_name(f"{first.name[:9]}20990101{first.name[17:]}")  # a date the rerun will not have
+    shutil.copyfile(first, gone)
+    layer = QgsRasterLayer(str(gone), "2099-01-01", "gdal")
+    QgsProject.instance().addMapLayer(layer)
+    layer_id = layer.id()
+    dock.runner.started.connect(lambda _name: gone.unlink())  # as a rerun over fewer dates leaves it
+
+    dock.run_button.click()
+    wait_until(qgis_app, lambda: not dock.runner.running(), 120, "the rerun")
+
+    assert not QgsProject.instance().mapLayer(layer_id).isValid()
+    assert qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Success) == [
+        "SBAS:The time series is ready; 1 layers point to dates the new run no longer has: load the result "
+        "layers again."
+    ]
+
+
+def test_a_project_saved_while_a_step_has_the_layers_out_keeps_them(plugin, qgis_app, qgis_iface, finished, tmp_path):
+    results_in_use(plugin, qgis_iface.mapCanvas(), finished)
+    dock, series, project = plugin.dock, plugin.timeseries_dock, QgsProject.instance()
+    tree, state = layer_tree(), series.project_state()
+    during, after = tmp_path / "during.qgz", tmp_path / "after.qgz"
+
+    dock.run_button.click()
+    assert dock.runner.running() and project.write(str(during))  # Ctrl+S while MintPy runs
+    wait_until(qgis_app, lambda: not dock.runner.running(), 120, "the rerun")
+    project.clear()
+
+    assert project.read(str(during))
+    assert layer_tree() == tree and all(layer.isValid() for layer in project.mapLayers().values())
+    assert series.project_state() == state and series.stack is not None
+    project.removeMapLayers(
+        [layer.id() for layer in project.mapLayers().values() if layer.name() == "Velocity (mm/yr)"]
+    )
+    assert project.write(str(after))  # saved again, the step over: as usual
+    project.clear()
+    assert project.read(str(after))
+    assert layer_tree() == [node for node in tree if node[0] != "Velocity (mm/yr)"]  # what was removed stays out
+
+
+def test_a_project_cleared_while_a_step_runs_gets_nothing_of_the_old_one(plugin, qgis_app, qgis_iface, finished):
+    results_in_use(plugin, qgis_iface.mapCanvas(), finished)
+    dock, series = plugin.dock, plugin.timeseries_dock
+
+    dock.run_button.click()
+    QgsProject.instance().clear()  # New project, or another one opened, while MintPy runs
+    wait_until(qgis_app, lambda: not dock.runner.running(), 120, "the rerun")
+
+    assert not QgsProject.instance().mapLayers() and not layer_tree()
+    assert series.stack is None and series.folder_widget.filePath() == ""
+    assert dock.load_button.toolTip() == "Choose a work folder first." and series.folder_widget.isEnabled()
 
 
 def test_a_failed_rerun_puts_back_the_layers_and_the_series_it_closed(plugin, qgis_app, qgis_iface, finished, tmp_path):
