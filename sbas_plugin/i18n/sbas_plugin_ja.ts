@@ -414,7 +414,7 @@
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Closed while a step replaces its files; it opens again when the step ends.</source>
-      <translation>処理がファイルを置き換える間は閉じています。処理が終わると再び開きます。</translation>
+      <translation>ステップがファイルを置き換えている間は閉じています。ステップが終わると再び開きます。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
@@ -896,7 +896,7 @@
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Wait: the running step is replacing the result files.</source>
-      <translation>お待ちください: 実行中の処理が結果ファイルを置き換えています。</translation>
+      <translation>お待ちください: 実行中のステップが結果ファイルを置き換えています。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
@@ -922,11 +922,6 @@
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Submit HyP3 jobs</source>
       <translation>HyP3 ジョブの投入</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>The time series is ready; its result layers are loaded anew.</source>
-      <translation>時系列解析が完了しました。結果レイヤを新しい結果で読み込み直しました。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
@@ -1107,6 +1102,11 @@
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Submit {pairs} pairs as project {name} ({looks} looks)? That costs {credits} credits; pairs already on HyP3 under this name are not submitted or paid again. HyP3 cannot cancel jobs.</source>
       <translation>{pairs} ペアをプロジェクト {name}(ルック数 {looks})として投入しますか? {credits} クレジットかかります。この名前で HyP3 に既にあるペアは再投入も再課金もされません。HyP3 のジョブは取り消せません。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>The time series is ready; {} layers point to dates the new run no longer has: load the result layers again.</source>
+      <translation>時系列ができました。{} 個のレイヤーが新しい処理結果にない日付を参照しています。結果レイヤーを読み込み直してください。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
