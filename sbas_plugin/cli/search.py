@@ -30,6 +30,7 @@ def run(args) -> int:
     from sbas_plugin.core.aoi import AoiError
     from sbas_plugin.core.crs import CrsError
     from sbas_plugin.core.search import SearchError, scene_date, search_scenes
+    from sbas_plugin.core.workfolder import WorkFolderBusy
 
     try:
         products = search_scenes(
@@ -43,7 +44,7 @@ def run(args) -> int:
             frame=args.frame,
             report_errors=args.report_errors_to_asf,
         )
-    except (AoiError, CrsError, SearchError) as error:
+    except (AoiError, CrsError, SearchError, WorkFolderBusy) as error:
         return fail(str(error))
     tracks = Counter(
         (p.properties["flightDirection"], p.properties["pathNumber"], p.properties["frameNumber"]) for p in products

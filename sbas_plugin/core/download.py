@@ -27,6 +27,7 @@ from sbas_plugin.core.files import check_free_space, write_json
 from sbas_plugin.core.files import free_bytes as disk_free_bytes
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.products import VERIFIED, identity, read_verified
+from sbas_plugin.core.workfolder import work_folder_lock
 
 LOG = logging.getLogger(__name__)
 
@@ -447,35 +448,37 @@ def download_project(
     report = DownloadReport(work / "products")
     all_files = {}
     while True:
-        jobs = project_jobs(hyp3, name)
-        files = succeeded_files(jobs, report.folder)
-        all_files.update((f.filename, f) for f in files)
-        handled = set(report.downloaded + report.skipped + report.expired) | set(report.failed)
-        new = [f for f in files if f.filename not in handled]
-        LOG.info("%s: %d jobs, %d product files, %d new", name, len(jobs), len(files), len(new))
-        if new:
-            found = download_files(new, report.folder, workers, progress, is_canceled, session, **options)
-            report.downloaded += found.downloaded
-            report.skipped += found.skipped
-            report.expired += found.expired
-            report.failed.update(found.failed)
-            report.bytes_fetched += found.bytes_fetched
-        unfinished = sum(1 for job in jobs if not job.complete())
-        if not wait or not unfinished:
-            break
+        # Held for each look and its downloads, not while waiting: the user may order pairs again meanwhile.
+        with work_folder_lock(work, "download"):
+            jobs = project_jobs(hyp3, name)
+            files = succeeded_files(jobs, report.folder)
+            all_files.update((f.filename, f) for f in files)
+            handled = set(report.downloaded + report.skipped + report.expired) | set(report.failed)
+            new = [f for f in files if f.filename not in handled]
+            LOG.info("%s: %d jobs, %d product files, %d new", name, len(jobs), len(files), len(new))
+            if new:
+                found = download_files(new, report.folder, workers, progress, is_canceled, session, **options)
+                report.downloaded += found.downloaded
+                report.skipped += found.skipped
+                report.expired += found.expired
+                report.failed.update(found.failed)
+                report.bytes_fetched += found.bytes_fetched
+            unfinished = sum(1 for job in jobs if not job.complete())
+            if not wait or not unfinished:
+                listed = {f.filename for f in files}
+                # not those whose pair was ordered again meanwhile
+                report.expired = [f for f in report.expired if f in listed]
+                present = sorted((f, all_files[f].size) for f in report.downloaded + report.skipped)
+                Manifest(work).record(
+                    "download",
+                    signature(present),
+                    project=name,
+                    files=len(present),
+                    bytes=sum(size for _, size in present),
+                    expired=report.expired,
+                    failed=report.failed,
+                )
+                return report
         LOG.info("%d jobs pending or running; next look in %.0f s", unfinished, interval)
         sleep_unless_canceled(interval, is_canceled)
         interval = min(interval * 1.5, max_interval)
-    listed = {f.filename for f in files}
-    report.expired = [f for f in report.expired if f in listed]  # not those whose pair was ordered again meanwhile
-    present = sorted((f, all_files[f].size) for f in report.downloaded + report.skipped)
-    Manifest(work).record(
-        "download",
-        signature(present),
-        project=name,
-        files=len(present),
-        bytes=sum(size for _, size in present),
-        expired=report.expired,
-        failed=report.failed,
-    )
-    return report

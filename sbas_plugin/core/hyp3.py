@@ -18,6 +18,7 @@ from sbas_plugin.core.cancel import check_canceled, sleep_unless_canceled
 from sbas_plugin.core.files import write_json
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.products import read_verified
+from sbas_plugin.core.workfolder import work_folder_lock
 
 LOG = logging.getLogger(__name__)
 
@@ -345,27 +346,30 @@ def submit_pairs(
     work = Path(work)
     check_name(name)
     prepared = prepare_jobs(pairs, name, looks, options)
-    server_jobs = project_jobs(hyp3, name)
-    on_server = {tuple(job.job_parameters["granules"]): job for job in server_jobs}
-    clashes = [
-        pair_key(pair)
-        for pair, job in zip(pairs, prepared)
-        if pair in on_server
-        and any(on_server[pair].job_parameters.get(k) != v for k, v in job["job_parameters"].items())
-    ]
-    if clashes:
-        raise Hyp3Failure(
-            f"{len(clashes)} pairs are already on HyP3 under {name} with other options (looks, water mask, ...); "
-            f"one project needs one set of options for MintPy: use another name. First: {clashes[0]}"
+    with work_folder_lock(work, "submit"):
+        server_jobs = project_jobs(hyp3, name)
+        on_server = {tuple(job.job_parameters["granules"]): job for job in server_jobs}
+        clashes = [
+            pair_key(pair)
+            for pair, job in zip(pairs, prepared)
+            if pair in on_server
+            and any(on_server[pair].job_parameters.get(k) != v for k, v in job["job_parameters"].items())
+        ]
+        if clashes:
+            raise Hyp3Failure(
+                f"{len(clashes)} pairs are already on HyP3 under {name} with other options (looks, water mask, ...); "
+                f"one project needs one set of options for MintPy: use another name. First: {clashes[0]}"
+            )
+        expired = set(expired_pairs(server_jobs, work / PRODUCTS)).intersection(pairs)
+        new_jobs = [job for pair, job in zip(pairs, prepared) if pair not in on_server or pair in expired]
+        record, project = sync_record(work, name, hyp3.url, server_jobs)
+        cost, remaining = check_account(hyp3, new_jobs) if new_jobs else (0.0, None)
+        result = SubmitResult(
+            len(pairs), len(pairs) - len(new_jobs), len(new_jobs), cost, remaining, expired=len(expired)
         )
-    expired = set(expired_pairs(server_jobs, work / PRODUCTS)).intersection(pairs)
-    new_jobs = [job for pair, job in zip(pairs, prepared) if pair not in on_server or pair in expired]
-    record, project = sync_record(work, name, hyp3.url, server_jobs)
-    cost, remaining = check_account(hyp3, new_jobs) if new_jobs else (0.0, None)
-    result = SubmitResult(len(pairs), len(pairs) - len(new_jobs), len(new_jobs), cost, remaining, expired=len(expired))
-    if new_jobs and confirm and not confirm(result.summary()):
-        result.confirmed = False
-        return result
+        if new_jobs and confirm and not confirm(result.summary()):
+            result.confirmed = False
+            return result
     if new_jobs:
         result.submitted = len(post_in_chunks(work, record, project, hyp3, new_jobs, progress, is_canceled))
     Manifest(work).record(

@@ -12,6 +12,7 @@ from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import save_figure, written_whole
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.search import SearchError, load_scenes, unreachable, use_asf_settings
+from sbas_plugin.core.workfolder import work_folder_lock
 
 PAIRS_CSV = "pairs.csv"
 NETWORK_PNG = "network.png"
@@ -225,47 +226,48 @@ def build_network(
         raise ValueError(f"--looks {looks}: expected one of {', '.join(CREDITS_PER_PAIR)}")
     window = parse_season(season)
     work = Path(work)
-    if progress:
-        progress(0.0)
-    reference, scenes, outside = stack_scenes(work, reference, session, report_errors)
-    check_canceled(is_canceled)
-    valid = [s for s in scenes if s.bperp is not None]
-    pairs = select_pairs(valid, max_days, max_bperp, window, bridge_years)
-    kept, kept_pairs, disconnected = largest_network(valid, pairs)
-    network = Network(reference, kept, kept_pairs, disconnected, [s for s in scenes if s.bperp is None], outside)
-    if not kept_pairs:
-        raise SearchError(
-            f"no pair within {max_days} days and {max_bperp:g} m among {len(valid)} scenes: "
-            "widen --max-days or --max-bperp"
+    with work_folder_lock(work, "pairs"):
+        if progress:
+            progress(0.0)
+        reference, scenes, outside = stack_scenes(work, reference, session, report_errors)
+        check_canceled(is_canceled)
+        valid = [s for s in scenes if s.bperp is not None]
+        pairs = select_pairs(valid, max_days, max_bperp, window, bridge_years)
+        kept, kept_pairs, disconnected = largest_network(valid, pairs)
+        network = Network(reference, kept, kept_pairs, disconnected, [s for s in scenes if s.bperp is None], outside)
+        if not kept_pairs:
+            raise SearchError(
+                f"no pair within {max_days} days and {max_bperp:g} m among {len(valid)} scenes: "
+                "widen --max-days or --max-bperp"
+            )
+        with written_whole(work / PAIRS_CSV) as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(["reference", "secondary"])
+            writer.writerows((a.name, b.name) for a, b in kept_pairs)
+        title = f"{len(kept)} scenes, {len(kept_pairs)} pairs (≤ {max_days} days, ≤ {max_bperp:g} m)"
+        plot_network(work / NETWORK_PNG, network, title)
+        options = dict(
+            reference=reference,
+            max_days=max_days,
+            max_bperp=max_bperp,
+            season=season,
+            bridge_years=bridge_years,
+            looks=looks,
         )
-    with written_whole(work / PAIRS_CSV) as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["reference", "secondary"])
-        writer.writerows((a.name, b.name) for a, b in kept_pairs)
-    title = f"{len(kept)} scenes, {len(kept_pairs)} pairs (≤ {max_days} days, ≤ {max_bperp:g} m)"
-    plot_network(work / NETWORK_PNG, network, title)
-    options = dict(
-        reference=reference,
-        max_days=max_days,
-        max_bperp=max_bperp,
-        season=season,
-        bridge_years=bridge_years,
-        looks=looks,
-    )
-    Manifest(work).record(
-        "pairs",
-        signature(options),
-        options=options,
-        scenes=len(kept),
-        pairs=len(kept_pairs),
-        credits=credits(len(kept_pairs), looks),
-        disconnected=[s.date.isoformat() for s in disconnected],
-        no_state_vectors=[s.name for s in network.no_state_vectors],
-        outside_stack=outside,
-    )
-    if progress:
-        progress(100.0)
-    return network
+        Manifest(work).record(
+            "pairs",
+            signature(options),
+            options=options,
+            scenes=len(kept),
+            pairs=len(kept_pairs),
+            credits=credits(len(kept_pairs), looks),
+            disconnected=[s.date.isoformat() for s in disconnected],
+            no_state_vectors=[s.name for s in network.no_state_vectors],
+            outside_stack=outside,
+        )
+        if progress:
+            progress(100.0)
+        return network
 
 
 def credits(pairs: int, looks: str) -> int:

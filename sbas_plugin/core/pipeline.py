@@ -33,6 +33,7 @@ from sbas_plugin.core.points import pixel_centres_in_polygons, read_points_csv, 
 from sbas_plugin.core.products import find_products, verify_products
 from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, low_quality_note, read_point_quality
 from sbas_plugin.core.timeseries import find_timeseries
+from sbas_plugin.core.workfolder import work_folder_lock
 
 LOG = logging.getLogger(__name__)
 # Part of the points step's signature: bump it when points.gpkg's columns change, so reruns rewrite it.
@@ -99,7 +100,11 @@ def run_pipeline(
     if not 0.0 <= options.min_coherence <= 1.0:
         raise ValueError(f"the temporal coherence threshold must be between 0 and 1, not {options.min_coherence}")
     products_dir, work = Path(products_dir).resolve(), Path(work).resolve()
-    work.mkdir(parents=True, exist_ok=True)
+    with work_folder_lock(work, "run"):  # creates the work folder
+        return _run(products_dir, aoi, work, aoi_crs, options, progress, is_canceled, free_bytes)
+
+
+def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions, progress, is_canceled, free_bytes):
     manifest = Manifest(work)
     manifest.data.update(
         inputs={"products": str(products_dir), "aoi": aoi, "aoi_crs": aoi_crs},

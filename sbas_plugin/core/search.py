@@ -12,6 +12,7 @@ from sbas_plugin.core.aoi import read_aoi
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import replace_with, write_json
 from sbas_plugin.core.manifest import Manifest, signature
+from sbas_plugin.core.workfolder import work_folder_lock
 
 ogr.UseExceptions()
 osr.UseExceptions()
@@ -198,29 +199,30 @@ def search_scenes(
     work.mkdir(parents=True, exist_ok=True)
     aoi_wkt = _aoi_wkt(read_aoi(aoi, "EPSG:4326", aoi_crs))
     options = search_options(aoi_wkt, start, end, direction, path, frame)
-    if progress:
-        progress(0.0)
-    results = run_search(options, session, report_errors, is_canceled)
-    products = sorted(results, key=lambda p: (p.properties["startTime"], p.properties["fileID"]))
-    if progress:
-        progress(50.0)
-    record = {"query": options, "items": [{"umm": p.umm, "meta": p.meta} for p in products]}
-    write_json(work / SCENES_JSON, record, indent=1)
-    _write_layer(work / SCENES_GPKG, "GPKG", products)
-    _write_layer(work / SCENES_GEOJSON, "GeoJSON", products)
-    write_json(work / AOI_GEOJSON, _aoi_collection(aoi_wkt))
-    Manifest(work).record(
-        "search",
-        signature(options),
-        aoi=str(aoi),
-        aoi_crs=aoi_crs,
-        options=options,
-        scenes=len(products),
-        searched_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    )
-    if progress:
-        progress(100.0)
-    return products
+    with work_folder_lock(work, "search"):
+        if progress:
+            progress(0.0)
+        results = run_search(options, session, report_errors, is_canceled)
+        products = sorted(results, key=lambda p: (p.properties["startTime"], p.properties["fileID"]))
+        if progress:
+            progress(50.0)
+        record = {"query": options, "items": [{"umm": p.umm, "meta": p.meta} for p in products]}
+        write_json(work / SCENES_JSON, record, indent=1)
+        _write_layer(work / SCENES_GPKG, "GPKG", products)
+        _write_layer(work / SCENES_GEOJSON, "GeoJSON", products)
+        write_json(work / AOI_GEOJSON, _aoi_collection(aoi_wkt))
+        Manifest(work).record(
+            "search",
+            signature(options),
+            aoi=str(aoi),
+            aoi_crs=aoi_crs,
+            options=options,
+            scenes=len(products),
+            searched_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        )
+        if progress:
+            progress(100.0)
+        return products
 
 
 def load_scenes(work) -> dict:

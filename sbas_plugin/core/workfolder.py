@@ -1,0 +1,97 @@
+"""One sbas process at a time per work folder: the steps that write a work folder (search, pairs, submit,
+download, run) hold WORK/.sbas.lock while they work, so that two runs (the dock and the Processing toolbox,
+two QGIS windows, QGIS and the CLI) never delete or overwrite each other's files. The lock is the operating
+system's, released when its process ends however it ends; the file says who holds it."""
+
+import contextlib
+import datetime
+import os
+import socket
+import sys
+from pathlib import Path
+
+LOCK_FILE = ".sbas.lock"
+# Windows locks byte ranges and refuses to read locked bytes: the lock is one byte far beyond the holder's text.
+WINDOWS_LOCK_OFFSET = 2**30
+
+
+class WorkFolderBusy(ValueError):
+    """Another process holds the work folder; the message says which and what to do."""
+
+
+if os.name == "nt":
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _release(fd: int, path: Path) -> None:
+        os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        os.close(fd)
+        with contextlib.suppress(PermissionError):  # refused while another process has it open: it locks next
+            path.unlink(missing_ok=True)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _release(fd: int, path: Path) -> None:
+        # Removed while still held, so that whoever opened it meanwhile finds it gone and locks a new one.
+        path.unlink(missing_ok=True)
+        os.close(fd)  # which releases the lock
+
+
+def _holder(fd: int) -> str:
+    os.lseek(fd, 0, os.SEEK_SET)
+    return os.read(fd, 1000).decode("utf-8", errors="replace").strip()
+
+
+def _busy(work: Path, holder: str) -> WorkFolderBusy:
+    return WorkFolderBusy(
+        f"the work folder {work} is in use by another sbas process: {holder or 'one that is just starting'}. "
+        "Wait for it to finish or cancel it, then try again. If no sbas run is going, that process is stuck: "
+        "close it (the QGIS window or terminal, or end it by its pid) and try again; the folder is freed when it ends"
+    )
+
+
+@contextlib.contextmanager
+def work_folder_lock(work, step: str):
+    """Hold WORK's lock (creating WORK) for the block; raise WorkFolderBusy at once when another process
+    holds it. `step` (e.g. "run") goes into the lock file for the message others get."""
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / LOCK_FILE
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+        if not _try_lock(fd):
+            holder = _holder(fd)
+            os.close(fd)
+            raise _busy(work, holder)
+        try:  # the holder before may have removed the file between our open and our lock: lock the new one
+            if os.path.samestat(os.fstat(fd), os.stat(path)):
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        started = datetime.datetime.now().astimezone().isoformat(sep=" ", timespec="seconds")
+        program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+        text = f"the {step} step of {program}, pid {os.getpid()} on {socket.gethostname()}, started {started}"
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.ftruncate(fd, 0)
+        os.write(fd, text.encode("utf-8"))
+        yield
+    finally:
+        _release(fd, path)
