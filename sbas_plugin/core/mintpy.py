@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import numpy as np
 import rasterio
 
 from sbas_plugin.core.cancel import Canceled
-from sbas_plugin.core.environment import child_environment
+from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, quoted
 from sbas_plugin.core.files import write_json
 
 LOG = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ LOG_NAME = "sbas_mintpy.log"
 # MintPy 1.6.4 draws a histogram with one bin per ambiguity count and fails when a stack has no
 # unwrapping error at all; nothing after that step needs the overview, so the run goes on without it.
 NO_AMBIGUITY_CRASH = "`bins` must be positive"
+# MintPy before 1.5.2 put every grid half a pixel north-west of GDAL's (insarlab/MintPy#1034).
+MINIMUM_MINTPY = (1, 5, 2)
 
 
 class MintpyError(RuntimeError):
@@ -110,14 +113,38 @@ def choose_reference_pixel(clipped_dir) -> ReferencePixel:
     return ReferencePixel(int(row), int(col), best, note)
 
 
-def check_reference_pixel(clipped_dir, row: int, col: int) -> None:
-    for path in _layer_files(Path(clipped_dir), "unw_phase"):
-        with rasterio.open(path) as unw:
-            if not (0 <= row < unw.height and 0 <= col < unw.width):
+# A point users choose is kept, but MintPy picks one itself only above 0.85 average coherence and drops
+# interferograms below 0.7; under 0.5 the point's noise, added to every pixel's series, deserves a word.
+LOW_REFERENCE_COHERENCE = 0.5
+
+
+def check_reference_pixel(clipped_dir, row: int, col: int) -> Optional[str]:
+    """Refuses a point outside the clipped area, on water or without phase in some interferogram (MintPy
+    would stop on it); returns a note when its average coherence is low, else None."""
+    clipped_dir = Path(clipped_dir)
+
+    def pixel(path: Path) -> float:
+        with rasterio.open(path) as layer:
+            if not (0 <= row < layer.height and 0 <= col < layer.width):
                 raise MintpyError("the reference point lies outside the clipped area; choose one inside it")
-            value = unw.read(1, window=((row, row + 1), (col, col + 1)))[0, 0]  # one pixel, not the band
+            return float(layer.read(1, window=((row, row + 1), (col, col + 1)))[0, 0])  # one pixel, not the band
+
+    water = _layer_files(clipped_dir, "water_mask")
+    if water and pixel(water[0]) == 0:  # 1 land, 0 water; MintPy masks with the first one too
+        raise MintpyError("the reference point is on water (the products' water mask); choose a land pixel")
+    for path in _layer_files(clipped_dir, "unw_phase"):
+        value = pixel(path)
         if not np.isfinite(value) or value == 0:
             raise MintpyError(f"the reference point has no phase in {path.name}; choose a coherent land pixel")
+    coherence = [pixel(path) for path in _layer_files(clipped_dir, "corr")]
+    average = float(np.mean(np.nan_to_num(coherence)))  # corr is a required layer
+    if average >= LOW_REFERENCE_COHERENCE:
+        return None
+    return (
+        f"reference pixel row {row}, col {col}: the point you chose has a low average coherence ({average:.2f}; "
+        "MintPy's own choice needs above 0.85): its noise enters every pixel's time series, "
+        "a point on stable ground such as a building or bare rock is better"
+    )
 
 
 def _max_memory_gb(options: MintpyOptions) -> float:
@@ -207,6 +234,8 @@ def run_smallbaseline(
     state = _read_state(state_path)
     if state.get("template") != template_hash:
         state = {"template": template_hash, "finished": []}
+    if any(step not in state["finished"] for step in STEPS):
+        check_mintpy_version(python)
     notes = []
     while True:
         pending = [step for step in STEPS if step not in state["finished"]]
@@ -225,6 +254,38 @@ def run_smallbaseline(
             write_json(state_path, state, indent=1)
             continue
         raise MintpyError(f"MintPy stopped in step {failed_step}; the end of its log:\n{tail}")
+
+
+def check_mintpy_version(python: Optional[str] = None) -> None:
+    """Refuses a MintPy older than MINIMUM_MINTPY in `python` (this interpreter when None), or none at all.
+    Cheap: importing mintpy takes well under a second."""
+    python = python or sys.executable
+    upgrade = f"{quoted(python)} -m pip install -U mintpy"
+    try:
+        answer = subprocess.run(
+            [python, "-c", MINTPY_VERSION_SCRIPT],
+            env=child_environment(),
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=300,  # a first import on a cold disk can be slow
+            creationflags=subprocess.CREATE_NO_WINDOW if os.name == "nt" else 0,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise MintpyError(f"cannot start {python} ({error}): choose MintPy's Python in the plugin's options") from error
+    printed = (answer.stdout.strip().splitlines() or [""])[-1].strip()
+    version = re.match(r"(\d+)\.(\d+)\.(\d+)", printed) if answer.returncode == 0 else None
+    if version is None:
+        why = (answer.stderr.strip().splitlines() or [printed or f"exit status {answer.returncode}"])[-1]
+        raise MintpyError(f"cannot find MintPy's version in {python} ({why}): install it with `{upgrade}`")
+    if tuple(int(part) for part in version.groups()) < MINIMUM_MINTPY:
+        minimum = ".".join(str(part) for part in MINIMUM_MINTPY)
+        raise MintpyError(
+            f"MintPy {printed} in {python} is older than {minimum}, whose grids start at the pixel corner as "
+            f"GDAL's do (older ones shift every result half a pixel), which this plugin relies on: "
+            f"upgrade it with `{upgrade}`"
+        )
+    LOG.info("MintPy %s in %s", printed, python)
 
 
 def _run_steps(template, work_dir, start, python, state, state_path, progress, is_canceled):

@@ -190,8 +190,10 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
             row, col, note = chosen.row, chosen.col, chosen.note
         else:
             row, col = _pixel_of(options.reference_point, plan())
-            check_reference_pixel(clipped_dir, row, col)
-            note = f"reference pixel row {row}, col {col}: the point you chose"
+            note = (
+                check_reference_pixel(clipped_dir, row, col)
+                or f"reference pixel row {row}, col {col}: the point you chose"
+            )
         manifest.record("reference", reference_signature, pixel=[row, col], note=note)
     reference = manifest.step("reference")
     row, col = reference["pixel"]

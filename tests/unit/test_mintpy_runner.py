@@ -1,7 +1,9 @@
 """The MintPy step: template, reference pixel, and smallbaselineApp run as a cancellable, resumable child."""
 
 import json
+import shutil
 import subprocess
+import sys
 import time
 
 import h5py
@@ -11,10 +13,12 @@ import rasterio
 
 from sbas_plugin.core.clip import clip_products, plan_clip
 from sbas_plugin.core.mintpy import (
+    LOG_NAME,
     STATE_NAME,
     STEPS,
     MintpyError,
     MintpyOptions,
+    check_mintpy_version,
     check_reference_pixel,
     choose_reference_pixel,
     run_smallbaseline,
@@ -63,12 +67,10 @@ def test_reference_is_the_most_coherent_pixel_valid_everywhere(clipped):
     assert valid[choice.row, choice.col]
     assert choice.coherence == pytest.approx(average[valid].max())
     assert "most coherent land pixel" in choice.note and "would have stopped" not in choice.note
-    check_reference_pixel(clipped, choice.row, choice.col)
+    assert check_reference_pixel(clipped, choice.row, choice.col) is None  # coherent land: no note
 
 
 def test_low_coherence_stack_still_gets_a_reference(clipped, tmp_path):
-    import shutil
-
     low = tmp_path / "low"
     shutil.copytree(clipped, low)
     for path in low.glob("*/*_corr.tif"):
@@ -85,6 +87,29 @@ def test_reference_on_no_data_is_refused(clipped):
         check_reference_pixel(clipped, int(rows[0]), int(cols[0]))
     with pytest.raises(MintpyError, match="outside"):
         check_reference_pixel(clipped, 10_000, 0)
+
+
+def test_reference_on_water_is_refused(clipped):
+    phase, water = read_layer(clipped, "unw_phase"), read_layer(clipped, "water_mask")
+    # The synthetic lake has (noisy) phase everywhere: only the water mask tells it apart.
+    rows, cols = np.nonzero((water[0] == 0) & np.all((phase != 0) & np.isfinite(phase), axis=0))
+    with pytest.raises(MintpyError, match="on water"):
+        check_reference_pixel(clipped, int(rows[0]), int(cols[0]))
+
+
+def test_reference_with_low_coherence_gets_a_note(clipped, tmp_path):
+    choice = choose_reference_pixel(clipped)
+    low = tmp_path / "low"
+    shutil.copytree(clipped, low)
+    for path in low.glob("*/*_corr.tif"):
+        with rasterio.open(path, "r+") as dataset:
+            dataset.write(
+                np.array([[0.3]], dtype=np.float32),
+                1,
+                window=((choice.row, choice.row + 1), (choice.col, choice.col + 1)),
+            )
+    note = check_reference_pixel(low, choice.row, choice.col)
+    assert f"row {choice.row}, col {choice.col}" in note and "low average coherence (0.30" in note
 
 
 def test_template_has_the_users_options_and_forward_slash_globs(clipped, tmp_path, monkeypatch):
@@ -151,3 +176,46 @@ def test_cancel_kills_the_tree_and_a_rerun_finishes_identically(clipped, tmp_pat
     log_size = (interrupted / "sbas_mintpy.log").stat().st_size
     run_smallbaseline(template, interrupted)  # everything done: MintPy does not start
     assert (interrupted / "sbas_mintpy.log").stat().st_size == log_size
+
+
+def fake_python(folder, version):
+    """An interpreter that answers MINTPY_VERSION_SCRIPT with `version`, as an old MintPy would."""
+    path = folder / "python"
+    path.write_text(f"#!/bin/sh\necho {version}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake interpreter is a shell script")
+@pytest.mark.parametrize("version", ["1.5.1", "1.4.3.post12", "0.9.0"])
+def test_mintpy_older_than_1_5_2_is_refused_before_it_starts(clipped, tmp_path, version):
+    python = fake_python(tmp_path, version)
+    template = write_template(tmp_path / "t.txt", clipped, (4, 7), MintpyOptions())
+    with pytest.raises(MintpyError) as refused:
+        run_smallbaseline(template, tmp_path / "work", python=python)
+    message = str(refused.value)
+    assert f"MintPy {version} in {python} is older than 1.5.2" in message
+    assert f"`{python} -m pip install -U mintpy`" in message
+    assert not (tmp_path / "work" / LOG_NAME).exists()  # MintPy never started
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake interpreter is a shell script")
+@pytest.mark.parametrize("version", ["1.5.2", "1.10.0", "2.0.0.dev3+g1234"])
+def test_mintpy_from_1_5_2_on_passes(tmp_path, version):
+    check_mintpy_version(fake_python(tmp_path, version))
+
+
+def test_the_installed_mintpy_passes():
+    check_mintpy_version()  # this interpreter
+    check_mintpy_version(sys.executable)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake interpreter is a shell script")
+def test_a_python_without_mintpy_is_refused(tmp_path):
+    python = tmp_path / "python"
+    python.write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'mintpy'\" >&2\nexit 1\n")
+    python.chmod(0o755)
+    with pytest.raises(MintpyError, match=r"No module named 'mintpy'.*pip install -U mintpy"):
+        check_mintpy_version(str(python))
+    with pytest.raises(MintpyError, match="cannot start"):
+        check_mintpy_version(str(tmp_path / "missing" / "python"))
