@@ -53,7 +53,6 @@ def run(args) -> int:
                 hyp3,
                 args.name,
                 confirm=lambda summary: answers.append(confirm(summary)) or answers[-1],
-                jobs=jobs,
             )
             if answers == [False]:
                 return fail("nothing resubmitted")

@@ -370,17 +370,18 @@ def submit_pairs(
         if new_jobs and confirm and not confirm(result.summary()):
             result.confirmed = False
             return result
-    if new_jobs:
-        result.submitted = len(post_in_chunks(work, record, project, hyp3, new_jobs, progress, is_canceled))
-    Manifest(work).record(
-        "submit",
-        signature(name, looks, sorted(options), list(pairs)),
-        project=name,
-        api_url=hyp3.url,
-        looks=looks,
-        jobs=len(pairs),
-        submitted=result.submitted,
-    )
+        # Still under the lock: another process listing the jobs now would not see these yet.
+        if new_jobs:
+            result.submitted = len(post_in_chunks(work, record, project, hyp3, new_jobs, progress, is_canceled))
+        Manifest(work).record(
+            "submit",
+            signature(name, looks, sorted(options), list(pairs)),
+            project=name,
+            api_url=hyp3.url,
+            looks=looks,
+            jobs=len(pairs),
+            submitted=result.submitted,
+        )
     return result
 
 
@@ -431,29 +432,31 @@ def expired_pairs(jobs: list, products) -> list:
     return sorted(expired)
 
 
-def resubmit_failed(
-    work, hyp3, name: str, confirm: Optional[Callable[[str], bool]] = None, progress=None, jobs: Optional[list] = None
-) -> tuple:
-    """Resubmit each failed pair once, with its original parameters. `jobs`: the project's jobs when the
-    caller has just listed them (else they are listed here). Returns (resubmitted pairs, pairs that
-    failed again after their resubmission and are left out)."""
+def resubmit_failed(work, hyp3, name: str, confirm: Optional[Callable[[str], bool]] = None, progress=None) -> tuple:
+    """Resubmit each failed pair once, with its original parameters. Returns (resubmitted pairs, pairs that
+    failed again after their resubmission and are left out). The jobs are listed under the work folder's
+    lock, so two processes never resubmit (and pay for) the same pair."""
     work = Path(work)
     check_name(name)
-    server_jobs = project_jobs(hyp3, name) if jobs is None else jobs
-    record, project = sync_record(work, name, hyp3.url, server_jobs)
-    failed = failed_pairs(server_jobs)
-    retry = {
-        pair: job for pair, job in failed.items() if project["pairs"][pair_key(pair)]["submissions"] < MAX_SUBMISSIONS
-    }
-    given_up = sorted(set(failed) - set(retry))
-    if not retry:
-        return [], given_up
-    prepared = [job.to_dict(for_resubmit=True) for job in retry.values()]
-    cost, remaining = check_account(hyp3, prepared)
-    credits = "unlimited" if remaining is None else f"{remaining:g}"
-    if confirm and not confirm(f"{len(prepared)} failed pairs to resubmit, {cost:g} credits of {credits} remaining"):
-        return [], given_up
-    post_in_chunks(work, record, project, hyp3, prepared, progress)
+    with work_folder_lock(work, "resubmit"):
+        server_jobs = project_jobs(hyp3, name)
+        record, project = sync_record(work, name, hyp3.url, server_jobs)
+        failed = failed_pairs(server_jobs)
+        retry = {
+            pair: job
+            for pair, job in failed.items()
+            if project["pairs"][pair_key(pair)]["submissions"] < MAX_SUBMISSIONS
+        }
+        given_up = sorted(set(failed) - set(retry))
+        if not retry:
+            return [], given_up
+        prepared = [job.to_dict(for_resubmit=True) for job in retry.values()]
+        cost, remaining = check_account(hyp3, prepared)
+        credits = "unlimited" if remaining is None else f"{remaining:g}"
+        summary = f"{len(prepared)} failed pairs to resubmit, {cost:g} credits of {credits} remaining"
+        if confirm and not confirm(summary):
+            return [], given_up
+        post_in_chunks(work, record, project, hyp3, prepared, progress)
     return sorted(retry), given_up
 
 

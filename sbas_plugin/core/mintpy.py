@@ -131,7 +131,10 @@ def check_reference_pixel(clipped_dir, row: int, col: int) -> Optional[str]:
 
     water = _layer_files(clipped_dir, "water_mask")
     if water and pixel(water[0]) == 0:  # 1 land, 0 water; MintPy masks with the first one too
-        raise MintpyError("the reference point is on water (the products' water mask); choose a land pixel")
+        raise MintpyError(
+            "the reference point is on water, or outside the first product's coverage (its water mask is 0 "
+            "there); choose a land pixel that every product covers"
+        )
     for path in _layer_files(clipped_dir, "unw_phase"):
         value = pixel(path)
         if not np.isfinite(value) or value == 0:

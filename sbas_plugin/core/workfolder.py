@@ -75,7 +75,12 @@ def work_folder_lock(work, step: str):
     path = work / LOCK_FILE
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
-        if not _try_lock(fd):
+        try:
+            locked = _try_lock(fd)
+        except BaseException:  # a folder whose file system cannot lock, say
+            os.close(fd)
+            raise
+        if not locked:
             holder = _holder(fd)
             os.close(fd)
             raise _busy(work, holder)

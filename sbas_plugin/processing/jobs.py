@@ -354,9 +354,7 @@ class StatusAlgorithm(SbasAlgorithm):
                 feedback,
                 tr("Nothing resubmitted: tick 'I accept the credit cost' to resubmit."),
             )
-            resubmitted, given_up = resubmit_failed(
-                work, client, name, confirm=confirm, progress=feedback.setProgress, jobs=jobs
-            )
+            resubmitted, given_up = resubmit_failed(work, client, name, confirm=confirm, progress=feedback.setProgress)
             feedback.pushInfo(tr("resubmitted {} failed pairs").format(len(resubmitted)))
             for reference, secondary in given_up:
                 feedback.pushInfo(tr("failed twice, left out of the network: {} {}").format(reference, secondary))

@@ -31,6 +31,7 @@ from sbas_plugin.core.hyp3 import (
 )
 from sbas_plugin.core.manifest import Manifest
 from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.workfolder import WorkFolderBusy, work_folder_lock
 
 SBAS = Path(sys.executable).parent / "sbas"
 TOKEN = "edl-secret-token-9c41d7e2"
@@ -188,6 +189,23 @@ def test_paging(server, hyp3, work):
     server.requests.clear()
     assert len(project_jobs(hyp3, "paged")) == 5 and server.requests.count(("GET", "/jobs")) == 3
     assert submit_pairs(work, chain(5), "paged", hyp3).submitted == 0 and server.posts == 1
+
+
+def test_jobs_are_listed_posted_and_recorded_under_the_work_folder_lock(server, hyp3, work):
+    """Another process listing the jobs between our listing and our POST would order the same pairs again."""
+    posted = []
+
+    def lock_is_held(percent):
+        with pytest.raises(WorkFolderBusy), work_folder_lock(work, "another process"):
+            pass
+        posted.append(percent)
+
+    bad = chain(3)[1]
+    server.faults.fail_pairs = {bad}
+    submit_pairs(work, chain(3), "locked", hyp3, progress=lock_is_held)
+    server.advance()
+    assert resubmit_failed(work, hyp3, "locked", progress=lock_is_held) == ([bad], [])
+    assert posted == [100.0, 100.0]
 
 
 def test_failed_pairs_resubmitted_once_and_only_once(server, hyp3, work):
