@@ -18,7 +18,7 @@ from rasterio.warp import Resampling, reproject, transform_bounds
 from rasterio.windows import Window
 
 from sbas_plugin.core.aoi import read_aoi
-from sbas_plugin.core.cancel import Canceled
+from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.network import Scene, largest_network
 from sbas_plugin.core.timeseries import parse_date
@@ -290,8 +290,7 @@ def clip_products(
 def _clip_into(plan: ClipPlan, folder: Path, progress, is_canceled) -> list:
     kept = []
     for done, product in enumerate(plan.products):
-        if is_canceled and is_canceled():
-            raise Canceled()
+        check_canceled(is_canceled)
         target = folder / product.name
         target.mkdir()
         on_lattice = product.name not in plan.resampled

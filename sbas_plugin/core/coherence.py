@@ -19,7 +19,7 @@ from osgeo import gdal, ogr, osr
 
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import CrsError, spatial_reference
-from sbas_plugin.core.files import replace_with, write_json, written_whole
+from sbas_plugin.core.files import save_figure, write_json, written_whole
 from sbas_plugin.core.timeseries import attributes, epsg_of, grid_of, parse_date
 
 gdal.UseExceptions()
@@ -390,8 +390,8 @@ def _write_outputs(report: CoherenceReport) -> None:
                 for c in report.by_class
             ],
         )
-    files["histogram_png"] = replace_with(out / "coherence_histogram.png", lambda p: _histogram_png(report, p))
-    files["by_ifgram_png"] = replace_with(out / "coherence_by_ifgram.png", lambda p: _shares_png(report, p))
+    files["histogram_png"] = save_figure(_histogram_figure(report), out / "coherence_histogram.png")
+    files["by_ifgram_png"] = save_figure(_shares_figure(report), out / "coherence_by_ifgram.png")
     summary = {
         "work": str(report.work),
         "valid_pixels": report.pixels,
@@ -422,15 +422,12 @@ def _without_nan(value):
 
 
 def _figure(width: float, height: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from sbas_plugin.core.fonts import use_japanese_fallback
 
     use_japanese_fallback()  # class names may be Japanese
-    figure = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(figure)
-    return figure
+    return Figure(figsize=(width, height), dpi=100)
 
 
 def _shade_bins(ax) -> None:
@@ -438,7 +435,7 @@ def _shade_bins(ax) -> None:
         ax.axvspan(low, high, color=colour, alpha=0.5, zorder=0, linewidth=0)
 
 
-def _histogram_png(report: CoherenceReport, path: Path) -> None:
+def _histogram_figure(report: CoherenceReport):
     """The coherence distribution of every temporal-baseline class (share of pixels per 0.05)."""
     figure = _figure(9.0, 5.4)
     ax = figure.add_axes((0.08, 0.12, 0.66, 0.76))
@@ -463,10 +460,10 @@ def _histogram_png(report: CoherenceReport, path: Path) -> None:
     )
     ax.grid(True, color="0.88", linewidth=0.8)
     ax.legend(title="temporal baseline (pairs)", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
-    figure.savefig(path, format="png")
+    return figure
 
 
-def _shares_png(report: CoherenceReport, path: Path) -> None:
+def _shares_figure(report: CoherenceReport):
     """Per interferogram, in the stack's order: the three bins' shares stacked, and the mean."""
     count = len(report.ifgrams)
     figure = _figure(max(9.0, min(30.0, 2.5 + 0.25 * count)), 5.4)
@@ -494,4 +491,4 @@ def _shares_png(report: CoherenceReport, path: Path) -> None:
     ax.set_title("Coherence of each interferogram: share of pixels in each bin, and the mean", loc="left", fontsize=11)
     handles, names = ax.get_legend_handles_labels()  # the highest bin on top, as stacked
     ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
-    figure.savefig(path, format="png")
+    return figure

@@ -25,7 +25,7 @@ from sbas_plugin.core.files import written_whole
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.points import PointTable
 from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, PointQuality, has_quality_files, point_quality
-from sbas_plugin.core.timeseries import TimeseriesHeader, find_timeseries, read_header
+from sbas_plugin.core.timeseries import TimeseriesHeader, find_timeseries, iso_date, read_header
 
 gdal.UseExceptions()
 osr.UseExceptions()
@@ -487,7 +487,7 @@ def write_long_csv(path, series: PointSeries, quality=None) -> Path:
     as in the points file, date as YYYY-MM-DD (which QGIS, spreadsheets and pandas read as a date), the
     value in metres relative to the first date, empty for no data. With `quality` (a PointQuality of
     the same points) each row also carries its point's quality columns, empty where unknown."""
-    dates = [f"{d[:4]}-{d[4:6]}-{d[6:]}" for d in series.dates]
+    dates = [iso_date(d) for d in series.dates]
     points = series.points
     header, suffixes = "fid,x,y,date,value_m", [""] * len(points)
     if quality is not None:

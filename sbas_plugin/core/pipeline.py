@@ -15,7 +15,7 @@ from typing import Callable, Optional
 
 from sbas_plugin.__about__ import __version__
 from sbas_plugin.core.aoi import names_a_file, read_aoi
-from sbas_plugin.core.cancel import Canceled
+from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.clip import clip_products, plan_clip
 from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.export import export_geotiffs
@@ -134,8 +134,7 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
         offset += WEIGHTS[name]
         if progress:
             progress(offset)
-        if is_canceled and is_canceled():
-            raise Canceled()
+        check_canceled(is_canceled)
 
     # 1. ingest: which products, each verified once (by this work folder or by the download)
     products = find_products(products_dir, progress=stage("ingest"), is_canceled=is_canceled)

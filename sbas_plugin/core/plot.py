@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sbas_plugin.core.cancel import Canceled
+from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.fit import fit_series
 from sbas_plugin.core.fonts import use_japanese_fallback
@@ -518,8 +518,7 @@ def _zip_entry(name: str) -> zipfile.ZipInfo:
 def _write_graphs(archive, rendered_chunks, total, progress, is_canceled) -> None:
     done = 0
     for chunk in rendered_chunks:
-        if is_canceled and is_canceled():
-            raise Canceled()
+        check_canceled(is_canceled)
         for fid, png in chunk:
             archive.writestr(_zip_entry(f"Plot/{fid}.png"), png)
         done += len(chunk)

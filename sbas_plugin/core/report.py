@@ -30,7 +30,7 @@ from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.manifest import MANIFEST
 from sbas_plugin.core.points import read_points_csv
 from sbas_plugin.core.quality import SOURCES, work_quality
-from sbas_plugin.core.timeseries import attributes, find_timeseries, grid_of, read_header
+from sbas_plugin.core.timeseries import attributes, find_timeseries, grid_of, iso_date, read_header
 
 use_japanese_fallback()  # names in figures may be Japanese
 
@@ -98,10 +98,6 @@ def _figure_png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _iso(yyyymmdd: str) -> str:
-    return f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}"
-
-
 def _read_manifest(work: Path) -> dict:
     manifest_path = work / MANIFEST
     try:
@@ -120,7 +116,7 @@ def _run_section(work: Path, manifest: dict) -> Section:
         ("work folder", str(work)),
         ("products", manifest.get("inputs", {}).get("products")),
         ("area of interest", manifest.get("inputs", {}).get("aoi")),
-        ("SAR dates", f"{len(dates)}: {_iso(dates[0])} – {_iso(dates[-1])}"),
+        ("SAR dates", f"{len(dates)}: {iso_date(dates[0])} – {iso_date(dates[-1])}"),
         ("interferograms (pairs)", len(clip.get("kept", []))),
         ("products dropped", len(clip.get("dropped", {}))),
         ("grid", f"EPSG:{clip.get('epsg', '?')}, {grid.width} x {grid.height} pixels of {grid.dx:g} m"),
@@ -130,7 +126,7 @@ def _run_section(work: Path, manifest: dict) -> Section:
         row, col = mintpy["reference"]
         centre = f"x {grid.centre_x(col):.0f}, y {grid.centre_y(row):.0f}"
         items.append(("reference pixel", f"row {row}, col {col} ({centre})"))
-    items.append(("reference date", _iso(header.reference_date)))
+    items.append(("reference date", iso_date(header.reference_date)))
     for name, value in manifest.get("options", {}).get("mintpy", {}).items():
         items.append((f"MintPy option {name}", value))
     for name, value in manifest.get("versions", {}).items():

@@ -107,6 +107,11 @@ def parse_date(text) -> dt.date:
     raise ValueError(f"{text!r} is not a date (YYYYMMDD)")
 
 
+def iso_date(yyyymmdd: str) -> str:
+    """YYYYMMDD as YYYY-MM-DD, which QGIS, spreadsheets and pandas read as a date."""
+    return f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}"
+
+
 def dates64(texts) -> np.ndarray:
     """YYYYMMDD texts as datetime64[D]."""
     return np.array([parse_date(text) for text in texts], dtype="datetime64[D]")

@@ -50,6 +50,7 @@ from sbas_plugin.core.fit import Fit, fit_series
 from sbas_plugin.core.pixel_series import AreaSeries, Pixel, open_pixel_series
 from sbas_plugin.core.plot import UNIT_SCALE, _y_limits, draw_series, relative_displacement, style_time_axes
 from sbas_plugin.core.points import PixelPoints, pixel_centres_in_polygons
+from sbas_plugin.core.timeseries import iso_date
 from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
 from sbas_plugin.gui.results import load_results
 from sbas_plugin.gui.workflow_dock import is_under
@@ -198,7 +199,7 @@ class TimeseriesDock(QgsDockWidget):
         self.dates = self.stack.dates64
         self.reference_combo.blockSignals(True)
         for date in self.stack.dates:
-            self.reference_combo.addItem(f"{date[:4]}-{date[4:6]}-{date[6:]}", date)
+            self.reference_combo.addItem(iso_date(date), date)
         self.reference_combo.setCurrentIndex(self.stack.dates.index(self.stack.reference_date))
         self.reference_combo.blockSignals(False)
         self._frame()
@@ -697,7 +698,7 @@ class TimeseriesDock(QgsDockWidget):
             writer = csv.writer(file)
             writer.writerow(header)
             for d, date in enumerate(self.stack.dates):
-                writer.writerow([f"{date[:4]}-{date[4:6]}-{date[6:]}", *(column[d] for column in columns)])
+                writer.writerow([iso_date(date), *(column[d] for column in columns)])
 
     def export_png(self, path: str) -> None:
         self.figure.savefig(path, dpi=150, facecolor="white")
