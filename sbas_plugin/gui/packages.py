@@ -40,15 +40,16 @@ class PackagesBox(QGroupBox):
             label.setToolTip(tr(status.purpose))
             self.form.addRow(status.name, label)
             self.labels[status.name] = label
-        self.missing = [s.name for s in statuses if not s.installed]
-        if self.missing:
+        missing = [s for s in statuses if not s.installed]
+        self.missing = [s.name for s in missing]
+        if missing:
             self.install_hint.setText(
                 tr(
                     "Missing: {}. The plugin works without them, except for what they are for. Install them "
                     "from the OSGeo4W Shell (Windows) or a terminal, then restart QGIS:\n{}"
                 ).format(
                     ", ".join(self.missing),
-                    install_command([s for s in statuses if not s.installed], default_python()),
+                    install_command(missing, default_python()),
                 )
             )
         else:

@@ -552,7 +552,8 @@ class TimeseriesDock(QgsDockWidget):
             extents = [line.get_ydata() for line in self.lines + self.trends]
             for i, shown in enumerate(self.shown):
                 if shown.area is not None:
-                    extents += [self._values(i) - self._spread(i), self._values(i) + self._spread(i)]
+                    values, spread = self._values(i), self._spread(i)
+                    extents += [values - spread, values + spread]
             self.ax.set_ylim(*_y_limits(UNITS, *extents))
         elif self.ax.get_legend():
             self.ax.get_legend().remove()

@@ -145,17 +145,23 @@ def put_back_layers(aside: list) -> list:
     return layers
 
 
-def replace_layer(path: Path, name: str, colour: str) -> QgsVectorLayer:
-    """The file as a project layer, outlined; a previous layer of the same file goes first."""
+def remove_layers_of(path: Path) -> None:
+    """Out of the project: the layers reading `path` (which keep the file open)."""
     project = QgsProject.instance()
     project.removeMapLayers([lyr.id() for lyr in project.mapLayers().values() if file_of(lyr) == path.resolve()])
+
+
+def replace_layer(path: Path, name: str, colour: str) -> QgsVectorLayer:
+    """The file as a project layer, outlined; a previous layer of the same file goes first."""
+    remove_layers_of(path)
+    project = QgsProject.instance()
     layer = QgsVectorLayer(str(path), name, "ogr")
     outline(layer, colour)
     project.addMapLayer(layer)
     return layer
 
 
-def iso_date(text, default: QDate) -> QDate:
+def qdate_from_iso(text, default: QDate) -> QDate:
     date = QDate.fromString(text or "", Qt.DateFormat.ISODate)
     return date if date.isValid() else default
 
@@ -596,8 +602,8 @@ class WorkflowDock(QgsDockWidget):
         today = QDate.currentDate()
         self.work_widget.setFilePath(state.get("work", ""))
         self.area_combo.setLayer(QgsProject.instance().mapLayer(state.get("area_layer", "")))
-        self.start_date.setDate(iso_date(state.get("start"), today.addYears(-1)))
-        self.end_date.setDate(iso_date(state.get("end"), today))
+        self.start_date.setDate(qdate_from_iso(state.get("start"), today.addYears(-1)))
+        self.end_date.setDate(qdate_from_iso(state.get("end"), today))
         self.direction_combo.setCurrentIndex(state.get("direction", 0))
         self.path_spin.setValue(state.get("path", 0))
         self.frame_spin.setValue(state.get("frame", 0))
@@ -660,7 +666,7 @@ class WorkflowDock(QgsDockWidget):
             self.iface.messageBar().pushCritical(tr("SBAS"), tr("Cannot write {}: {}").format(path, written[1]))
             return
         # The old area layer holds the file open: out of the project before the new file takes its name.
-        project.removeMapLayers([lyr.id() for lyr in project.mapLayers().values() if file_of(lyr) == path.resolve()])
+        remove_layers_of(path)
         os.replace(partial, path)
         self.area_combo.setLayer(replace_layer(path, tr("SBAS area"), "#d32f2f"))
         self.draw_button.setChecked(False)

@@ -22,8 +22,6 @@ from sbas_plugin.settings import load_settings, mintpy_python
 
 
 class _Steps(SbasAlgorithm):
-    GROUP = "pipeline"
-
     def add_aoi(self) -> None:
         self.addParameter(
             QgsProcessingParameterFeatureSource(

@@ -10,6 +10,7 @@ import pytest
 from osgeo import gdal, osr
 from qgis.core import QgsApplication, QgsRasterLayer
 
+from sbas_plugin.gui.workflow_dock import is_under
 from sbas_plugin.processing.provider import SbasProvider
 
 UTM54 = 32654
@@ -36,7 +37,7 @@ def open_files_under(*roots) -> list:
             path = Path(os.readlink(f"/proc/self/fd/{fd}"))
         except OSError:  # closed since listed
             continue
-        if any(path == root or root in path.parents for root in roots):
+        if is_under(path, roots):
             found.append(path)
     return found
 
