@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from sbas_plugin.core.cancel import Canceled, sleep_unless_canceled
@@ -264,7 +265,7 @@ class _Downloader:
                 LOG.info("%s: server ignored the Range request; starting again", remote.filename)
                 self.restart(part, have)
             with open(part, "ab") as out:
-                for chunk in response.iter_content(CHUNK_BYTES):
+                for chunk in _received(response):
                     if self.canceled():
                         raise Canceled()
                     out.write(chunk)
@@ -279,6 +280,26 @@ class _Downloader:
     def restart(self, part: Path, have: int) -> None:
         part.open("wb").close()
         self.count(-have)
+
+
+def _received(response):
+    """The body as it arrives, each piece at most CHUNK_BYTES. Unlike requests' iter_content, a dropped
+    connection keeps what had arrived: urllib3 2 fills every read to its full size and discards a
+    partial buffer when the connection ends, so a 5 kB-in failure would resume from byte 0."""
+    raw = response.raw
+    read = getattr(raw, "read1", None) or raw.read  # read1: urllib3 >= 2.2; urllib3 1's read returns short
+    try:
+        while True:
+            chunk = read(CHUNK_BYTES, decode_content=True)
+            if not chunk:
+                return
+            yield chunk
+    except urllib3.exceptions.ProtocolError as error:  # as iter_content translates them
+        raise requests.exceptions.ChunkedEncodingError(error) from error
+    except urllib3.exceptions.ReadTimeoutError as error:
+        raise requests.exceptions.ConnectionError(error) from error
+    except urllib3.exceptions.SSLError as error:
+        raise requests.exceptions.SSLError(error) from error
 
 
 def download_files(

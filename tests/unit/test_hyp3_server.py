@@ -185,7 +185,7 @@ def test_dropped_and_corrupted_downloads_are_one_shot(server, hyp3):
     received = b""
     with pytest.raises(requests.RequestException), requests.get(file["url"], stream=True, timeout=5) as answer:
         assert int(answer.headers["Content-Length"]) == len(whole)
-        for block in answer.iter_content(256):
+        for block in answer.iter_content(1):  # urllib3 2 drops a partly filled block when the body ends
             received += block
         # urllib3 1.x ends a short body quietly: a downloader has to compare sizes itself
         raise requests.ConnectionError(f"short body: {len(received)} of {len(whole)}")
