@@ -50,17 +50,27 @@ def names_a_file(source: str) -> bool:
         return False
 
 
+def open_vector(path, error: type):
+    """The OGR dataset of a vector file; raises `error` with one message whether GDAL returns None
+    (3.6) or raises (3.10) for a file it does not recognise, and with GDAL's reason for the rest."""
+    try:
+        dataset = ogr.Open(str(path))
+    except RuntimeError as reason:
+        if Path(path).is_file():
+            raise error(f"{path}: not a vector file GDAL can read ({reason})") from reason
+        raise error(f"{path}: {reason}") from reason
+    if dataset is None:
+        raise error(f"{path}: not a vector file GDAL can read")
+    return dataset
+
+
 def read_aoi(source: str, target_crs_wkt: str, source_crs: Optional[str] = None) -> list:
     """Polygons (exterior ring first, then holes; (x, y) tuples) of a vector file or a WKT string,
     in the target CRS. `source_crs` (e.g. "EPSG:3857") is required when the input carries none,
     and overrides what it carries."""
     geometries = []
     if names_a_file(source):
-        try:
-            dataset = ogr.Open(str(source))
-        except RuntimeError as error:
-            raise AoiError(f"{source}: not a vector file GDAL can read ({error})") from error
-        for layer in dataset:
+        for layer in open_vector(source, AoiError):
             crs = layer.GetSpatialRef()
             for feature in layer:
                 geometry = feature.GetGeometryRef()

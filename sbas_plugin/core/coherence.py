@@ -17,6 +17,7 @@ import h5py
 import numpy as np
 from osgeo import gdal, ogr, osr
 
+from sbas_plugin.core.aoi import open_vector
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import CrsError, spatial_reference
 from sbas_plugin.core.files import save_figure, write_json, written_whole
@@ -144,12 +145,7 @@ def _land_mask(mintpy_dir: Path, shape: tuple) -> np.ndarray:
 def read_class_polygons(path, field_name: str, crs: Optional[str] = None) -> ClassPolygons:
     """Polygons and their class attribute from any vector file OGR reads (GeoPackage, GeoJSON,
     shapefile); `crs` overrides (or supplies) the layer's CRS."""
-    try:
-        dataset = ogr.Open(str(path))
-    except RuntimeError as error:
-        raise CoherenceError(f"{path}: {error}") from error
-    if dataset is None:
-        raise CoherenceError(f"{path}: not a vector file GDAL can read")
+    dataset = open_vector(path, CoherenceError)
     layer = dataset.GetLayer(0)
     definition = layer.GetLayerDefn()
     fields = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]

@@ -21,6 +21,7 @@ from typing import Callable, Dict, Optional, Tuple
 import numpy as np
 from osgeo import ogr, osr
 
+from sbas_plugin.core.aoi import open_vector
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.points import PointsFileError, PointTable
 
@@ -326,12 +327,7 @@ def _xy_of_wkb(wkb: np.ndarray) -> np.ndarray:
 def read_points_gpkg(path, layer: Optional[str] = None) -> Tuple[PointTable, str]:
     """The points (feature ids as fid, geometry x and y) of a point layer and that layer's CRS as WKT.
     `layer` may be left out when the file holds one layer."""
-    try:
-        dataset = ogr.Open(str(path))
-    except RuntimeError as error:  # e.g. no such file
-        raise PointsFileError(f"{path}: {error}") from error
-    if dataset is None:
-        raise PointsFileError(f"{path}: not a vector file GDAL can read")
+    dataset = open_vector(path, PointsFileError)
     names = [dataset.GetLayer(i).GetName() for i in range(dataset.GetLayerCount())]
     if layer is None:
         if len(names) != 1:
