@@ -41,7 +41,7 @@ def write_stack(path: Path) -> None:
         for d in range(N_DATES):
             dataset[d] = rate * (d * 12 / 365.25)
         days = np.datetime64("2020-01-03") + np.arange(N_DATES) * 12
-        f.create_dataset("date", data=np.array([str(d).replace("-", "") for d in days], dtype=np.string_))
+        f.create_dataset("date", data=np.array([str(d).replace("-", "") for d in days], dtype=np.bytes_))
         f.attrs.update(
             X_FIRST=str(X0), Y_FIRST=str(Y0), X_STEP=str(PIXEL), Y_STEP=str(-PIXEL), WIDTH=str(SIZE),
             LENGTH=str(SIZE), EPSG="32654", REF_DATE="20200103",

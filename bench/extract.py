@@ -76,7 +76,7 @@ def make_inputs(folder: Path) -> tuple:
     with h5py.File(h5, "w") as f:
         # As MintPy's writefile creates it: chunks=True, no compression.
         timeseries = f.create_dataset("timeseries", (N_DATES, SIZE, SIZE), "float32", chunks=True, compression=None)
-        f.create_dataset("date", data=np.array(dates, dtype=np.string_))
+        f.create_dataset("date", data=np.array(dates, dtype=np.bytes_))
         attrs = dict(X_FIRST=X0, Y_FIRST=Y0, X_STEP=PIXEL, Y_STEP=-PIXEL, WIDTH=SIZE, LENGTH=SIZE, EPSG=32654)
         f.attrs.update({key: str(value) for key, value in attrs.items()}, FILE_TYPE="timeseries", UNIT="m")
         for i, date in enumerate(dates):

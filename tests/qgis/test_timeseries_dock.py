@@ -54,7 +54,7 @@ def write_work_folder(work, dates=DATES, stack=None):
     stack = stack - stack[REF]  # MintPy's file is zero on REF_DATE
     with h5py.File(work / "mintpy" / "timeseries.h5", "w") as f:
         f.create_dataset("timeseries", data=stack.astype(np.float32), chunks=True)
-        f.create_dataset("date", data=np.array(dates, dtype=np.string_))
+        f.create_dataset("date", data=np.array(dates, dtype=np.bytes_))
         f.attrs.update(
             X_FIRST=str(X0), Y_FIRST=str(Y0), X_STEP=str(PIXEL), Y_STEP=str(-PIXEL), WIDTH=str(WIDTH),
             LENGTH=str(HEIGHT), EPSG="32654", REF_DATE=dates[REF],

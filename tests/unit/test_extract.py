@@ -86,7 +86,8 @@ def point_table(xy, fids=None) -> PointTable:
 
 
 def write_points(path, points: PointTable):
-    lines = ["fid,x,y"] + [f"{f},{x!r},{y!r}" for f, x, y in zip(points.fid.tolist(), points.x, points.y)]
+    rows = zip(points.fid.tolist(), points.x.tolist(), points.y.tolist())
+    lines = ["fid,x,y"] + [f"{f},{x!r},{y!r}" for f, x, y in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -303,7 +304,7 @@ def write_mintpy_timeseries(path, stack, **storage):
     REF_DATE, `date` as bytes YYYYMMDD, the grid in string attributes."""
     with h5py.File(path, "w") as f:
         f.create_dataset("timeseries", data=stack, **storage)
-        f.create_dataset("date", data=np.array(dates(len(stack)), dtype=np.string_))
+        f.create_dataset("date", data=np.array(dates(len(stack)), dtype=np.bytes_))
         f.create_dataset("bperp", data=np.zeros(len(stack), dtype=np.float32))
         f.attrs.update(
             FILE_TYPE="timeseries",

@@ -1,10 +1,11 @@
 """The MintPy step: template, reference pixel, and smallbaselineApp run as a cancellable, resumable child."""
 
+import contextlib
 import json
 import shutil
-import subprocess
 import sys
 import time
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -138,8 +139,12 @@ def test_template_has_the_users_options_and_forward_slash_globs(clipped, tmp_pat
 
 
 def mintpy_processes(work):
-    listed = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    return [line for line in listed.splitlines() if str(work) in line]
+    # /proc, not ps: a minimal Debian (the CI chroot) has no procps
+    listed = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):  # the process ended while listed
+            listed.append(cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+    return [line for line in listed if str(work) in line]
 
 
 @pytest.mark.mintpy
