@@ -41,7 +41,8 @@ def parse_season(text: Optional[str]) -> Optional[Tuple[Tuple[int, int], Tuple[i
     if not text:
         return None
     try:
-        bounds = [datetime.datetime.strptime(part.strip(), "%m-%d") for part in text.split(",")]
+        # in a leap year, so 02-29 is a day; Python 3.15 stops guessing the year of "%m-%d"
+        bounds = [datetime.datetime.strptime(f"2000-{part.strip()}", "%Y-%m-%d") for part in text.split(",")]
     except ValueError as error:
         raise ValueError(f"--season {text!r}: expected MM-DD,MM-DD, e.g. 04-01,10-31") from error
     if len(bounds) != 2:

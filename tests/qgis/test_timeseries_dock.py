@@ -16,7 +16,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
-    QgsField,
     QgsGeometry,
     QgsPointXY,
     QgsProject,
@@ -24,10 +23,11 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsMapMouseEvent, QgsMapToolPan, QgsRubberBand, QgsVertexMarker
-from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt, QVariant
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from qgis.PyQt.QtWidgets import QDockWidget
 
 import sbas_plugin
+from sbas_plugin.compat import field
 from sbas_plugin.gui.timeseries_dock import TimeseriesDock
 from sbas_plugin.settings import load_settings, save_settings
 
@@ -212,7 +212,7 @@ def point_layer(name, crs, points, fids=None):
     """A memory point layer; with `fids`, a "fid" attribute that differs from the feature ids."""
     layer = QgsVectorLayer(f"Point?crs={crs}", name, "memory")
     if fids:
-        layer.dataProvider().addAttributes([QgsField("fid", QVariant.Int)])
+        layer.dataProvider().addAttributes([field("fid", int)])
         layer.updateFields()
     features = []
     for i, (x, y) in enumerate(points):

@@ -368,7 +368,7 @@ def test_cli_extract_end_to_end(tmp_path):
     (tmp_path / "work" / "mintpy").mkdir(parents=True)
     write_mintpy_timeseries(tmp_path / "work" / "mintpy" / "timeseries_demErr.h5", stack - stack[0], chunks=True)
     utm = point_table([centre(4, 5), centre(30, 40)], fids=[3, 1])
-    x, y = Transformer.from_crs(EPSG, 4326, always_xy=True).transform(utm.x, utm.y)
+    x, y = Transformer.from_crs(EPSG, 4326, always_xy=True).transform(utm.x.tolist(), utm.y.tolist())
     lonlat = write_points(tmp_path / "lonlat.csv", PointTable(utm.fid, np.asarray(x), np.asarray(y)))
     out = tmp_path / "Geotiff_value.csv"
 
@@ -411,13 +411,13 @@ def test_cli_extract_end_to_end(tmp_path):
     assert long.returncode == 0, long.stderr
     lines = long_out.read_text().splitlines()
     assert lines[0] == "fid,x,y,date,value_m" and len(lines) == 7
-    assert lines[3] == f"3,{utm.x[0]!r},{utm.y[0]!r},2020-01-27,20000.0"
+    assert lines[3] == f"3,{float(utm.x[0])!r},{float(utm.y[0])!r},2020-01-27,20000.0"
 
 
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
     write_stack(tmp_path / "tifs", encoded(2))
     utm = point_table([centre(4, 5)])
-    x, y = Transformer.from_crs(EPSG, 4326, always_xy=True).transform(utm.x, utm.y)
+    x, y = Transformer.from_crs(EPSG, 4326, always_xy=True).transform(utm.x.tolist(), utm.y.tolist())
     lonlat = write_points(tmp_path / "lonlat.csv", PointTable(utm.fid, np.asarray(x), np.asarray(y)))
     out = tmp_path / "Geotiff_value.csv"
 
