@@ -9,12 +9,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from qgis.core import Qgis
 
 from sbas_plugin.__about__ import __version__
 
 ROOT = Path(__file__).resolve().parents[2]
-# Debian's /usr/bin/qgis_process wrapper passes --noversioncheck, which 3.22 rejects.
-QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/lib/qgis/qgis_process.bin"
+# The command users type: Debian's /usr/bin/qgis_process wrapper, except on 3.22, which rejects the
+# --noversioncheck the wrapper passes (3.40 accepts it).
+if Qgis.versionInt() < 32300:
+    QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/lib/qgis/qgis_process.bin"
+else:
+    QGIS_PROCESS = shutil.which("qgis_process") or "/usr/bin/qgis_process"
 
 
 @pytest.fixture(scope="module")
