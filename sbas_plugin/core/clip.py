@@ -19,9 +19,9 @@ from rasterio.windows import Window
 
 from sbas_plugin.core.aoi import read_aoi
 from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.dates import parse_date
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.network import Scene, largest_network
-from sbas_plugin.core.timeseries import parse_date
 
 # MintPy stops in its network step on a single interferogram (two dates); two pairs over three dates run.
 MIN_LINKED_DATES = 3

@@ -20,8 +20,9 @@ from osgeo import gdal, ogr, osr
 from sbas_plugin.core.aoi import open_vector
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import CrsError, spatial_reference
+from sbas_plugin.core.dates import parse_date
 from sbas_plugin.core.files import save_figure, write_json, written_whole
-from sbas_plugin.core.timeseries import attributes, epsg_of, grid_of, parse_date
+from sbas_plugin.core.timeseries import attributes, epsg_of, grid_of
 
 gdal.UseExceptions()
 ogr.UseExceptions()

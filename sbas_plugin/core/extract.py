@@ -21,11 +21,12 @@ from osgeo import gdal, osr
 
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import CrsError, transform_xy
+from sbas_plugin.core.dates import iso_date
 from sbas_plugin.core.files import written_whole
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.points import PointTable
 from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, PointQuality, has_quality_files, point_quality
-from sbas_plugin.core.timeseries import TimeseriesHeader, find_timeseries, iso_date, read_header
+from sbas_plugin.core.timeseries import TimeseriesHeader, find_timeseries, read_header
 
 gdal.UseExceptions()
 osr.UseExceptions()

@@ -24,11 +24,12 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.dates import parse_written_date
 from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.fit import fit_series
 from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.points import PointTable
-from sbas_plugin.core.timeseries import attributes, find_timeseries, parse_date
+from sbas_plugin.core.timeseries import attributes, find_timeseries
 
 use_japanese_fallback()  # names in figures may be Japanese
 
@@ -78,7 +79,7 @@ class Displacements:
 def _parse_date(text: str, where: str) -> np.datetime64:
     """YYYYMMDD, or YYYY-MM-DD as the long table writes it."""
     try:
-        return np.datetime64(parse_date(text.strip().replace("-", "")), "D")
+        return np.datetime64(parse_written_date(text), "D")
     except ValueError:
         raise PlotInputError(f"{where}: {text!r} is not a date (YYYYMMDD or YYYY-MM-DD)") from None
 

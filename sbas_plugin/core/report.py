@@ -25,12 +25,13 @@ from matplotlib.figure import Figure
 
 from sbas_plugin.__about__ import __version__
 from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.dates import iso_date
 from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.manifest import MANIFEST
 from sbas_plugin.core.points import read_points_csv
 from sbas_plugin.core.quality import SOURCES, work_quality
-from sbas_plugin.core.timeseries import attributes, find_timeseries, grid_of, iso_date, read_header
+from sbas_plugin.core.timeseries import attributes, find_timeseries, grid_of, read_header
 
 use_japanese_fallback()  # names in figures may be Japanese
 

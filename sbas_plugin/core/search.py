@@ -10,6 +10,7 @@ from osgeo import ogr, osr
 
 from sbas_plugin.core.aoi import read_aoi
 from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.dates import parse_written_date
 from sbas_plugin.core.files import replace_with, write_json
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.workfolder import work_folder_lock
@@ -79,7 +80,7 @@ def use_asf_settings(report_errors: bool) -> None:
 
 def _day(text: str, name: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        return parse_written_date(text)
     except ValueError as error:
         raise SearchError(f"{name} {text!r}: expected a date as YYYY-MM-DD") from error
 

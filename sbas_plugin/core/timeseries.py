@@ -1,12 +1,8 @@
-"""MintPy's result files in a work folder: which time series is final, its grid, dates and reference;
-and the YYYYMMDD dates MintPy and the file names write."""
+"""MintPy's result files in a work folder: which time series is final, its grid, dates and reference."""
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
-
-import numpy as np
 
 from sbas_plugin.core.grid import Grid
 
@@ -95,23 +91,3 @@ def read_header(path) -> TimeseriesHeader:
     reference = attrs.get("REF_DATE")
     return TimeseriesHeader(grid, crs, dates, reference if reference in dates else dates[0])
 
-
-def parse_date(text) -> dt.date:
-    """A date written YYYYMMDD (str, or bytes as MintPy stores them)."""
-    text = _text(text)
-    if len(text) == 8 and text.isdigit():  # strptime would also take 2020113
-        try:
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            pass
-    raise ValueError(f"{text!r} is not a date (YYYYMMDD)")
-
-
-def iso_date(yyyymmdd: str) -> str:
-    """YYYYMMDD as YYYY-MM-DD, which QGIS, spreadsheets and pandas read as a date."""
-    return f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}"
-
-
-def dates64(texts) -> np.ndarray:
-    """YYYYMMDD texts as datetime64[D]."""
-    return np.array([parse_date(text) for text in texts], dtype="datetime64[D]")

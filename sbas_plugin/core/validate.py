@@ -20,7 +20,6 @@ InSAR value) are listed with the reason, never an error, unless none is left.
 """
 
 import csv
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from scipy import stats
 
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import transform_xy
+from sbas_plugin.core.dates import parse_written_date
 from sbas_plugin.core.files import save_figure, write_json, written_whole
 from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.pixel_series import H5PixelSeries
@@ -101,13 +101,10 @@ class Validation:
 
 
 def _date(text: str) -> np.datetime64:
-    text = text.strip()
-    for layout in ("%Y-%m-%d", "%Y%m%d"):
-        try:
-            return np.datetime64(dt.datetime.strptime(text, layout).date(), "D")
-        except ValueError:
-            pass
-    raise ValueError(f"date {text!r} is not YYYY-MM-DD")
+    try:
+        return np.datetime64(parse_written_date(text), "D")
+    except ValueError:
+        raise ValueError(f"date {text.strip()!r} is not YYYY-MM-DD") from None
 
 
 def _number(text: str, column: str) -> float:
