@@ -4,7 +4,7 @@ from sbas_plugin.cli.common import fail
 
 
 def _looks(text: str) -> str:
-    from sbas_plugin.core.network import CREDITS_PER_PAIR
+    from sbas_plugin.core.names import CREDITS_PER_PAIR
 
     if text not in CREDITS_PER_PAIR:
         import argparse
@@ -38,8 +38,10 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.network import CREDITS_PER_PAIR, PAIRS_CSV, build_network, credits
+    from sbas_plugin.core.names import CREDITS_PER_PAIR
+    from sbas_plugin.core.network import build_network, credits
     from sbas_plugin.core.search import SearchError
+    from sbas_plugin.core.workfolder import WorkFolder
 
     try:
         network = build_network(
@@ -65,5 +67,6 @@ def run(args) -> int:
     pairs = len(network.pairs)
     cost = f"{credits(pairs, args.looks)} credits (looks {args.looks}: {CREDITS_PER_PAIR[args.looks]} each)"
     print(f"{len(network.scenes)} scenes, {pairs} pairs, {cost}")
-    print(f"reference {network.reference}; {args.work}/{PAIRS_CSV} and network.png written")
+    folder = WorkFolder(args.work)
+    print(f"reference {network.reference}; {folder.pairs_csv} and {folder.network_png.name} written")
     return 0

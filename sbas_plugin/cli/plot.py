@@ -43,12 +43,13 @@ def run(args) -> int:
     )
     from sbas_plugin.core.points import read_points_csv
     from sbas_plugin.core.quality import read_quality_gpkg, work_quality
+    from sbas_plugin.core.workfolder import WorkFolder
 
     if args.ref_date == "auto" and args.work is None:
         return fail("--ref-date auto reads MintPy's reference date from the work folder: add --work DIR")
     if not args.out.parent.is_dir():
         return fail(f"{args.out.parent} does not exist; create it or choose another --out")
-    points_path = args.points or (args.work / "points.csv" if args.work else None)
+    points_path = args.points or (WorkFolder(args.work).points_csv if args.work else None)
     try:
         displacements = read_displacements_csv(args.values)
         selected = displacements.select(read_point_ids_csv(args.columns))

@@ -4,13 +4,7 @@ import sys
 from pathlib import Path
 
 from sbas_plugin.cli.common import fail
-
-OPTION_FLAGS = {
-    "water_mask": "apply_water_mask",
-    "displacement_maps": "include_displacement_maps",
-    "wrapped_phase": "include_wrapped_phase",
-    "inc_map": "include_inc_map",
-}
+from sbas_plugin.core.names import HYP3_OPTIONS, LOOKS
 
 
 def add_project_options(parser) -> None:
@@ -55,8 +49,8 @@ def register(commands) -> None:
     parser.add_argument("--pairs", help="CSV with header reference,secondary (default WORK/pairs.csv)")
     parser.add_argument(
         "--looks",
-        choices=("20x4", "10x2"),
-        default="20x4",
+        choices=LOOKS,
+        default=LOOKS[0],
         help="20x4: 80 m pixels, 10 credits; 10x2: 40 m pixels, 15 credits",
     )
     parser.add_argument("--yes", action="store_true", help="submit without asking (after printing the cost)")
@@ -69,12 +63,13 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.hyp3 import PAIRS, RECORD, Hyp3Failure, read_pairs, submit_pairs
+    from sbas_plugin.core.hyp3 import Hyp3Failure, read_pairs, submit_pairs
+    from sbas_plugin.core.workfolder import WorkFolder
 
-    options = [option for flag, option in OPTION_FLAGS.items() if getattr(args, flag)]
+    options = [option for flag, option in HYP3_OPTIONS.items() if getattr(args, flag)]
     try:
         hyp3 = connect_from(args)
-        pairs = read_pairs(args.pairs or Path(args.work) / PAIRS)
+        pairs = read_pairs(args.pairs or WorkFolder(args.work).pairs_csv)
         result = submit_pairs(
             args.work, pairs, args.name, hyp3, looks=args.looks, options=options, confirm=confirm_on_terminal(args.yes)
         )
@@ -85,5 +80,5 @@ def run(args) -> int:
     if result.to_submit == 0:
         print(f"nothing to submit: all {result.pairs} pairs are already on HyP3 under {args.name}")
     else:
-        print(f"submitted {result.submitted} jobs under {args.name}; job ids in {Path(args.work) / RECORD}")
+        print(f"submitted {result.submitted} jobs under {args.name}; job ids in {WorkFolder(args.work).record}")
     return 0

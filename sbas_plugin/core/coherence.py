@@ -23,6 +23,7 @@ from sbas_plugin.core.crs import CrsError, spatial_reference
 from sbas_plugin.core.dates import parse_date
 from sbas_plugin.core.files import save_figure, write_json, written_whole
 from sbas_plugin.core.timeseries import attributes, epsg_of, grid_of
+from sbas_plugin.core.workfolder import WorkFolder
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -121,7 +122,7 @@ def baseline_class(days: int) -> str:
 def mintpy_dir_of(work) -> Path:
     """The MintPy folder of a work folder (or a MintPy folder itself) holding inputs/ifgramStack.h5."""
     work = Path(work)
-    for candidate in (work / "mintpy", work):
+    for candidate in (WorkFolder(work).mintpy, work):
         if (candidate / "inputs" / "ifgramStack.h5").is_file():
             return candidate
     raise CoherenceError(

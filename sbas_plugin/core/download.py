@@ -28,7 +28,7 @@ from sbas_plugin.core.files import check_free_space, write_json
 from sbas_plugin.core.files import free_bytes as disk_free_bytes
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.products import VERIFIED, identity, read_verified
-from sbas_plugin.core.workfolder import work_folder_lock
+from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 LOG = logging.getLogger(__name__)
 
@@ -466,7 +466,7 @@ def download_project(
 
     check_interval(interval)
     work = Path(work)
-    report = DownloadReport(work / "products")
+    report = DownloadReport(WorkFolder(work).products)
     all_files = {}
     while True:
         # Held for each look and its downloads, not while waiting: the user may order pairs again meanwhile.

@@ -15,10 +15,11 @@ import rasterio
 
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import replace_with
+from sbas_plugin.core.names import UNITS, dated_geotiff_name
 from sbas_plugin.core.quality import SOURCES
 from sbas_plugin.core.timeseries import attributes, dates_of, epsg_of, find_timeseries, grid_of
+from sbas_plugin.core.workfolder import DISPLACEMENT_MAPS
 
-UNITS = {"Meters": 1.0, "Centimeters": 100.0}
 MASK = ("maskTempCoh.h5", "mask")  # MintPy's temporal-coherence mask
 # GeoTIFF beside the per-date ones -> (MintPy file, dataset)
 EXTRAS = {
@@ -88,7 +89,7 @@ def export_geotiffs(
     if mask is not None:
         no_data |= ~mask.astype(bool)
 
-    displacement_dir = out_dir / "displacement_maps" / "unwrapped" / unit
+    displacement_dir = out_dir / DISPLACEMENT_MAPS / unit
     displacement_dir.mkdir(parents=True, exist_ok=True)
     dates = dates_of(series_path)
     files = []
@@ -99,7 +100,7 @@ def export_geotiffs(
             check_canceled(is_canceled)
             data = (series[i] - first) * UNITS[unit]
             data[no_data] = np.nan
-            path = displacement_dir / f"{dates[0]}_{date}_{series_path.stem}_{unit}_unwrapped.tif"
+            path = displacement_dir / dated_geotiff_name(dates[0], date, series_path.stem, unit)
             _write(path, data, profile)
             files.append(path)
             if progress:

@@ -8,7 +8,6 @@ a time, and only where there are points.
 """
 
 import mmap
-import re
 import struct
 from collections import Counter
 from dataclasses import dataclass
@@ -24,14 +23,15 @@ from sbas_plugin.core.crs import CrsError, transform_xy
 from sbas_plugin.core.dates import iso_date
 from sbas_plugin.core.files import written_whole
 from sbas_plugin.core.grid import Grid
+from sbas_plugin.core.names import dated_geotiff_dates
 from sbas_plugin.core.points import PointTable
 from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, PointQuality, has_quality_files, point_quality
 from sbas_plugin.core.timeseries import TimeseriesHeader, find_timeseries, read_header
+from sbas_plugin.core.workfolder import WorkFolder
 
 gdal.UseExceptions()
 osr.UseExceptions()
 
-DATED_GEOTIFF = re.compile(r"(\d{8})_(\d{8})_.*\.tiff?", re.IGNORECASE)  # <first>_<date>_<anything>.tif
 # Where points that miss the rasters most often come from: tried to suggest --points-crs.
 LIKELY_POINT_CRS = ("EPSG:4326", "EPSG:3857")
 # TIFF tags read from the header: block geometry and offsets, and the GeoTIFF CRS keys.
@@ -90,9 +90,9 @@ def dated_geotiffs(folder) -> tuple:
         raise ExtractError(f"{folder}: no such folder")
     found = []
     for path in folder.iterdir():
-        match = DATED_GEOTIFF.fullmatch(path.name)
-        if match and path.is_file():
-            found.append((match.group(2), match.group(1), path))
+        dates = dated_geotiff_dates(path.name)
+        if dates and path.is_file():
+            found.append((dates[1], dates[0], path))
     if not found:
         raise ExtractError(
             f"{folder}: no per-date GeoTIFF in it; they are named <first>_<date>_<anything>.tif, "
@@ -533,7 +533,7 @@ def extract_values(
     if geotiffs:
         series = read_geotiff_stack_series(geotiffs, points, points_crs, progress, is_canceled)
     else:
-        mintpy_dir = Path(work) / "mintpy"
+        mintpy_dir = WorkFolder(work).mintpy
         series = read_timeseries_h5_series(find_timeseries(mintpy_dir), points, points_crs, progress, is_canceled)
         if long and has_quality_files(mintpy_dir):
             quality = point_quality(mintpy_dir, points, points_crs, min_coherence)

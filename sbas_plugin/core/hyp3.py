@@ -17,22 +17,18 @@ from typing import Callable, Optional, Sequence
 from sbas_plugin.core.cancel import check_canceled, sleep_unless_canceled
 from sbas_plugin.core.files import write_json
 from sbas_plugin.core.manifest import Manifest, signature
+from sbas_plugin.core.names import HYP3_OPTIONS, LOOKS, PROJECT_NAME
 from sbas_plugin.core.products import read_verified
-from sbas_plugin.core.workfolder import work_folder_lock
+from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 LOG = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://hyp3-api.asf.alaska.edu"
 TOKEN_VARIABLE = "EARTHDATA_TOKEN"
-RECORD = "hyp3_jobs.json"
-PAIRS = "pairs.csv"
-PRODUCTS = "products"  # WORK/products: where `sbas download` puts the product zips
 JOB_TYPE = "INSAR_GAMMA"
 MAX_JOBS_PER_POST = 200  # HyP3's limit for one POST /jobs
 MAX_SUBMISSIONS = 2  # a failed pair is resubmitted once: a second failure is the pair's, not HyP3's
-NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,20}")
 GRANULE_PATTERN = re.compile(r"S1[ABCD]_IW_SLC__1S[SD][VH]_\w{50}")  # 67 characters
-OPTIONS = ("apply_water_mask", "include_displacement_maps", "include_wrapped_phase", "include_inc_map")
 TIMEOUT = (10.0, 60.0)  # seconds to connect, and to wait for each answer
 PENDING = ("PENDING", "RUNNING")
 
@@ -117,7 +113,7 @@ def connect(api_url: str, token: str, timeout=TIMEOUT):
 
 
 def check_name(name: str) -> str:
-    if not NAME_PATTERN.fullmatch(name or ""):
+    if not PROJECT_NAME.fullmatch(name or ""):
         raise Hyp3Failure(
             f"project name {name!r}: use 1 to 20 letters, digits, '_' or '-' (as in Vertex). HyP3 jobs are "
             "publicly visible, so pick a neutral name with no personal or place details you would not publish."
@@ -230,7 +226,7 @@ def pair_key(pair: Sequence[str]) -> str:
 
 
 def load_record(work: Path) -> dict:
-    path = work / RECORD
+    path = WorkFolder(work).record
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -240,7 +236,7 @@ def load_record(work: Path) -> dict:
 
 
 def save_record(work: Path, record: dict) -> None:
-    write_json(work / RECORD, record, indent=1)  # creates the folder: `sbas status` may be its first command
+    write_json(WorkFolder(work).record, record, indent=1)  # creates the folder: `sbas status` may be its first command
 
 
 def post_in_chunks(work: Path, record: dict, project: dict, hyp3, jobs: list, progress=None, is_canceled=None):
@@ -307,11 +303,11 @@ def sync_record(work: Path, name: str, api_url: str, server_jobs: list) -> tuple
 def prepare_jobs(pairs: Sequence[Pair], name: str, looks: str, options: Sequence[str]) -> list:
     from hyp3_sdk import HyP3
 
-    if looks not in ("20x4", "10x2"):
+    if looks not in LOOKS:
         raise Hyp3Failure(f"looks {looks!r}: HyP3 INSAR_GAMMA takes 20x4 (80 m pixels) or 10x2 (40 m)")
-    unknown = set(options) - set(OPTIONS)
+    unknown = set(options) - set(HYP3_OPTIONS.values())
     if unknown:
-        raise Hyp3Failure(f"unknown INSAR_GAMMA options {sorted(unknown)}; known: {', '.join(OPTIONS)}")
+        raise Hyp3Failure(f"unknown INSAR_GAMMA options {sorted(unknown)}; known: {', '.join(HYP3_OPTIONS.values())}")
     # MintPy needs the DEM and the look vectors of every interferogram.
     return [
         HyP3.prepare_insar_job(
@@ -360,7 +356,7 @@ def submit_pairs(
                 f"{len(clashes)} pairs are already on HyP3 under {name} with other options (looks, water mask, ...); "
                 f"one project needs one set of options for MintPy: use another name. First: {clashes[0]}"
             )
-        expired = set(expired_pairs(server_jobs, work / PRODUCTS)).intersection(pairs)
+        expired = set(expired_pairs(server_jobs, WorkFolder(work).products)).intersection(pairs)
         new_jobs = [job for pair, job in zip(pairs, prepared) if pair not in on_server or pair in expired]
         record, project = sync_record(work, name, hyp3.url, server_jobs)
         cost, remaining = check_account(hyp3, new_jobs) if new_jobs else (0.0, None)

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from sbas_plugin.core.files import write_json
-
-MANIFEST = "manifest.json"
+from sbas_plugin.core.workfolder import WorkFolder
 
 
 def signature(*parts) -> str:
@@ -20,7 +19,7 @@ def signature(*parts) -> str:
 
 class Manifest:
     def __init__(self, work):
-        self.path = Path(work) / MANIFEST
+        self.path = WorkFolder(work).manifest
         try:
             self.data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

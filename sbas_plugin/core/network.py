@@ -11,12 +11,9 @@ from typing import Callable, List, Optional, Tuple
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import save_figure, written_whole
 from sbas_plugin.core.manifest import Manifest, signature
+from sbas_plugin.core.names import CREDITS_PER_PAIR
 from sbas_plugin.core.search import SearchError, load_scenes, unreachable, use_asf_settings
-from sbas_plugin.core.workfolder import work_folder_lock
-
-PAIRS_CSV = "pairs.csv"
-NETWORK_PNG = "network.png"
-CREDITS_PER_PAIR = {"20x4": 10, "10x2": 15}  # HyP3 INSAR_GAMMA credits by looks
+from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 
 @dataclass(frozen=True)
@@ -241,12 +238,12 @@ def build_network(
                 f"no pair within {max_days} days and {max_bperp:g} m among {len(valid)} scenes: "
                 "widen --max-days or --max-bperp"
             )
-        with written_whole(work / PAIRS_CSV) as out:
+        with written_whole(WorkFolder(work).pairs_csv) as out:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(["reference", "secondary"])
             writer.writerows((a.name, b.name) for a, b in kept_pairs)
         title = f"{len(kept)} scenes, {len(kept_pairs)} pairs (≤ {max_days} days, ≤ {max_bperp:g} m)"
-        plot_network(work / NETWORK_PNG, network, title)
+        plot_network(WorkFolder(work).network_png, network, title)
         options = dict(
             reference=reference,
             max_days=max_days,

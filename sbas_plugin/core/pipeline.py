@@ -33,7 +33,7 @@ from sbas_plugin.core.points import pixel_centres_in_polygons, read_points_csv, 
 from sbas_plugin.core.products import find_products, verify_products
 from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, low_quality_note, read_point_quality
 from sbas_plugin.core.timeseries import find_timeseries
-from sbas_plugin.core.workfolder import work_folder_lock
+from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 LOG = logging.getLogger(__name__)
 # Part of the points step's signature: bump it when points.gpkg's columns change, so reruns rewrite it.
@@ -112,13 +112,14 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
         versions=_versions(),
     )
     manifest.save()
+    folder = WorkFolder(work)
     result = RunResult(
         work=work,
-        geotiffs=work / "GeoTiffs",
-        points_csv=work / "points.csv",
-        points_gpkg=work / "points.gpkg",
-        values_csv=work / "Geotiff_value.csv",
-        mintpy_dir=work / "mintpy",
+        geotiffs=folder.geotiffs,
+        points_csv=folder.points_csv,
+        points_gpkg=folder.points_gpkg,
+        values_csv=folder.values_csv,
+        mintpy_dir=folder.mintpy,
         notes=[],
         skipped=[],
     )
@@ -146,7 +147,7 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     finish("ingest")
 
     # 2. clip onto one grid
-    clipped_dir = work / "clipped"
+    clipped_dir = folder.clipped
     clip_signature = signature(ingest_signature, _aoi_bytes(aoi), aoi_crs)
     # Planned when first needed (it opens every product's layers): a rerun with every step done never is.
     plan = cache(lambda: plan_clip(products, aoi, aoi_crs))

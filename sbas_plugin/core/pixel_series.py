@@ -22,10 +22,10 @@ from sbas_plugin.core.extract import ExtractError, _one_grid, dated_geotiffs, ge
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.quality import SOURCES
 from sbas_plugin.core.timeseries import find_timeseries
+from sbas_plugin.core.workfolder import WorkFolder
 
 gdal.UseExceptions()
 
-GEOTIFF_FOLDER = Path("GeoTiffs") / "displacement_maps" / "unwrapped" / "Meters"  # in a work folder
 # Per-pixel quality beside the series: Pixel field -> (MintPy file, dataset) and the GeoTIFF export's name.
 QUALITY_H5 = {
     field: SOURCES[name][:2]
@@ -250,15 +250,16 @@ def open_pixel_series(folder) -> PixelSeries:
     """The time series of a work folder (its mintpy/ time series first, else its per-date GeoTIFFs), of a
     MintPy folder, or of a folder of per-date GeoTIFFs."""
     folder = Path(folder)
-    for candidate in (folder / "mintpy", folder):
+    for candidate in (WorkFolder(folder).mintpy, folder):
         try:
             return H5PixelSeries(find_timeseries(candidate))
         except FileNotFoundError:
             pass
-    for candidate in (folder / GEOTIFF_FOLDER, folder):
+    for candidate in (WorkFolder(folder).displacement_maps(), folder):
         if candidate.is_dir() and any(candidate.glob("*_*_*.tif")):
             return GeotiffPixelSeries(candidate)
+    per_date = WorkFolder("").displacement_maps().as_posix()
     raise ExtractError(
-        f"{folder}: no time series in it: choose a work folder (with mintpy/ or {GEOTIFF_FOLDER.as_posix()}), "
+        f"{folder}: no time series in it: choose a work folder (with mintpy/ or {per_date}), "
         "MintPy's folder, or a folder of per-date GeoTIFFs"
     )

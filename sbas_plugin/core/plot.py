@@ -30,6 +30,7 @@ from sbas_plugin.core.fit import fit_series
 from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.points import PointTable
 from sbas_plugin.core.timeseries import attributes, find_timeseries
+from sbas_plugin.core.workfolder import WorkFolder
 
 use_japanese_fallback()  # names in figures may be Japanese
 
@@ -192,7 +193,7 @@ def _yyyymmdd(date) -> str:
 def mintpy_reference_date(work) -> str:
     """REF_DATE (YYYYMMDD) of the time series MintPy left in `work/mintpy`."""
     try:
-        path = find_timeseries(Path(work) / "mintpy")
+        path = find_timeseries(WorkFolder(work).mintpy)
     except FileNotFoundError as error:
         raise PlotInputError(f"{error}; or give the reference date yourself (first, or YYYYMMDD)") from None
     reference = attributes(path).get("REF_DATE")
@@ -327,7 +328,8 @@ def draw_series(ax, dates: np.ndarray, values: np.ndarray, label: Optional[str] 
     return line
 
 
-def _y_limits(units: str, *arrays) -> tuple:
+def y_limits(units: str, *arrays) -> tuple:
+    """The y range for these values and zero, with margins, never narrower than MIN_Y_SPAN_M."""
     values = np.concatenate([a[np.isfinite(a)] for a in arrays] + [np.zeros(1)])
     low, high = values.min(), values.max()
     low, high = low - 0.06 * (high - low), high + 0.06 * (high - low)
@@ -381,7 +383,7 @@ class PointGraph:
         self.warning.set_visible(bool(warning))
         nothing = "nothing to plot: this point has no value on the reference date, or none at all"
         self.nothing_note.set_text("" if np.isfinite(values).any() else nothing)
-        self.ax.set_ylim(*_y_limits(self.units, values, trend))
+        self.ax.set_ylim(*y_limits(self.units, values, trend))
 
 
 class PngRenderer:
@@ -434,7 +436,7 @@ def draw_overview(ax, dates: np.ndarray, fids: np.ndarray, values: np.ndarray, r
     for colour, i in zip(palette, sorted(coloured)):
         label = f"{fids[i]}: {format_velocity(slopes[i], units)}"
         draw_series(ax, dates, values[:, i], label=label, color=colour, markersize=2.5, linewidth=1.1)
-    ax.set_ylim(*_y_limits(units, values))
+    ax.set_ylim(*y_limits(units, values))
     heading = f"Overview of {len(fids)} points"
     if grey.size:
         heading += f", the {len(coloured)} fastest-moving in colour"

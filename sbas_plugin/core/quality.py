@@ -14,6 +14,7 @@ import numpy as np
 
 from sbas_plugin.core.points import PointTable
 from sbas_plugin.core.timeseries import attributes, epsg_of, grid_of
+from sbas_plugin.core.workfolder import WorkFolder
 
 DEFAULT_MIN_COHERENCE = 0.7
 # attribute -> (MintPy file, dataset, scale to the attribute's unit)
@@ -178,11 +179,12 @@ def work_quality(work, points: Optional[PointTable] = None) -> Optional[PointQua
     """A work folder's point quality: the attributes of its points.gpkg, else read from its MintPy
     results at `points` (in MintPy's CRS); None when neither is there."""
     work = Path(work)
-    gpkg = work / "points.gpkg"
+    gpkg = WorkFolder(work).points_gpkg
     if gpkg.is_file():
         quality = read_quality_gpkg(gpkg)
         if quality is not None:
             return quality
-    if points is not None and has_quality_files(work / "mintpy"):
-        return point_quality(work / "mintpy", points)
+    mintpy_dir = WorkFolder(work).mintpy
+    if points is not None and has_quality_files(mintpy_dir):
+        return point_quality(mintpy_dir, points)
     return None

@@ -28,10 +28,10 @@ from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.dates import iso_date
 from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.fonts import use_japanese_fallback
-from sbas_plugin.core.manifest import MANIFEST
 from sbas_plugin.core.points import read_points_csv
 from sbas_plugin.core.quality import SOURCES, work_quality
 from sbas_plugin.core.timeseries import attributes, find_timeseries, grid_of, read_header
+from sbas_plugin.core.workfolder import WorkFolder
 
 use_japanese_fallback()  # names in figures may be Japanese
 
@@ -100,7 +100,7 @@ def _figure_png(figure: Figure) -> bytes:
 
 
 def _read_manifest(work: Path) -> dict:
-    manifest_path = work / MANIFEST
+    manifest_path = WorkFolder(work).manifest
     try:
         return json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -110,7 +110,7 @@ def _read_manifest(work: Path) -> dict:
 def _run_section(work: Path, manifest: dict) -> Section:
     steps = manifest.get("steps", {})
     clip, mintpy = steps.get("clip", {}), steps.get("mintpy", {})
-    series = find_timeseries(work / "mintpy")
+    series = find_timeseries(WorkFolder(work).mintpy)
     header = read_header(series)
     dates, grid = header.dates, header.grid
     items = [
@@ -142,7 +142,8 @@ def _run_section(work: Path, manifest: dict) -> Section:
 
 def _quality_section(work: Path, warnings: list) -> Section:
     section = Section("Per-point quality")
-    points = read_points_csv(work / "points.csv") if (work / "points.csv").is_file() else None
+    points_csv = WorkFolder(work).points_csv
+    points = read_points_csv(points_csv) if points_csv.is_file() else None
     quality = work_quality(work, points)
     if quality is None:
         warnings.append(f"{work}: no points.gpkg with quality attributes and no MintPy quality files")
@@ -201,7 +202,7 @@ def velocity_map_png(mintpy_dir: Path, reference: Optional[tuple]) -> bytes:
 
 def _velocity_section(work: Path, manifest: dict) -> Section:
     reference = manifest.get("steps", {}).get("mintpy", {}).get("reference")
-    png = velocity_map_png(work / "mintpy", tuple(reference) if reference else None)
+    png = velocity_map_png(WorkFolder(work).mintpy, tuple(reference) if reference else None)
     return Section("Velocity map", images=[Image("Mean LOS velocity, mm/yr", png)])
 
 

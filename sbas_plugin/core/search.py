@@ -13,15 +13,11 @@ from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.dates import parse_written_date
 from sbas_plugin.core.files import replace_with, write_json
 from sbas_plugin.core.manifest import Manifest, signature
-from sbas_plugin.core.workfolder import work_folder_lock
+from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 ogr.UseExceptions()
 osr.UseExceptions()
 
-SCENES_JSON = "scenes.json"  # the CMR records as searched: what the pair step rebuilds the stack from
-SCENES_GPKG = "scenes.gpkg"
-SCENES_GEOJSON = "scenes.geojson"
-AOI_GEOJSON = "aoi.geojson"  # the area as searched, in EPSG:4326
 DIRECTIONS = ("ascending", "descending")
 CMR_TIMEOUT = 120  # seconds; asf_search's 30 s default is too short for large areas
 # (field, OGR type, scene property): the columns users read in Vertex
@@ -208,10 +204,11 @@ def search_scenes(
         if progress:
             progress(50.0)
         record = {"query": options, "items": [{"umm": p.umm, "meta": p.meta} for p in products]}
-        write_json(work / SCENES_JSON, record, indent=1)
-        _write_layer(work / SCENES_GPKG, "GPKG", products)
-        _write_layer(work / SCENES_GEOJSON, "GeoJSON", products)
-        write_json(work / AOI_GEOJSON, _aoi_collection(aoi_wkt))
+        folder = WorkFolder(work)
+        write_json(folder.scenes_json, record, indent=1)
+        _write_layer(folder.scenes_gpkg, "GPKG", products)
+        _write_layer(folder.scenes_geojson, "GeoJSON", products)
+        write_json(folder.searched_area, _aoi_collection(aoi_wkt))
         Manifest(work).record(
             "search",
             signature(options),
@@ -228,7 +225,7 @@ def search_scenes(
 
 def load_scenes(work) -> dict:
     """WORK/scenes.json as the search wrote it: {"query": options, "items": CMR records}."""
-    path = Path(work) / SCENES_JSON
+    path = WorkFolder(work).scenes_json
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:

@@ -38,6 +38,7 @@ from sbas_plugin.core.files import save_figure, write_json, written_whole
 from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.pixel_series import H5PixelSeries
 from sbas_plugin.core.timeseries import find_timeseries
+from sbas_plugin.core.workfolder import WorkFolder
 
 use_japanese_fallback()  # names in figures may be Japanese
 
@@ -257,7 +258,7 @@ class _Insar:
     """MintPy's time series and geometry of a work folder, sampled at benchmarks."""
 
     def __init__(self, work, kind: str):
-        mintpy_dir = Path(work) / "mintpy"
+        mintpy_dir = WorkFolder(work).mintpy
         self.series = H5PixelSeries(find_timeseries(mintpy_dir))
         self.geometry = None
         geometry_path = mintpy_dir / GEOMETRY

@@ -1,16 +1,68 @@
-"""One sbas process at a time per work folder: the steps that write a work folder (search, pairs, submit,
-download, run) hold WORK/.sbas.lock while they work, so that two runs (the dock and the Processing toolbox,
-two QGIS windows, QGIS and the CLI) never delete or overwrite each other's files. The lock is the operating
-system's, released when its process ends however it ends; the file says who holds it."""
+"""The work folder: every file and folder in it, named once (WorkFolder), and one sbas process at a time
+in it. The steps that write a work folder (search, pairs, submit, download, run) hold WORK/.sbas.lock
+while they work, so that two runs (the dock and the Processing toolbox, two QGIS windows, QGIS and the
+CLI) never delete or overwrite each other's files. The lock is the operating system's, released when its
+process ends however it ends; the file says who holds it."""
 
 import contextlib
 import datetime
 import os
 import socket
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+# The names in a work folder, in pipeline order; the users' own names (the seed notebooks') kept as they are.
+AREA_FILE = "aoi.gpkg"  # the area as drawn in the dock, EPSG:3857
+SEARCHED_AREA = "aoi.geojson"  # the area as searched, EPSG:4326
+SCENES_JSON = "scenes.json"  # the CMR records as searched: what the pair step rebuilds the stack from
+SCENES_GPKG = "scenes.gpkg"
+SCENES_GEOJSON = "scenes.geojson"
+PAIRS_CSV = "pairs.csv"
+NETWORK_PNG = "network.png"
+RECORD = "hyp3_jobs.json"  # the HyP3 job record
+PRODUCTS = "products"  # where `sbas download` puts the product zips
+CLIPPED = "clipped"  # the products on one grid, MintPy's input
+MINTPY = "mintpy"  # MintPy's own folder
+GEOTIFFS = "GeoTiffs"
+DISPLACEMENT_MAPS = Path("displacement_maps") / "unwrapped"  # in GeoTiffs/, then one folder per unit
+POINTS_CSV = "points.csv"
+POINTS_GPKG = "points.gpkg"
+VALUES_CSV = "Geotiff_value.csv"
+MANIFEST = "manifest.json"
 LOCK_FILE = ".sbas.lock"
+
+
+@dataclass(frozen=True)
+class WorkFolder:
+    """The paths of one work folder."""
+
+    root: Path
+
+    def __post_init__(self):
+        object.__setattr__(self, "root", Path(self.root))
+
+    area = property(lambda self: self.root / AREA_FILE)
+    searched_area = property(lambda self: self.root / SEARCHED_AREA)
+    scenes_json = property(lambda self: self.root / SCENES_JSON)
+    scenes_gpkg = property(lambda self: self.root / SCENES_GPKG)
+    scenes_geojson = property(lambda self: self.root / SCENES_GEOJSON)
+    pairs_csv = property(lambda self: self.root / PAIRS_CSV)
+    network_png = property(lambda self: self.root / NETWORK_PNG)
+    record = property(lambda self: self.root / RECORD)
+    products = property(lambda self: self.root / PRODUCTS)
+    clipped = property(lambda self: self.root / CLIPPED)
+    mintpy = property(lambda self: self.root / MINTPY)
+    geotiffs = property(lambda self: self.root / GEOTIFFS)
+    points_csv = property(lambda self: self.root / POINTS_CSV)
+    points_gpkg = property(lambda self: self.root / POINTS_GPKG)
+    values_csv = property(lambda self: self.root / VALUES_CSV)
+    manifest = property(lambda self: self.root / MANIFEST)
+    lock = property(lambda self: self.root / LOCK_FILE)
+
+    def displacement_maps(self, unit: str = "Meters") -> Path:
+        """The per-date GeoTIFFs, as the OpenSARLab notebook lays them out."""
+        return self.root / GEOTIFFS / DISPLACEMENT_MAPS / unit
 # Windows locks byte ranges and refuses to read locked bytes: the lock is one byte far beyond the holder's text.
 WINDOWS_LOCK_OFFSET = 2**30
 

@@ -19,11 +19,11 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from sbas_plugin.core.names import HYP3_OPTIONS, LOOKS
+from sbas_plugin.core.workfolder import WorkFolder
 from sbas_plugin.i18n import tr
 from sbas_plugin.processing.base import SbasAlgorithm, token_help
 from sbas_plugin.settings import load_settings
-
-LOOKS = ("20x4", "10x2")
 
 
 def _number(name: str, description: str, kind, default, minimum=None):
@@ -101,7 +101,7 @@ class SearchAlgorithm(SbasAlgorithm):
         return None if parameters.get(name) in (None, "") else self.parameterAsInt(parameters, name, context)
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.search import SCENES_GPKG, search_scenes
+        from sbas_plugin.core.search import search_scenes
 
         aoi, aoi_crs = self.aoi_of(parameters, "AOI", context)
         work = self.folder(parameters, "WORK", context)
@@ -118,7 +118,7 @@ class SearchAlgorithm(SbasAlgorithm):
             **self.bridge(feedback),
         )
         feedback.pushInfo(tr("{} scenes written to {}").format(len(products), work))
-        return {"WORK": work, "SCENES": str(Path(work) / SCENES_GPKG), "COUNT": len(products)}
+        return {"WORK": work, "SCENES": str(WorkFolder(work).scenes_gpkg), "COUNT": len(products)}
 
 
 class PairsAlgorithm(SbasAlgorithm):
@@ -165,7 +165,7 @@ class PairsAlgorithm(SbasAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("CREDITS", tr("HyP3 credits")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.network import NETWORK_PNG, PAIRS_CSV, build_network, credits
+        from sbas_plugin.core.network import build_network, credits
 
         work = self.folder(parameters, "WORK", context)
         looks = self.enum_value(parameters, "LOOKS", context, LOOKS)
@@ -191,12 +191,12 @@ class PairsAlgorithm(SbasAlgorithm):
                 len(network.scenes), len(network.pairs), cost, network.reference
             )
         )
-        return {"PAIRS": str(Path(work) / PAIRS_CSV), "NETWORK": str(Path(work) / NETWORK_PNG), "CREDITS": cost}
+        folder = WorkFolder(work)
+        return {"PAIRS": str(folder.pairs_csv), "NETWORK": str(folder.network_png), "CREDITS": cost}
 
 
 class SubmitAlgorithm(SbasAlgorithm):
     GROUP = "hyp3"
-    OPTIONS = ("apply_water_mask", "include_displacement_maps", "include_wrapped_phase", "include_inc_map")
 
     def name(self) -> str:
         return "submit"
@@ -242,13 +242,13 @@ class SubmitAlgorithm(SbasAlgorithm):
         self.addOutput(QgsProcessingOutputFile("RECORD", tr("Job record (hyp3_jobs.json)")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.hyp3 import PAIRS, RECORD, read_pairs, submit_pairs
+        from sbas_plugin.core.hyp3 import read_pairs, submit_pairs
 
         work, name, client = self.hyp3_client(parameters, context)
         options = [
             option
-            for flag, option in zip(("WATER_MASK", "DISPLACEMENT_MAPS", "WRAPPED_PHASE", "INC_MAP"), self.OPTIONS)
-            if self.parameterAsBoolean(parameters, flag, context)
+            for flag, option in HYP3_OPTIONS.items()
+            if self.parameterAsBoolean(parameters, flag.upper(), context)
         ]
         confirm = self.confirm_cost(
             parameters,
@@ -256,7 +256,7 @@ class SubmitAlgorithm(SbasAlgorithm):
             feedback,
             tr("Nothing submitted: tick 'I accept the credit cost' to submit these jobs."),
         )
-        pairs_file = self.parameterAsFile(parameters, "PAIRS", context) or str(Path(work) / PAIRS)
+        pairs_file = self.parameterAsFile(parameters, "PAIRS", context) or str(WorkFolder(work).pairs_csv)
         result = submit_pairs(
             work,
             read_pairs(pairs_file),
@@ -273,7 +273,7 @@ class SubmitAlgorithm(SbasAlgorithm):
             )
         elif result.confirmed:
             feedback.pushInfo(tr("submitted {} jobs under {}").format(result.submitted, name))
-        return {"COST": result.cost, "SUBMITTED": result.submitted, "RECORD": str(Path(work) / RECORD)}
+        return {"COST": result.cost, "SUBMITTED": result.submitted, "RECORD": str(WorkFolder(work).record)}
 
 
 class StatusAlgorithm(SbasAlgorithm):

@@ -1,7 +1,6 @@
 """sbas:extract, sbas:plot and sbas:coherence — displacement at points, graphs of it, and the
 coherence report, as `sbas extract`, `sbas plot` and `sbas coherence` do it."""
 
-from pathlib import Path
 
 from qgis.core import (
     NULL,
@@ -138,6 +137,7 @@ class PlotAlgorithm(SbasAlgorithm):
         from sbas_plugin.core.plot import read_displacements_csv, read_point_ids_csv, reference_index, write_plot_zip
         from sbas_plugin.core.points import read_points_csv
         from sbas_plugin.core.quality import work_quality
+        from sbas_plugin.core.workfolder import WorkFolder
 
         columns = self.parameterAsFile(parameters, "COLUMNS", context)
         ids_text = self.parameterAsString(parameters, "IDS", context).strip()
@@ -157,7 +157,7 @@ class PlotAlgorithm(SbasAlgorithm):
         displacements = read_displacements_csv(self.parameterAsFile(parameters, "VALUES", context))
         selected = displacements.select(ids)
         ref_index = reference_index(selected.dates, choice, work or None)
-        points_path = Path(work) / "points.csv" if work else None
+        points_path = WorkFolder(work).points_csv if work else None
         points = read_points_csv(points_path) if points_path and points_path.is_file() else None
         quality = work_quality(work, points) if work else None
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)

@@ -17,7 +17,6 @@ from local_hyp3 import hyp3_server
 
 from sbas_plugin.core.download import download_project
 from sbas_plugin.core.hyp3 import (
-    RECORD,
     Hyp3Failure,
     check_name,
     connect,
@@ -31,7 +30,7 @@ from sbas_plugin.core.hyp3 import (
 )
 from sbas_plugin.core.manifest import Manifest
 from sbas_plugin.core.points import Canceled
-from sbas_plugin.core.workfolder import WorkFolderBusy, work_folder_lock
+from sbas_plugin.core.workfolder import RECORD, WorkFolderBusy, work_folder_lock
 
 SBAS = Path(sys.executable).parent / "sbas"
 TOKEN = "edl-secret-token-9c41d7e2"
