@@ -9,12 +9,28 @@ def register(commands) -> None:
         "demo", help="make a small synthetic HyP3 stack with known deformation and run the whole pipeline on it"
     )
     parser.add_argument("out", help="folder for the demo's products, work folder and outputs")
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="a realistic stack instead (two satellites, atmosphere, DEM error, decorrelation, unwrapping errors), "
+        "scored honestly; takes minutes",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from sbas_plugin.core.demo import run_demo
+    from sbas_plugin.core.demo import run_demo, run_realistic_demo
 
+    if args.realistic:
+        try:
+            result = run_realistic_demo(args.out, progress=report_progress())
+        except (ValueError, RuntimeError, OSError) as error:
+            return fail(str(error))
+        print(f"area of interest (drawn in EPSG:3857): {result.aoi}")
+        print_result(result.run)
+        for line in result.score.lines():
+            print(line)
+        return 0
     try:
         result = run_demo(args.out, progress=report_progress())
     except (ValueError, RuntimeError, OSError) as error:

@@ -135,13 +135,7 @@ def write_synthetic_stack(
     dem = 20.0 + 300.0 * _gaussian(rows, cols, (0.3 * n_rows, 0.3 * n_cols), 0.2 * size)
     dem += 2.0 * _smooth_noise(rng, shape, 3.0)
     dem[water] = 1.5
-    incidence_deg = (
-        INCIDENCE_CENTRE_DEG + INCIDENCE_PER_KM_EAST_DEG * (grid.centre_x(cols) - grid.centre_x(n_cols / 2)) / 1000.0
-    )
-    # HyP3 look vector, ground to satellite: theta from the horizontal, phi from east anticlockwise.
-    lv_theta = np.radians(90.0 - incidence_deg)
-    phi_deg = (180.0 - HEADING_DEG + 180.0) % 360.0 - 180.0  # 180 - heading, wrapped to [-180, 180)
-    lv_phi = np.full(shape, math.radians(phi_deg))
+    lv_theta, lv_phi = look_vectors(grid, cols)
     amplitude = 0.1 * np.exp(0.5 * _smooth_noise(rng, shape, 2.0)) * np.where(water, 0.05, 1.0) * footprint
     land_coherence = np.where(city, 0.985, 0.7 + 0.15 * np.tanh(_smooth_noise(rng, shape, 4.0)))
     land_coherence[field] = 0.3
@@ -149,7 +143,7 @@ def write_synthetic_stack(
     dates = [FIRST_DATE + dt.timedelta(days=REVISIT_DAYS * i) for i in range(n_dates)]
     years = np.array([(d - FIRST_DATE).days / 365.25 for d in dates])
     los_m = [velocity * t + ATMOSPHERE_STD_M * _smooth_noise(rng, shape, 10.0) for t in years]
-    granules = [_granule_name(d, i, rng) for i, d in enumerate(dates)]
+    granules = [_granule_name(d, FIRST_ABSOLUTE_ORBIT + ORBITS_PER_REVISIT * i, rng) for i, d in enumerate(dates)]
     baselines = rng.normal(0.0, BASELINE_STD_M, n_dates)
 
     geometry = {"dem": dem, "lv_theta": lv_theta, "lv_phi": lv_phi, "amp": amplitude}
@@ -229,14 +223,27 @@ def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], scale_px: fl
     return (field - field.mean()) / field.std()
 
 
-def _granule_name(date: dt.date, index: int, rng: np.random.Generator) -> str:
-    """A 67-character Sentinel-1A IW SLC scene name for the date's pass."""
+def _granule_name(date: dt.date, orbit: int, rng: np.random.Generator, platform: str = "A") -> str:
+    """A 67-character Sentinel-1 (A by default) IW SLC scene name for the date's pass on absolute orbit ``orbit``."""
     start = dt.datetime.combine(date, ACQUISITION_START)
     stop = start + dt.timedelta(seconds=SLICE_SECONDS)
-    orbit = FIRST_ABSOLUTE_ORBIT + ORBITS_PER_REVISIT * index
     datatake = int(rng.integers(0x010000, 0xFFFFFF))
     product_id = int(rng.integers(0, 0xFFFF))
-    return f"S1A_IW_SLC__1SDV_{start:%Y%m%dT%H%M%S}_{stop:%Y%m%dT%H%M%S}_{orbit:06d}_{datatake:06X}_{product_id:04X}"
+    return (
+        f"S1{platform}_IW_SLC__1SDV_{start:%Y%m%dT%H%M%S}_{stop:%Y%m%dT%H%M%S}_{orbit:06d}_{datatake:06X}"
+        f"_{product_id:04X}"
+    )
+
+
+def look_vectors(grid: Grid, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """HyP3's lv_theta and lv_phi (radians) at columns ``cols`` (a 2-D grid of column indices): the look
+    vector from ground to satellite, theta from the horizontal, phi from east anticlockwise."""
+    incidence_deg = (
+        INCIDENCE_CENTRE_DEG
+        + INCIDENCE_PER_KM_EAST_DEG * (grid.centre_x(cols) - grid.centre_x(grid.width / 2)) / 1000.0
+    )
+    phi_deg = (180.0 - HEADING_DEG + 180.0) % 360.0 - 180.0  # 180 - heading, wrapped to [-180, 180)
+    return np.radians(90.0 - incidence_deg), np.full(cols.shape, math.radians(phi_deg))
 
 
 def _product_name(reference: str, secondary: str, pixel_size: float, rng: np.random.Generator) -> str:
