@@ -27,7 +27,7 @@ from qgis.core import (
 from qgis.gui import QgsMapCanvas, QgsMapMouseEvent
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt
 
-from sbas_plugin.core.plot import draw_series, relative_displacement, style_time_axes
+from sbas_plugin.core.reports.plot import draw_series, relative_displacement, style_time_axes
 from sbas_plugin.gui.timeseries_dock import TimeseriesDock
 
 N_DATES, SIZE, CLICKS, X0, Y0, PIXEL = 200, 2000, 300, 399_920.0, 3_900_080.0, 80.0

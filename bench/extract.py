@@ -37,8 +37,8 @@ import rasterio
 from osgeo import gdal
 from rasterio.transform import from_origin
 
-from sbas_plugin.core.extract import read_geotiff_stack_series, read_timeseries_h5_series
-from sbas_plugin.core.points import PointTable, read_points_csv
+from sbas_plugin.core.results.extract import read_geotiff_stack_series, read_timeseries_h5_series
+from sbas_plugin.core.results.points import PointTable, read_points_csv
 
 SBAS = Path(sys.executable).parent / "sbas"
 N_DATES, SIZE, N_POINTS, N_SAMPLED = 60, 1000, 20_000, 2_000

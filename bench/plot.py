@@ -24,14 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
-from sbas_plugin.core.plot import (
+from sbas_plugin.core.reports.plot import (
     PngRenderer,
     png_bytes,
     read_displacements_csv,
     relative_displacement,
     write_plot_zip,
 )
-from sbas_plugin.core.points import read_points_csv
+from sbas_plugin.core.results.points import read_points_csv
 
 SBAS = Path(sys.executable).parent / "sbas"
 POINTS, DATES, GRAPHS = 500, 60, 500

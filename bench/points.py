@@ -27,9 +27,9 @@ import numpy as np
 from osgeo import gdal, ogr, osr
 
 from sbas_plugin.core.aoi import read_aoi
-from sbas_plugin.core.gpkg import _point_blobs, write_points_gpkg
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.points import pixel_centres_in_polygons
+from sbas_plugin.core.results.gpkg import _point_blobs, write_points_gpkg
+from sbas_plugin.core.results.points import pixel_centres_in_polygons
 
 gdal.UseExceptions()
 SBAS = Path(sys.executable).parent / "sbas"

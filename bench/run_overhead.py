@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from sbas_plugin.core.demo import _aoi_in_web_mercator, _truth
 from sbas_plugin.core.pipeline import run_pipeline
+from sbas_plugin.core.simulate.demo import _aoi_in_web_mercator, _truth
 
 BIN = Path(sys.executable).parent
 REPEATS = 3

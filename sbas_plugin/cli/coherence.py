@@ -23,7 +23,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.coherence import coherence_report, read_class_polygons
+    from sbas_plugin.core.reports.coherence import coherence_report, read_class_polygons
 
     if bool(args.classes) != bool(args.class_field):
         return fail("--classes and --class-field go together: the polygons and the attribute holding their class")

@@ -19,7 +19,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.demo import run_demo, run_realistic_demo
+    from sbas_plugin.core.simulate.demo import run_demo, run_realistic_demo
 
     if args.realistic:
         try:

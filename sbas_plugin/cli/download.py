@@ -23,9 +23,9 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core import hyp3
-    from sbas_plugin.core.download import download_project
     from sbas_plugin.core.environment import quoted
+    from sbas_plugin.core.online import hyp3
+    from sbas_plugin.core.online.download import download_project
 
     if args.workers < 1:
         return fail("--workers must be at least 1")

@@ -55,9 +55,9 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.extract import extract_values
-    from sbas_plugin.core.gpkg import read_points_gpkg
-    from sbas_plugin.core.points import read_points_csv
+    from sbas_plugin.core.results.extract import extract_values
+    from sbas_plugin.core.results.gpkg import read_points_gpkg
+    from sbas_plugin.core.results.points import read_points_csv
 
     try:
         points_crs = args.points_crs

@@ -39,8 +39,8 @@ def register(commands) -> None:
 
 def run(args) -> int:
     from sbas_plugin.core.names import CREDITS_PER_PAIR
-    from sbas_plugin.core.network import build_network, credits
-    from sbas_plugin.core.search import SearchError
+    from sbas_plugin.core.online.network import build_network, credits
+    from sbas_plugin.core.online.search import SearchError
     from sbas_plugin.core.workfolder import WorkFolder
 
     try:

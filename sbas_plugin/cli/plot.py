@@ -34,15 +34,15 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.gpkg import read_points_gpkg
-    from sbas_plugin.core.plot import (
+    from sbas_plugin.core.reports.plot import (
         read_displacements_csv,
         read_point_ids_csv,
         reference_index,
         write_plot_zip,
     )
-    from sbas_plugin.core.points import read_points_csv
-    from sbas_plugin.core.quality import read_quality_gpkg, work_quality
+    from sbas_plugin.core.results.gpkg import read_points_gpkg
+    from sbas_plugin.core.results.points import read_points_csv
+    from sbas_plugin.core.results.quality import read_quality_gpkg, work_quality
     from sbas_plugin.core.workfolder import WorkFolder
 
     if args.ref_date == "auto" and args.work is None:

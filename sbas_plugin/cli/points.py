@@ -27,9 +27,9 @@ def run(args) -> int:
     import rasterio
 
     from sbas_plugin.core.aoi import AoiError, read_aoi
-    from sbas_plugin.core.gpkg import write_points_gpkg
     from sbas_plugin.core.grid import Grid
-    from sbas_plugin.core.points import pixel_centres_in_polygons, write_points_csv
+    from sbas_plugin.core.results.gpkg import write_points_gpkg
+    from sbas_plugin.core.results.points import pixel_centres_in_polygons, write_points_csv
 
     out = Path(args.out)
     if out.suffix.lower() not in FORMATS:

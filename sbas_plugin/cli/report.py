@@ -21,7 +21,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.report import build_report, write_html, write_pdf
+    from sbas_plugin.core.reports.report import build_report, write_html, write_pdf
 
     try:
         report = build_report(args.work, validation_dir=args.validation, coherence_dir=args.coherence)

@@ -36,8 +36,8 @@ def add_mintpy_options(parser) -> None:
 
 
 def options_from(args):
-    from sbas_plugin.core.mintpy import MintpyOptions
     from sbas_plugin.core.pipeline import RunOptions
+    from sbas_plugin.core.stack.mintpy import MintpyOptions
 
     reference_point = None
     if args.reference_point:

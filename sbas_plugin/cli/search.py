@@ -29,7 +29,7 @@ def run(args) -> int:
 
     from sbas_plugin.core.aoi import AoiError
     from sbas_plugin.core.crs import CrsError
-    from sbas_plugin.core.search import SearchError, scene_date, search_scenes
+    from sbas_plugin.core.online.search import SearchError, scene_date, search_scenes
     from sbas_plugin.core.workfolder import WorkFolderBusy
 
     try:

@@ -19,7 +19,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.realistic import TRUTH_NAME, write_realistic_stack
+    from sbas_plugin.core.simulate.realistic import TRUTH_NAME, write_realistic_stack
 
     try:
         truth = write_realistic_stack(

@@ -20,7 +20,7 @@ def register(commands) -> None:
 
 
 def print_jobs(jobs) -> None:
-    from sbas_plugin.core.hyp3 import by_expiry, count_statuses, days_left
+    from sbas_plugin.core.online.hyp3 import by_expiry, count_statuses, days_left
 
     counts = count_statuses(jobs)
     print(f"{len(jobs)} jobs: " + ", ".join(f"{count} {status.lower()}" for status, count in counts.items()))
@@ -36,7 +36,7 @@ def print_jobs(jobs) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.hyp3 import Hyp3Failure, project_jobs, resubmit_failed, sync_record, wait_for_jobs
+    from sbas_plugin.core.online.hyp3 import Hyp3Failure, project_jobs, resubmit_failed, sync_record, wait_for_jobs
 
     try:
         hyp3 = connect_from(args)

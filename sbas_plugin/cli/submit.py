@@ -18,7 +18,7 @@ def add_project_options(parser) -> None:
 
 
 def connect_from(args):
-    from sbas_plugin.core.hyp3 import DEFAULT_API_URL, check_name, connect, read_token
+    from sbas_plugin.core.online.hyp3 import DEFAULT_API_URL, check_name, connect, read_token
 
     check_name(args.name)
     if not Path(args.work).is_dir():
@@ -63,7 +63,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.hyp3 import Hyp3Failure, read_pairs, submit_pairs
+    from sbas_plugin.core.online.hyp3 import Hyp3Failure, read_pairs, submit_pairs
     from sbas_plugin.core.workfolder import WorkFolder
 
     options = [option for flag, option in HYP3_OPTIONS.items() if getattr(args, flag)]

@@ -49,7 +49,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from sbas_plugin.core.validate import validate, write_validation
+    from sbas_plugin.core.reports.validate import validate, write_validation
 
     try:
         validation = validate(

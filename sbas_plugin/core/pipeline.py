@@ -16,12 +16,16 @@ from typing import Callable, Optional
 from sbas_plugin.__about__ import __version__
 from sbas_plugin.core.aoi import names_a_file, read_aoi
 from sbas_plugin.core.cancel import check_canceled
-from sbas_plugin.core.clip import clip_products, plan_clip
 from sbas_plugin.core.crs import transform_xy
-from sbas_plugin.core.export import export_geotiffs
 from sbas_plugin.core.files import check_free_space, free_bytes
 from sbas_plugin.core.manifest import Manifest, signature
-from sbas_plugin.core.mintpy import (
+from sbas_plugin.core.results.mintpy_files import find_timeseries
+from sbas_plugin.core.results.points import pixel_centres_in_polygons, read_points_csv, write_points_csv
+from sbas_plugin.core.results.quality import DEFAULT_MIN_COHERENCE, low_quality_note, read_point_quality
+from sbas_plugin.core.stack.clip import clip_products, plan_clip
+from sbas_plugin.core.stack.export import export_geotiffs
+from sbas_plugin.core.stack.ingest import find_products, verify_products
+from sbas_plugin.core.stack.mintpy import (
     TEMPLATE_NAME,
     MintpyOptions,
     check_reference_pixel,
@@ -29,10 +33,6 @@ from sbas_plugin.core.mintpy import (
     run_smallbaseline,
     write_template,
 )
-from sbas_plugin.core.points import pixel_centres_in_polygons, read_points_csv, write_points_csv
-from sbas_plugin.core.products import find_products, verify_products
-from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, low_quality_note, read_point_quality
-from sbas_plugin.core.timeseries import find_timeseries
 from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 LOG = logging.getLogger(__name__)
@@ -252,7 +252,7 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     if manifest.done("extract", extract_signature, result.values_csv):
         result.skipped.append("extract")
     else:
-        from sbas_plugin.core.extract import read_timeseries_h5_series, write_wide_csv
+        from sbas_plugin.core.results.extract import read_timeseries_h5_series, write_wide_csv
 
         values = read_timeseries_h5_series(series, read_points_csv(result.points_csv), is_canceled=is_canceled)
         write_wide_csv(result.values_csv, values)
@@ -276,7 +276,7 @@ def _pixel_of(point: tuple, plan) -> tuple:
 
 def _points(plan, aoi: str, aoi_crs: Optional[str], result: RunResult, min_coherence: float):
     """points.csv stays `fid,x,y`, the users' format; the quality goes into points.gpkg."""
-    from sbas_plugin.core.gpkg import write_points_gpkg
+    from sbas_plugin.core.results.gpkg import write_points_gpkg
 
     polygons = read_aoi(aoi, plan.lattice.crs_wkt, aoi_crs)
     points = pixel_centres_in_polygons(plan.grid, polygons)

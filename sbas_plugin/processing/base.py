@@ -46,7 +46,7 @@ def token_help() -> str:
 
 def core_errors() -> tuple:
     """The exceptions the core raises with a message meant for the user."""
-    from sbas_plugin.core.hyp3 import Hyp3Failure
+    from sbas_plugin.core.online.hyp3 import Hyp3Failure
 
     return (ValueError, RuntimeError, OSError, Hyp3Failure)
 
@@ -63,7 +63,7 @@ class FeedbackLogHandler(logging.Handler):
     running at the same time through the same logger."""
 
     def __init__(self, feedback):
-        from sbas_plugin.core.download import worker_prefix
+        from sbas_plugin.core.online.download import worker_prefix
 
         super().__init__(logging.INFO)
         self.feedback = feedback
@@ -180,7 +180,7 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
         field or else the feature id."""
         import numpy as np
 
-        from sbas_plugin.core.points import PointTable
+        from sbas_plugin.core.results.points import PointTable
 
         source = self.parameterAsSource(parameters, name, context)
         if source is None:
@@ -227,7 +227,7 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
         self.add_enum("DERAMP", tr("Remove a ramp"), [tr("No"), tr("Linear"), tr("Quadratic")])
 
     def mintpy_options(self, parameters, context):
-        from sbas_plugin.core.mintpy import MintpyOptions
+        from sbas_plugin.core.stack.mintpy import MintpyOptions
 
         return MintpyOptions(
             workers=self.parameterAsInt(parameters, "WORKERS", context),
@@ -265,7 +265,7 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
         never a plain parameter."""
         authcfg = self.parameterAsString(parameters, "AUTH", context) or load_settings().auth_config_id
         if not authcfg:
-            from sbas_plugin.core.hyp3 import read_token
+            from sbas_plugin.core.online.hyp3 import read_token
 
             return read_token()
         config = QgsAuthMethodConfig()
@@ -291,7 +291,7 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
         )
 
     def hyp3_client(self, parameters, context):
-        from sbas_plugin.core.hyp3 import DEFAULT_API_URL, check_name, connect
+        from sbas_plugin.core.online.hyp3 import DEFAULT_API_URL, check_name, connect
 
         name = check_name(self.parameterAsString(parameters, "NAME", context).strip())
         work = self.folder(parameters, "WORK", context)

@@ -101,7 +101,7 @@ class SearchAlgorithm(SbasAlgorithm):
         return None if parameters.get(name) in (None, "") else self.parameterAsInt(parameters, name, context)
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.search import search_scenes
+        from sbas_plugin.core.online.search import search_scenes
 
         aoi, aoi_crs = self.aoi_of(parameters, "AOI", context)
         work = self.folder(parameters, "WORK", context)
@@ -165,7 +165,7 @@ class PairsAlgorithm(SbasAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("CREDITS", tr("HyP3 credits")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.network import build_network, credits
+        from sbas_plugin.core.online.network import build_network, credits
 
         work = self.folder(parameters, "WORK", context)
         looks = self.enum_value(parameters, "LOOKS", context, LOOKS)
@@ -242,7 +242,7 @@ class SubmitAlgorithm(SbasAlgorithm):
         self.addOutput(QgsProcessingOutputFile("RECORD", tr("Job record (hyp3_jobs.json)")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.hyp3 import read_pairs, submit_pairs
+        from sbas_plugin.core.online.hyp3 import read_pairs, submit_pairs
 
         work, name, client = self.hyp3_client(parameters, context)
         options = [
@@ -312,7 +312,7 @@ class StatusAlgorithm(SbasAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(status, label))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.hyp3 import (
+        from sbas_plugin.core.online.hyp3 import (
             by_expiry,
             count_statuses,
             days_left,
@@ -393,7 +393,7 @@ class DownloadAlgorithm(SbasAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("DOWNLOADED", tr("Products downloaded")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.download import download_project
+        from sbas_plugin.core.online.download import download_project
 
         work, name, client = self.hyp3_client(parameters, context)
         report = download_project(

@@ -146,8 +146,8 @@ class ClipAlgorithm(_Steps):
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Clipped products folder")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.clip import clip_products, plan_clip
-        from sbas_plugin.core.products import find_products, verify_products
+        from sbas_plugin.core.stack.clip import clip_products, plan_clip
+        from sbas_plugin.core.stack.ingest import find_products, verify_products
 
         aoi, aoi_crs = self.aoi_of(parameters, "AOI", context)
         products = find_products(self.folder(parameters, "PRODUCTS", context), is_canceled=feedback.isCanceled)
@@ -187,8 +187,13 @@ class MintpyAlgorithm(_Steps):
         self.addOutput(QgsProcessingOutputFile("TIMESERIES", tr("MintPy time series (HDF5)")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.mintpy import TEMPLATE_NAME, choose_reference_pixel, run_smallbaseline, write_template
-        from sbas_plugin.core.timeseries import find_timeseries
+        from sbas_plugin.core.results.mintpy_files import find_timeseries
+        from sbas_plugin.core.stack.mintpy import (
+            TEMPLATE_NAME,
+            choose_reference_pixel,
+            run_smallbaseline,
+            write_template,
+        )
 
         clipped = self.folder(parameters, "CLIPPED", context)
         out = Path(self.folder(parameters, "OUTPUT", context))
@@ -227,7 +232,7 @@ class ExportAlgorithm(_Steps):
         self.addOutput(QgsProcessingOutputRasterLayer("VELOCITY", tr("Velocity (m/yr)")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.export import export_geotiffs
+        from sbas_plugin.core.stack.export import export_geotiffs
 
         out = self.folder(parameters, "OUTPUT", context)
         exported = export_geotiffs(

@@ -74,7 +74,7 @@ class PixelCentrePoints(SbasAlgorithm):
 
     def run_step(self, parameters, context, feedback) -> dict:
         from sbas_plugin.core.aoi import SEGMENTS_PER_EXTENT
-        from sbas_plugin.core.points import pixel_centres_in_polygons
+        from sbas_plugin.core.results.points import pixel_centres_in_polygons
 
         raster = self.parameterAsRasterLayer(parameters, self.RASTER, context)
         source = self.parameterAsSource(parameters, self.AOI, context)

@@ -64,7 +64,7 @@ class ValidateAlgorithm(SbasAlgorithm):
         self.addOutput(QgsProcessingOutputFile("CSV", tr("validation.csv")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.validate import VALIDATION_CSV, validate, write_validation
+        from sbas_plugin.core.reports.validate import VALIDATION_CSV, validate, write_validation
 
         crs = self.parameterAsCrs(parameters, "BENCHMARKS_CRS", context)
         out = self.parameterAsString(parameters, "OUTPUT", context)
@@ -116,7 +116,7 @@ class ReportAlgorithm(SbasAlgorithm):
         )
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.report import build_report, write_html, write_pdf
+        from sbas_plugin.core.reports.report import build_report, write_html, write_pdf
 
         report = build_report(
             self.folder(parameters, "WORK", context),

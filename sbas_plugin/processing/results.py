@@ -62,7 +62,7 @@ class ExtractAlgorithm(SbasAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Values CSV"), tr("CSV files (*.csv)")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.extract import extract_values
+        from sbas_plugin.core.results.extract import extract_values
 
         geotiffs = self.folder(parameters, "GEOTIFFS", context)
         work = self.folder(parameters, "WORK", context)
@@ -134,9 +134,14 @@ class PlotAlgorithm(SbasAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Graphs zip"), tr("Zip files (*.zip)")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.plot import read_displacements_csv, read_point_ids_csv, reference_index, write_plot_zip
-        from sbas_plugin.core.points import read_points_csv
-        from sbas_plugin.core.quality import work_quality
+        from sbas_plugin.core.reports.plot import (
+            read_displacements_csv,
+            read_point_ids_csv,
+            reference_index,
+            write_plot_zip,
+        )
+        from sbas_plugin.core.results.points import read_points_csv
+        from sbas_plugin.core.results.quality import work_quality
         from sbas_plugin.core.workfolder import WorkFolder
 
         columns = self.parameterAsFile(parameters, "COLUMNS", context)
@@ -207,7 +212,7 @@ class CoherenceAlgorithm(SbasAlgorithm):
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Report folder")))
 
     def run_step(self, parameters, context, feedback) -> dict:
-        from sbas_plugin.core.coherence import ClassPolygons, coherence_report
+        from sbas_plugin.core.reports.coherence import ClassPolygons, coherence_report
 
         field_name = self.parameterAsString(parameters, "CLASS_FIELD", context)
         source = self.parameterAsSource(parameters, "CLASSES", context)

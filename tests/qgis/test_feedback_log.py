@@ -5,7 +5,7 @@ import threading
 
 from qgis.core import QgsProcessingFeedback
 
-from sbas_plugin.core.download import worker_prefix
+from sbas_plugin.core.online.download import worker_prefix
 from sbas_plugin.log import LOGGER_NAME
 from sbas_plugin.processing.base import FeedbackLogHandler
 

@@ -1,4 +1,4 @@
-"""GeoPackages written by sbas_plugin.core.gpkg (sqlite3, not GDAL) open in QGIS as ordinary point layers."""
+"""GeoPackages written by sbas_plugin.core.results.gpkg (sqlite3, not GDAL) open in QGIS as ordinary point layers."""
 
 import subprocess
 import sys
@@ -16,9 +16,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from sbas_plugin.core.gpkg import write_points_gpkg
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.points import pixel_centres_in_polygons
+from sbas_plugin.core.results.gpkg import write_points_gpkg
+from sbas_plugin.core.results.points import pixel_centres_in_polygons
 
 SBAS = Path(sys.executable).parent / "sbas"
 

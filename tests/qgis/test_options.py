@@ -18,7 +18,7 @@ from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QTimer
 
 import sbas_plugin
-from sbas_plugin.core.hyp3 import DEFAULT_API_URL
+from sbas_plugin.core.online.hyp3 import DEFAULT_API_URL
 from sbas_plugin.gui.options import SbasOptionsFactory, SbasOptionsPage, default_python
 from sbas_plugin.settings import (
     GROUP,

@@ -190,12 +190,12 @@ def test_core_logging_reaches_qgis_message_log(qgis_iface):
     plugin = sbas_plugin.classFactory(qgis_iface)
     plugin.initGui()
     try:
-        logging.getLogger("sbas_plugin.core.points").warning("hello from the core")
+        logging.getLogger("sbas_plugin.core.results.points").warning("hello from the core")
     finally:
         plugin.unload()
         QgsApplication.messageLog().messageReceived.disconnect(on_message)
-    assert ("SBAS", "sbas_plugin.core.points: hello from the core") in received
-    logging.getLogger("sbas_plugin.core.points").warning("after unload")
+    assert ("SBAS", "sbas_plugin.core.results.points: hello from the core") in received
+    logging.getLogger("sbas_plugin.core.results.points").warning("after unload")
     assert not [m for _, m in received if "after unload" in m]
 
 

@@ -23,8 +23,8 @@ from qgis.core import (
 )
 
 from sbas_plugin.core.pipeline import run_pipeline
-from sbas_plugin.core.products import find_products
-from sbas_plugin.core.synthetic import write_synthetic_stack
+from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
+from sbas_plugin.core.stack.ingest import find_products
 
 ALGORITHMS = ("run", "clip", "mintpy", "export", "extract", "plot", "search", "pairs", "submit", "status", "download")
 TOKEN = "processing-secret-token"  # pragma: allowlist secret
@@ -285,7 +285,7 @@ def test_token_from_an_authentication_configuration(provider, hyp3_work, monkeyp
 
 @pytest.mark.mintpy
 def test_coherence_report_with_land_cover_classes(provider, runs, aoi_3857, tmp_path):
-    from sbas_plugin.core.coherence import ClassPolygons, coherence_report
+    from sbas_plugin.core.reports.coherence import ClassPolygons, coherence_report
 
     algorithm = QgsApplication.processingRegistry().algorithmById("sbas:coherence")
     assert algorithm is not None and len(algorithm.shortHelpString()) > 150

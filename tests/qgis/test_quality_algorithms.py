@@ -9,8 +9,8 @@ import pytest
 from qgis.core import QgsProcessingException
 
 from sbas_plugin.core.pipeline import run_pipeline
-from sbas_plugin.core.synthetic import write_synthetic_benchmarks, write_synthetic_stack
-from sbas_plugin.core.validate import validate
+from sbas_plugin.core.reports.validate import validate
+from sbas_plugin.core.simulate.synthetic import write_synthetic_benchmarks, write_synthetic_stack
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 from qgis.PyQt.QtGui import QColor
 
-from sbas_plugin.core.demo import run_demo
+from sbas_plugin.core.simulate.demo import run_demo
 from sbas_plugin.gui import styles
 from sbas_plugin.gui.results import COHERENCE_FIELD, VELOCITY_FIELD, day_range, load_results
 

@@ -32,7 +32,7 @@ from qgis.PyQt.QtGui import QKeyEvent
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 
 import sbas_plugin
-from sbas_plugin.core.synthetic import write_synthetic_stack
+from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
 from sbas_plugin.gui.workflow_dock import WorkflowDock
 from sbas_plugin.settings import load_settings, save_settings
 from sbas_plugin.tasks.registry import TaskRegistry
@@ -352,7 +352,7 @@ def test_the_project_file_keeps_the_dock(qgis_iface, qgis_canvas, qgis_processin
 
 
 def test_quality_report_chains_coherence_validation_and_report(dock, qgis_app, tmp_path, finished, monkeypatch):
-    from sbas_plugin.core.synthetic import write_synthetic_benchmarks
+    from sbas_plugin.core.simulate.synthetic import write_synthetic_benchmarks
 
     work = finished.work
     points = [(10, 20), (15, 25), (20, 30)]

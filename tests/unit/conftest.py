@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from sbas_plugin.core.pipeline import run_pipeline
-from sbas_plugin.core.synthetic import write_synthetic_stack
+from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
 
 
 @pytest.fixture(autouse=True, scope="session")

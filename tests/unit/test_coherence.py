@@ -15,7 +15,7 @@ from conftest import run_synthetic
 from osgeo import ogr, osr
 from PIL import Image
 
-from sbas_plugin.core.coherence import CoherenceError, coherence_report, read_class_polygons
+from sbas_plugin.core.reports.coherence import CoherenceError, coherence_report, read_class_polygons
 
 pytestmark = pytest.mark.mintpy
 SBAS = Path(sys.executable).parent / "sbas"

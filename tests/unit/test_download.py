@@ -15,11 +15,11 @@ import pytest
 import requests
 from local_hyp3 import hyp3_server
 
-from sbas_plugin.core.download import VERIFIED, DownloadError, download_files, zip_is_intact
 from sbas_plugin.core.files import DiskSpaceError
-from sbas_plugin.core.points import Canceled
-from sbas_plugin.core.products import ProductError, find_products, identity, verify_product, verify_products
-from sbas_plugin.core.synthetic import write_synthetic_stack
+from sbas_plugin.core.online.download import VERIFIED, DownloadError, download_files, zip_is_intact
+from sbas_plugin.core.results.points import Canceled
+from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
+from sbas_plugin.core.stack.ingest import ProductError, find_products, identity, verify_product, verify_products
 
 ROOT = Path(__file__).resolve().parents[2]
 SBAS = Path(sys.executable).parent / "sbas"

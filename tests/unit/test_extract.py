@@ -16,7 +16,7 @@ import rasterio
 from pyproj import Transformer
 from rasterio.transform import from_origin
 
-from sbas_plugin.core.extract import (
+from sbas_plugin.core.results.extract import (
     ExtractError,
     _values_at,
     extract_values,
@@ -26,8 +26,8 @@ from sbas_plugin.core.extract import (
     write_long_csv,
     write_wide_csv,
 )
-from sbas_plugin.core.points import Canceled, PointTable
-from sbas_plugin.core.quality import COLUMNS
+from sbas_plugin.core.results.points import Canceled, PointTable
+from sbas_plugin.core.results.quality import COLUMNS
 
 SBAS = Path(sys.executable).parent / "sbas"
 EPSG = 32654
@@ -482,8 +482,8 @@ def test_real_mintpy_timeseries_and_our_geotiff_export_of_it_agree(tmp_path):
     makes of it give the same series, the one h5py reads (no data where MintPy found no solution)."""
     import os
 
-    from sbas_plugin.core.export import export_geotiffs
-    from sbas_plugin.core.synthetic import write_synthetic_stack
+    from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
+    from sbas_plugin.core.stack.export import export_geotiffs
 
     products = tmp_path / "products"
     truth = write_synthetic_stack(products)

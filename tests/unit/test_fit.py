@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sbas_plugin.core.fit import fit_series, years_since_first
+from sbas_plugin.core.reports.fit import fit_series, years_since_first
 
 DATES = np.datetime64("2020-01-03") + np.arange(0, 3 * 365, 12)  # three years every 12 days
 

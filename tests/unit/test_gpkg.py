@@ -7,9 +7,9 @@ import pytest
 from osgeo import ogr, osr
 from osgeo_utils.samples import validate_gpkg
 
-from sbas_plugin.core.gpkg import read_points_gpkg, write_points_gpkg
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.points import Canceled, PointsFileError, pixel_centres_in_polygons
+from sbas_plugin.core.results.gpkg import read_points_gpkg, write_points_gpkg
+from sbas_plugin.core.results.points import Canceled, PointsFileError, pixel_centres_in_polygons
 
 
 def utm(zone=54) -> str:

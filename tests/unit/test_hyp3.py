@@ -1,4 +1,4 @@
-"""Submitting and following HyP3 jobs (sbas_plugin.core.hyp3, sbas submit, sbas status) with the real
+"""Submitting and following HyP3 jobs (sbas_plugin.core.online.hyp3, sbas submit, sbas status) with the real
 hyp3_sdk against the local HyP3 server of scripts/hyp3_server.py."""
 
 import datetime as dt
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from local_hyp3 import hyp3_server
 
-from sbas_plugin.core.download import download_project
-from sbas_plugin.core.hyp3 import (
+from sbas_plugin.core.manifest import Manifest
+from sbas_plugin.core.online.download import download_project
+from sbas_plugin.core.online.hyp3 import (
     Hyp3Failure,
     check_name,
     connect,
@@ -28,8 +29,7 @@ from sbas_plugin.core.hyp3 import (
     submit_pairs,
     wait_for_jobs,
 )
-from sbas_plugin.core.manifest import Manifest
-from sbas_plugin.core.points import Canceled
+from sbas_plugin.core.results.points import Canceled
 from sbas_plugin.core.workfolder import RECORD, WorkFolderBusy, work_folder_lock
 
 SBAS = Path(sys.executable).parent / "sbas"
@@ -321,11 +321,11 @@ def test_a_pair_ordered_again_while_the_download_waits_is_not_reported_expired(s
                 submit_pairs(work, pairs, "expiry", connect(server.url, TOKEN, timeout=(2, 2)))
                 server.advance()
 
-    logger = logging.getLogger("sbas_plugin.core.download")
+    logger = logging.getLogger("sbas_plugin.core.online.download")
     handler = OrderAgainAfterTheFirstLook()
     logger.addHandler(handler)
     try:
-        with caplog.at_level(logging.INFO, logger="sbas_plugin.core.download"):
+        with caplog.at_level(logging.INFO, logger="sbas_plugin.core.online.download"):
             report = download_project(work, hyp3, "expiry", wait=True, interval=0.05)
     finally:
         logger.removeHandler(handler)

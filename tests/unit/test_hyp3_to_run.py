@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from local_hyp3 import granules_of, hyp3_server
 
-from sbas_plugin.core.synthetic import write_synthetic_stack
+from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
 
 SBAS = Path(sys.executable).parent / "sbas"
 TOKEN = "e2e-secret-token"  # pragma: allowlist secret

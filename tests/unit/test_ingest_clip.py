@@ -12,9 +12,9 @@ import rasterio
 from pyproj import Transformer
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-from sbas_plugin.core.clip import ClipError, clip_products, linked_dates, plan_clip
-from sbas_plugin.core.products import ProductError, find_products, verify_product
-from sbas_plugin.core.synthetic import write_synthetic_stack
+from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
+from sbas_plugin.core.stack.clip import ClipError, clip_products, linked_dates, plan_clip
+from sbas_plugin.core.stack.ingest import ProductError, find_products, verify_product
 
 PIXEL = 80.0
 
@@ -99,7 +99,7 @@ def test_a_product_unpacked_one_folder_too_deep_is_found_and_odd_names_are_logge
     (tmp_path / name).rename(folder / name / name)
     (folder / f"{name} (1).zip").write_bytes(b"")
     (folder / "notes").mkdir()
-    with caplog.at_level(logging.WARNING, logger="sbas_plugin.core.products"):
+    with caplog.at_level(logging.WARNING, logger="sbas_plugin.core.stack.ingest"):
         products = find_products(folder)
     nested = next(p for p in products if p.name == name)
     assert nested.source == folder / name / name

@@ -12,8 +12,11 @@ import numpy as np
 import pytest
 import rasterio
 
-from sbas_plugin.core.clip import clip_products, plan_clip
-from sbas_plugin.core.mintpy import (
+from sbas_plugin.core.results.points import Canceled
+from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
+from sbas_plugin.core.stack.clip import clip_products, plan_clip
+from sbas_plugin.core.stack.ingest import find_products
+from sbas_plugin.core.stack.mintpy import (
     LOG_NAME,
     STATE_NAME,
     STEPS,
@@ -25,9 +28,6 @@ from sbas_plugin.core.mintpy import (
     run_smallbaseline,
     write_template,
 )
-from sbas_plugin.core.points import Canceled
-from sbas_plugin.core.products import find_products
-from sbas_plugin.core.synthetic import write_synthetic_stack
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """MintPy's smallbaselineApp runs end to end here on HyP3-shaped input and recovers a known velocity.
 
-The synthetic stack (sbas_plugin.core.synthetic) stands in for downloaded HyP3 products, so this proves
+The synthetic stack (sbas_plugin.core.simulate.synthetic) stands in for downloaded HyP3 products, so this proves
 the environment (MintPy, GDAL, h5py, matplotlib) and the generator's HyP3 layout and sign convention
 together: a wrong sign, a half-pixel georeferencing shift or a broken plotting stack fails it.
 """
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import rasterio
 
-from sbas_plugin.core.synthetic import write_synthetic_stack
+from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
 
 HYP3_SUFFIXES = ("unw_phase", "corr", "amp", "dem", "lv_theta", "lv_phi", "water_mask")
 

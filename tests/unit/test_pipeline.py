@@ -13,14 +13,14 @@ import numpy as np
 import pytest
 import rasterio
 
-from sbas_plugin.core.clip import plan_clip
-from sbas_plugin.core.demo import run_demo
 from sbas_plugin.core.files import DISK_MARGIN_BYTES, GB, DiskSpaceError
-from sbas_plugin.core.mintpy import TEMPLATE_NAME, choose_reference_pixel
 from sbas_plugin.core.pipeline import RunOptions, run_pipeline
-from sbas_plugin.core.points import Canceled, read_points_csv
-from sbas_plugin.core.products import find_products
-from sbas_plugin.core.report import build_report, render_html
+from sbas_plugin.core.reports.report import build_report, render_html
+from sbas_plugin.core.results.points import Canceled, read_points_csv
+from sbas_plugin.core.simulate.demo import run_demo
+from sbas_plugin.core.stack.clip import plan_clip
+from sbas_plugin.core.stack.ingest import find_products
+from sbas_plugin.core.stack.mintpy import TEMPLATE_NAME, choose_reference_pixel
 
 pytestmark = pytest.mark.mintpy
 SBAS = Path(sys.executable).parent / "sbas"
@@ -266,7 +266,7 @@ def test_extract_takes_a_geopackage_and_its_crs(demo, tmp_path):
     """points.gpkg in the rasters' CRS, and the same points written in EPSG:3857: both give the
     pipeline's Geotiff_value.csv, the CRS taken from the layer."""
     from sbas_plugin.core.crs import transform_xy
-    from sbas_plugin.core.gpkg import write_points_gpkg
+    from sbas_plugin.core.results.gpkg import write_points_gpkg
 
     points = read_points_csv(demo.run.points_csv)
     x, y = transform_xy(points.x, points.y, "EPSG:32654", "EPSG:3857")

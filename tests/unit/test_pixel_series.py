@@ -23,9 +23,9 @@ from test_extract import (
     write_stack,
 )
 
-from sbas_plugin.core.extract import ExtractError
-from sbas_plugin.core.pixel_series import GeotiffPixelSeries, H5PixelSeries, open_pixel_series
-from sbas_plugin.core.points import pixel_centres_in_polygons
+from sbas_plugin.core.results.extract import ExtractError
+from sbas_plugin.core.results.pixel_series import GeotiffPixelSeries, H5PixelSeries, open_pixel_series
+from sbas_plugin.core.results.points import pixel_centres_in_polygons
 
 N_DATES = 9
 PIXELS = [(0, 0), (0, WIDTH - 1), (HEIGHT - 1, 0), (HEIGHT - 1, WIDTH - 1), (7, 9), (13, 40), (20, 25)]

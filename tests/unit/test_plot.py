@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sbas_plugin.core.plot import (
+from sbas_plugin.core.reports.plot import (
     POINT_AXES_BOX,
     Displacements,
     PlotInputError,
@@ -26,7 +26,7 @@ from sbas_plugin.core.plot import (
     relative_displacement,
     write_plot_zip,
 )
-from sbas_plugin.core.points import Canceled, PointTable
+from sbas_plugin.core.results.points import Canceled, PointTable
 
 SBAS = Path(sys.executable).parent / "sbas"
 DATES = np.arange(np.datetime64("2020-01-03"), np.datetime64("2020-04-03"), 12)  # 8 dates, 12 days apart
@@ -189,7 +189,7 @@ def test_values_and_listed_ids_are_read_and_unknown_ids_named(tmp_path):
 
 
 def test_reads_both_layouts_the_extractor_writes(tmp_path):
-    from sbas_plugin.core.extract import PointSeries, write_long_csv, write_wide_csv
+    from sbas_plugin.core.results.extract import PointSeries, write_long_csv, write_wide_csv
 
     points = PointTable(np.array([4, 2], dtype=np.int64), np.array([400040.0, 400120.0]), np.array([3.9e6, 3.9e6]))
     metres = np.array([[0, 0], [0.001, np.nan], [0.0025, -0.004]], dtype=np.float32)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.points import Canceled, pixel_centres_in_polygons, write_points_csv
+from sbas_plugin.core.results.points import Canceled, pixel_centres_in_polygons, write_points_csv
 
 # An 80 m HyP3-like lattice in UTM: origin on multiples of the pixel size.
 GRID = Grid(x0=399_920.0, y0=3_900_080.0, dx=80.0, dy=-80.0, width=50, height=40)
@@ -88,7 +88,7 @@ def test_csv_has_users_header_and_exact_coordinates(tmp_path):
 
 
 def test_read_points_csv_round_trip_and_errors(tmp_path):
-    from sbas_plugin.core.points import PointsFileError, read_points_csv
+    from sbas_plugin.core.results.points import PointsFileError, read_points_csv
 
     ring = [(400_000.0, 3_899_920.0), (400_160.0, 3_899_920.0), (400_160.0, 3_900_000.0), (400_000.0, 3_900_000.0)]
     written = write_points_csv(tmp_path / "points.csv", pixel_centres_in_polygons(GRID, [[ring]]))

@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from osgeo import ogr
 
 from sbas_plugin.core.pipeline import RunOptions, run_pipeline
-from sbas_plugin.core.plot import LOW_COHERENCE_WARNING, PointGraph, quality_notes
-from sbas_plugin.core.points import PointTable, read_points_csv
-from sbas_plugin.core.quality import (
+from sbas_plugin.core.reports.plot import LOW_COHERENCE_WARNING, PointGraph, quality_notes
+from sbas_plugin.core.results.points import PointTable, read_points_csv
+from sbas_plugin.core.results.quality import (
     COLUMNS,
     QualityError,
     point_quality,
@@ -222,7 +222,7 @@ def test_graphs_show_the_quality_and_warn_when_flagged(run, tmp_path):
 
 
 def test_old_points_layer_without_quality_falls_back_to_mintpy(run, tmp_path):
-    from sbas_plugin.core.gpkg import write_points_gpkg
+    from sbas_plugin.core.results.gpkg import write_points_gpkg
 
     points = read_points_csv(run.points_csv)
     work = tmp_path / "work"

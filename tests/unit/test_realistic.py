@@ -5,14 +5,14 @@ import numpy as np
 import pytest
 import rasterio
 
-from sbas_plugin.core import realistic
-from sbas_plugin.core.clip import clip_products, plan_clip
 from sbas_plugin.core.pipeline import run_pipeline
-from sbas_plugin.core.points import read_points_csv
-from sbas_plugin.core.products import find_products
-from sbas_plugin.core.realistic import TRUTH_NAME, read_truth, write_realistic_stack
-from sbas_plugin.core.scoring import score_points, score_work
-from sbas_plugin.core.synthetic import WAVELENGTH_M
+from sbas_plugin.core.results.points import read_points_csv
+from sbas_plugin.core.simulate import realistic
+from sbas_plugin.core.simulate.realistic import TRUTH_NAME, read_truth, write_realistic_stack
+from sbas_plugin.core.simulate.scoring import score_points, score_work
+from sbas_plugin.core.simulate.synthetic import WAVELENGTH_M
+from sbas_plugin.core.stack.clip import clip_products, plan_clip
+from sbas_plugin.core.stack.ingest import find_products
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sbas_plugin.core.coherence import coherence_report
-from sbas_plugin.core.report import build_report, render_html, write_html, write_pdf
-from sbas_plugin.core.synthetic import write_synthetic_benchmarks
-from sbas_plugin.core.validate import validate, write_validation
+from sbas_plugin.core.reports.coherence import coherence_report
+from sbas_plugin.core.reports.report import build_report, render_html, write_html, write_pdf
+from sbas_plugin.core.reports.validate import validate, write_validation
+from sbas_plugin.core.simulate.synthetic import write_synthetic_benchmarks
 
 pytestmark = [
     pytest.mark.mintpy,

@@ -6,10 +6,10 @@ import h5py
 import numpy as np
 import pytest
 
-from sbas_plugin.core.extract import PointSeries, write_wide_csv
-from sbas_plugin.core.points import PixelPoints, PointTable, write_points_csv
-from sbas_plugin.core.realistic import _power_law_noise, write_realistic_stack
-from sbas_plugin.core.scoring import score_points, score_timeseries, score_work
+from sbas_plugin.core.results.extract import PointSeries, write_wide_csv
+from sbas_plugin.core.results.points import PixelPoints, PointTable, write_points_csv
+from sbas_plugin.core.simulate.realistic import _power_law_noise, write_realistic_stack
+from sbas_plugin.core.simulate.scoring import score_points, score_timeseries, score_work
 
 BOUND_MM = 6.0  # overall RMS, velocity (mm/yr) and every signal area
 

@@ -21,9 +21,9 @@ from osgeo import ogr, osr
 from requests.adapters import BaseAdapter
 
 from sbas_plugin import cli
-from sbas_plugin.core import network as net
 from sbas_plugin.core.manifest import Manifest
-from sbas_plugin.core.search import SearchError, run_search, search_scenes
+from sbas_plugin.core.online import network as net
+from sbas_plugin.core.online.search import SearchError, run_search, search_scenes
 
 ASF = Path(__file__).resolve().parents[1] / "data" / "asf"
 SCENES = ASF / "cmr_s1b_p13_f411_2019.json"

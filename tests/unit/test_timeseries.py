@@ -10,7 +10,7 @@ from test_extract import EPSG, HEIGHT, PIXEL, WIDTH, X0, Y0, dates, encoded, wri
 
 from sbas_plugin.core.dates import dates64, parse_date
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.timeseries import read_header
+from sbas_plugin.core.results.mintpy_files import read_header
 
 
 def test_parse_date_takes_text_and_bytes():

@@ -16,9 +16,7 @@ import h5py
 import numpy as np
 import pytest
 
-from sbas_plugin.core.synthetic import synthetic_look_angles, write_synthetic_benchmarks
-from sbas_plugin.core.timeseries import attributes, dates_of, find_timeseries, grid_of
-from sbas_plugin.core.validate import (
+from sbas_plugin.core.reports.validate import (
     ValidationError,
     choose_order,
     compare,
@@ -26,6 +24,8 @@ from sbas_plugin.core.validate import (
     read_benchmarks,
     validate,
 )
+from sbas_plugin.core.results.mintpy_files import attributes, dates_of, find_timeseries, grid_of
+from sbas_plugin.core.simulate.synthetic import synthetic_look_angles, write_synthetic_benchmarks
 
 pytestmark = pytest.mark.mintpy
 SBAS = Path(sys.executable).parent / "sbas"

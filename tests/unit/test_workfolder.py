@@ -12,12 +12,12 @@ import asf_search
 import pytest
 
 from sbas_plugin.core.cancel import Canceled
-from sbas_plugin.core.download import download_project
-from sbas_plugin.core.hyp3 import submit_pairs
-from sbas_plugin.core.network import build_network
+from sbas_plugin.core.online.download import download_project
+from sbas_plugin.core.online.hyp3 import submit_pairs
+from sbas_plugin.core.online.network import build_network
+from sbas_plugin.core.online.search import search_scenes
 from sbas_plugin.core.pipeline import run_pipeline
-from sbas_plugin.core.products import ProductError
-from sbas_plugin.core.search import search_scenes
+from sbas_plugin.core.stack.ingest import ProductError
 from sbas_plugin.core.workfolder import LOCK_FILE, WorkFolderBusy, work_folder_lock
 
 SBAS = Path(sys.executable).parent / "sbas"

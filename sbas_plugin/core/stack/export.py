@@ -16,8 +16,8 @@ import rasterio
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.names import UNITS, dated_geotiff_name
-from sbas_plugin.core.quality import SOURCES
-from sbas_plugin.core.timeseries import attributes, dates_of, epsg_of, find_timeseries, grid_of
+from sbas_plugin.core.results.mintpy_files import attributes, dates_of, epsg_of, find_timeseries, grid_of
+from sbas_plugin.core.results.quality import SOURCES
 from sbas_plugin.core.workfolder import DISPLACEMENT_MAPS
 
 MASK = ("maskTempCoh.h5", "mask")  # MintPy's temporal-coherence mask

@@ -77,7 +77,7 @@ from scipy.sparse.csgraph import connected_components
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.synthetic import (
+from sbas_plugin.core.simulate.synthetic import (
     HEADING_DEG,
     SLANT_RANGE_FAR_M,
     SLANT_RANGE_NEAR_M,

@@ -27,10 +27,10 @@ import numpy as np
 from scipy import ndimage
 
 from sbas_plugin.core.dates import parse_date
-from sbas_plugin.core.extract import read_timeseries_h5_series
-from sbas_plugin.core.points import PointTable, read_points_csv
-from sbas_plugin.core.realistic import RealisticTruth
-from sbas_plugin.core.timeseries import find_timeseries
+from sbas_plugin.core.results.extract import read_timeseries_h5_series
+from sbas_plugin.core.results.mintpy_files import find_timeseries
+from sbas_plugin.core.results.points import PointTable, read_points_csv
+from sbas_plugin.core.simulate.realistic import RealisticTruth
 
 AROUND_PX = 3  # width of the ring around a signal area its error is measured against
 

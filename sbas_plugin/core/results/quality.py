@@ -12,8 +12,8 @@ from typing import Optional
 import h5py
 import numpy as np
 
-from sbas_plugin.core.points import PointTable
-from sbas_plugin.core.timeseries import attributes, epsg_of, grid_of
+from sbas_plugin.core.results.mintpy_files import attributes, epsg_of, grid_of
+from sbas_plugin.core.results.points import PointTable
 from sbas_plugin.core.workfolder import WorkFolder
 
 DEFAULT_MIN_COHERENCE = 0.7
@@ -85,7 +85,7 @@ def has_quality_files(mintpy_dir) -> bool:
 def read_point_quality(mintpy_dir, rows, cols, fid=None, min_coherence: float = DEFAULT_MIN_COHERENCE) -> PointQuality:
     """The quality at pixels (rows, cols) of MintPy's grid; a row or column of -1 marks a point off the
     grid. Only windows around the points are read, never whole rasters."""
-    from sbas_plugin.core.extract import _h5_values  # windowed point reads of a 2-D dataset
+    from sbas_plugin.core.results.extract import _h5_values  # windowed point reads of a 2-D dataset
 
     min_coherence = _check_threshold(min_coherence)
     mintpy_dir = Path(mintpy_dir)
@@ -125,7 +125,7 @@ def point_quality(
     mintpy_dir, points: PointTable, points_crs: Optional[str] = None, min_coherence: float = DEFAULT_MIN_COHERENCE
 ) -> PointQuality:
     """The quality at points given by coordinates (in MintPy's CRS unless `points_crs` says otherwise)."""
-    from sbas_plugin.core.extract import _points_on_grid
+    from sbas_plugin.core.results.extract import _points_on_grid
 
     path = Path(mintpy_dir) / SOURCES["temporal_coherence"][0]
     if not path.is_file():

@@ -28,9 +28,9 @@ from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.dates import iso_date
 from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.fonts import use_japanese_fallback
-from sbas_plugin.core.points import read_points_csv
-from sbas_plugin.core.quality import SOURCES, work_quality
-from sbas_plugin.core.timeseries import attributes, find_timeseries, grid_of, read_header
+from sbas_plugin.core.results.mintpy_files import attributes, find_timeseries, grid_of, read_header
+from sbas_plugin.core.results.points import read_points_csv
+from sbas_plugin.core.results.quality import SOURCES, work_quality
 from sbas_plugin.core.workfolder import WorkFolder
 
 use_japanese_fallback()  # names in figures may be Japanese

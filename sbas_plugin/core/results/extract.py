@@ -24,9 +24,9 @@ from sbas_plugin.core.dates import iso_date
 from sbas_plugin.core.files import written_whole
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.names import dated_geotiff_dates
-from sbas_plugin.core.points import PointTable
-from sbas_plugin.core.quality import DEFAULT_MIN_COHERENCE, PointQuality, has_quality_files, point_quality
-from sbas_plugin.core.timeseries import TimeseriesHeader, find_timeseries, read_header
+from sbas_plugin.core.results.mintpy_files import TimeseriesHeader, find_timeseries, read_header
+from sbas_plugin.core.results.points import PointTable
+from sbas_plugin.core.results.quality import DEFAULT_MIN_COHERENCE, PointQuality, has_quality_files, point_quality
 from sbas_plugin.core.workfolder import WorkFolder
 
 gdal.UseExceptions()

@@ -23,7 +23,7 @@ from osgeo import ogr, osr
 
 from sbas_plugin.core.aoi import open_vector
 from sbas_plugin.core.cancel import check_canceled
-from sbas_plugin.core.points import PointsFileError, PointTable
+from sbas_plugin.core.results.points import PointsFileError, PointTable
 
 ogr.UseExceptions()
 osr.UseExceptions()

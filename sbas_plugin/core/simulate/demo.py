@@ -18,10 +18,10 @@ from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.dates import parse_date
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.pipeline import RunResult, run_pipeline
-from sbas_plugin.core.points import read_points_csv
-from sbas_plugin.core.realistic import TRUTH_NAME, read_truth, write_realistic_stack
-from sbas_plugin.core.scoring import Score, score_work
-from sbas_plugin.core.synthetic import write_synthetic_stack
+from sbas_plugin.core.results.points import read_points_csv
+from sbas_plugin.core.simulate.realistic import TRUTH_NAME, read_truth, write_realistic_stack
+from sbas_plugin.core.simulate.scoring import Score, score_work
+from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
 
 TRUTH = "truth.npz"
 

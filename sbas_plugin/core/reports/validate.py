@@ -36,8 +36,8 @@ from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.dates import parse_written_date
 from sbas_plugin.core.files import save_figure, write_json, written_whole
 from sbas_plugin.core.fonts import use_japanese_fallback
-from sbas_plugin.core.pixel_series import H5PixelSeries
-from sbas_plugin.core.timeseries import find_timeseries
+from sbas_plugin.core.results.mintpy_files import find_timeseries
+from sbas_plugin.core.results.pixel_series import H5PixelSeries
 from sbas_plugin.core.workfolder import WorkFolder
 
 use_japanese_fallback()  # names in figures may be Japanese

@@ -22,7 +22,7 @@ from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import CrsError, spatial_reference
 from sbas_plugin.core.dates import parse_date
 from sbas_plugin.core.files import save_figure, write_json, written_whole
-from sbas_plugin.core.timeseries import attributes, epsg_of, grid_of
+from sbas_plugin.core.results.mintpy_files import attributes, epsg_of, grid_of
 from sbas_plugin.core.workfolder import WorkFolder
 
 gdal.UseExceptions()

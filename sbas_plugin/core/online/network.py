@@ -12,7 +12,7 @@ from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import save_figure, written_whole
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.names import CREDITS_PER_PAIR
-from sbas_plugin.core.search import SearchError, load_scenes, unreachable, use_asf_settings
+from sbas_plugin.core.online.search import SearchError, load_scenes, unreachable, use_asf_settings
 from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 

@@ -26,10 +26,10 @@ from PIL import Image
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.dates import parse_written_date
 from sbas_plugin.core.files import replace_with
-from sbas_plugin.core.fit import fit_series
 from sbas_plugin.core.fonts import use_japanese_fallback
-from sbas_plugin.core.points import PointTable
-from sbas_plugin.core.timeseries import attributes, find_timeseries
+from sbas_plugin.core.reports.fit import fit_series
+from sbas_plugin.core.results.mintpy_files import attributes, find_timeseries
+from sbas_plugin.core.results.points import PointTable
 from sbas_plugin.core.workfolder import WorkFolder
 
 use_japanese_fallback()  # names in figures may be Japanese

@@ -27,7 +27,7 @@ from sbas_plugin.core.cancel import Canceled, sleep_unless_canceled
 from sbas_plugin.core.files import check_free_space, write_json
 from sbas_plugin.core.files import free_bytes as disk_free_bytes
 from sbas_plugin.core.manifest import Manifest, signature
-from sbas_plugin.core.products import VERIFIED, identity, read_verified
+from sbas_plugin.core.stack.ingest import VERIFIED, identity, read_verified
 from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 LOG = logging.getLogger(__name__)
@@ -427,7 +427,7 @@ def succeeded_files(jobs, folder: Path) -> list:
     """The product files of the succeeded jobs, each with its job's expiration time, less the files that
     expired before they reached `folder` and whose pair needs no new order (hyp3.expired_pairs): it was
     ordered again since, or has its product."""
-    from sbas_plugin.core.hyp3 import expired_pairs
+    from sbas_plugin.core.online.hyp3 import expired_pairs
 
     reorder = set(expired_pairs(jobs, folder))
     files = []
@@ -462,7 +462,7 @@ def download_project(
     record the result in WORK's manifest. With `wait`, poll until no job is pending or running,
     downloading products as their jobs succeed; the poll interval grows by half each round up to
     `max_interval`, as in hyp3.wait_for_jobs. `options` go to download_files."""
-    from sbas_plugin.core.hyp3 import check_interval, project_jobs
+    from sbas_plugin.core.online.hyp3 import check_interval, project_jobs
 
     check_interval(interval)
     work = Path(work)

@@ -18,10 +18,10 @@ import numpy as np
 from osgeo import gdal
 
 from sbas_plugin.core.dates import dates64
-from sbas_plugin.core.extract import ExtractError, _one_grid, dated_geotiffs, geotiff_layout, timeseries_header
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.quality import SOURCES
-from sbas_plugin.core.timeseries import find_timeseries
+from sbas_plugin.core.results.extract import ExtractError, _one_grid, dated_geotiffs, geotiff_layout, timeseries_header
+from sbas_plugin.core.results.mintpy_files import find_timeseries
+from sbas_plugin.core.results.quality import SOURCES
 from sbas_plugin.core.workfolder import WorkFolder
 
 gdal.UseExceptions()
