@@ -24,7 +24,9 @@ fi
 apt_packages=(
   qgis python3-qgis qgis-providers python3-gdal gdal-bin xvfb xauth python3-venv
   # compiled packages shared with QGIS's GDAL/HDF5 and numpy ABI: Debian's builds, never pip's
-  python3-numpy python3-matplotlib python3-rasterio python3-h5py python3-scipy python3-pandas
+  python3-numpy python3-matplotlib python3-rasterio python3-h5py python3-scipy
+  # pandas: only bench/ uses it, for the notebook-style baselines
+  python3-pandas
   # builds the project from pyproject.toml without fetching setuptools (Python 3.13's venv has none)
   python3-setuptools python3-wheel
   # lrelease: scripts/package.py compiles sbas_plugin/i18n/*.ts into the .qm files the zip carries

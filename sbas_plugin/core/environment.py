@@ -15,7 +15,6 @@ PACKAGES = {
     "mintpy": "MintPy time series",
     "h5py": "reading MintPy results",
     "rasterio": "GeoTIFF reading and writing",
-    "pandas": "CSV tables",
     "matplotlib": "graphs",
 }
 

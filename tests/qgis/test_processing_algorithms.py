@@ -205,7 +205,7 @@ def test_bad_input_gives_the_cores_message(provider, aoi_3857, tmp_path):
         processing.run("sbas:extract", {"POINTS": points, "OUTPUT": str(tmp_path / "v.csv")})
 
 
-# -- HyP3: submit, status, download against scripts/hyp3_server.py
+# -- HyP3: submit, status, download against tests/support/hyp3_server.py
 
 
 

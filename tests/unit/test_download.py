@@ -1,4 +1,4 @@
-"""Product downloads over real HTTP from the local HyP3 server (scripts/hyp3_server.py), with its faults."""
+"""Product downloads over real HTTP from the local HyP3 server (tests/support/hyp3_server.py), with its faults."""
 
 import json
 import os

@@ -1,5 +1,5 @@
 """Submitting and following HyP3 jobs (sbas_plugin.core.online.hyp3, sbas submit, sbas status) with the real
-hyp3_sdk against the local HyP3 server of scripts/hyp3_server.py."""
+hyp3_sdk against the local HyP3 server of tests/support/hyp3_server.py."""
 
 import datetime as dt
 import json

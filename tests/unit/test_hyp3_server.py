@@ -14,7 +14,7 @@ from hyp3_sdk import HyP3
 from hyp3_sdk.exceptions import HyP3Error, ServerError, ServiceUnavailableError
 from local_hyp3 import hyp3_server
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "hyp3_server.py"
+SCRIPT = Path(__file__).resolve().parents[1] / "support" / "hyp3_server.py"
 TOKEN = "server-test-token-5f2c"
 
 

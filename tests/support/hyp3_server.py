@@ -5,9 +5,9 @@ It speaks the parts of the HyP3 REST API that hyp3_sdk uses (GET /user, GET /cos
 GET /jobs with filters and `next` paging, GET /jobs/<id>), answers errors as problem+json like HyP3,
 and serves succeeded jobs' product zips with Range support.
 
-Tests load it by path (importlib.util.spec_from_file_location) and use Hyp3Server; standalone:
+Tests import it (tests/support is on their path) and use Hyp3Server; standalone:
 
-    python scripts/hyp3_server.py --port 8765 --products DIR --token T [--advance-every 30]
+    python tests/support/hyp3_server.py --port 8765 --products DIR --token T [--advance-every 30]
 """
 
 import argparse

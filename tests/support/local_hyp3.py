@@ -1,15 +1,10 @@
-"""The project's HyP3-compatible server (scripts/hyp3_server.py), importable by the tests of both tiers, and
-what a product zip says about its pair."""
+"""The project's HyP3-compatible test server (hyp3_server.py beside this file) for the tests of both tiers,
+and what a product zip says about its pair."""
 
-import importlib.util
 import zipfile
 from pathlib import Path
 
-_spec = importlib.util.spec_from_file_location(
-    "hyp3_server", Path(__file__).resolve().parents[1] / "scripts" / "hyp3_server.py"
-)
-hyp3_server = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(hyp3_server)
+import hyp3_server  # noqa: F401  (the tests import it from here)
 
 
 def granules_of(zip_path: Path) -> tuple:
