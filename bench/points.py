@@ -28,7 +28,7 @@ from osgeo import gdal, ogr, osr
 
 from sbas_plugin.core.aoi import read_aoi
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.results.gpkg import _point_blobs, write_points_gpkg
+from sbas_plugin.core.results.gpkg import point_blobs, write_points_gpkg
 from sbas_plugin.core.results.points import pixel_centres_in_polygons
 
 gdal.UseExceptions()
@@ -177,7 +177,7 @@ def main() -> None:
 
         loop_s = best(lambda: ogr_loop(folder / "loop.gpkg", points, utm54()))
         report(f"OGR CreateFeature loop, one transaction, spatial index: {loop_s:.2f} s")
-        blobs = _point_blobs(points.x, points.y, 32654)
+        blobs = point_blobs(points.x, points.y, 32654)
         rows = list(zip(range(1, n + 1), blobs, points.x.tolist(), points.y.tolist(), *columns.values()))
         sqlite_s = best(lambda: sqlite_floor(folder / "floor.sqlite", rows))
         raw = b"".join(blobs) + points.x.tobytes() + points.y.tobytes() + points.rows.tobytes() + points.cols.tobytes()

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from sbas_plugin.core.pipeline import run_pipeline
-from sbas_plugin.core.simulate.demo import _aoi_in_web_mercator, _truth
+from sbas_plugin.core.simulate.demo import aoi_in_web_mercator, easy_demo_truth
 
 BIN = Path(sys.executable).parent
 REPEATS = 3
@@ -42,8 +42,8 @@ def rerun_in_process(products: Path, aoi: Path, work: Path) -> float:
 
 def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="sbas-bench-run-"))
-    truth = _truth(root)
-    aoi = _aoi_in_web_mercator(root / "aoi.geojson", truth["transform"], int(truth["epsg"]), (8.3, 78.6), (6.2, 44.7))
+    truth = easy_demo_truth(root)
+    aoi = aoi_in_web_mercator(root / "aoi.geojson", truth["transform"], int(truth["epsg"]), (8.3, 78.6), (6.2, 44.7))
     products = root / "products"
 
     def sbas_run(work: Path) -> list:

@@ -75,3 +75,24 @@ def check_free_space(folder, needed: int, what: str, instead: str, free_bytes=fr
             f"{what} needs about {(needed + DISK_MARGIN_BYTES) / GB:.1f} GB in {folder} "
             f"(a {DISK_MARGIN_BYTES / GB:.1f} GB margin included), {free / GB:.1f} GB free: free space or {instead}"
         )
+
+
+# Zips whose every member passed its CRC check, by name -> identity: written by the download into the
+# products folder, read by ingest, so a 300 MB zip is read once.
+VERIFIED = ".sbas_verified.json"
+
+
+def identity(path: Path) -> list:
+    """[size, mtime_ns]: a zip checked before with the same identity is trusted unchanged, which saves
+    reading every 300 MB zip again (bytes changed under the same size and time go unnoticed)."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def read_verified(folder) -> dict:
+    """The download's record in `folder` (core/download.py writes it)."""
+    try:
+        record = json.loads((Path(folder) / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or unreadable: every zip is checked again
+    return record if isinstance(record, dict) else {}

@@ -24,10 +24,9 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from sbas_plugin.core.cancel import Canceled, sleep_unless_canceled
-from sbas_plugin.core.files import check_free_space, write_json
+from sbas_plugin.core.files import VERIFIED, check_free_space, identity, read_verified, write_json
 from sbas_plugin.core.files import free_bytes as disk_free_bytes
 from sbas_plugin.core.manifest import Manifest, signature
-from sbas_plugin.core.stack.ingest import VERIFIED, identity, read_verified
 from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 LOG = logging.getLogger(__name__)

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from sbas_plugin.core.cancel import check_canceled, sleep_unless_canceled
-from sbas_plugin.core.files import write_json
+from sbas_plugin.core.files import read_verified, write_json
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.names import HYP3_OPTIONS, LOOKS, PROJECT_NAME
-from sbas_plugin.core.stack.ingest import read_verified
 from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 LOG = logging.getLogger(__name__)

@@ -13,14 +13,8 @@ from sbas_plugin.core.files import save_figure, written_whole
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.names import CREDITS_PER_PAIR
 from sbas_plugin.core.online.search import SearchError, load_scenes, unreachable, use_asf_settings
+from sbas_plugin.core.pair_graph import Scene, largest_network
 from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
-
-
-@dataclass(frozen=True)
-class Scene:
-    name: str  # scene name, no "-SLC"
-    date: datetime.date
-    bperp: Optional[int]  # metres from the reference; None: no state vectors
 
 
 @dataclass
@@ -71,33 +65,6 @@ def select_pairs(
             if (close or bridge) and abs(second.bperp - first.bperp) <= max_bperp:
                 pairs.append((first, second))
     return pairs
-
-
-def largest_network(scenes: List[Scene], pairs) -> Tuple[List[Scene], list, List[Scene]]:
-    """The connected part with the most scenes (ties: the one with the latest scene), its pairs, and
-    every other scene."""
-    parent = {s: s for s in scenes}
-
-    def root(s):
-        while parent[s] is not s:
-            parent[s] = parent[parent[s]]
-            s = parent[s]
-        return s
-
-    for a, b in pairs:
-        parent[root(a)] = root(b)
-    groups = {}
-    for s in scenes:
-        groups.setdefault(root(s), []).append(s)
-    if not pairs:
-        return [], [], sorted(scenes, key=lambda s: s.date)
-    best = max((g for g in groups.values() if len(g) > 1), key=lambda g: (len(g), max(s.date for s in g)))
-    kept = set(best)
-    return (
-        sorted(best, key=lambda s: s.date),
-        [p for p in pairs if p[0] in kept],
-        sorted((s for s in scenes if s not in kept), key=lambda s: s.date),
-    )
 
 
 def stack_scenes(work, reference: Optional[str] = None, session=None, report_errors: bool = False):

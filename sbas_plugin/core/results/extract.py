@@ -19,7 +19,6 @@ import numpy as np
 from osgeo import gdal, osr
 
 from sbas_plugin.core.cancel import check_canceled
-from sbas_plugin.core.crs import CrsError, transform_xy
 from sbas_plugin.core.dates import iso_date
 from sbas_plugin.core.files import written_whole
 from sbas_plugin.core.grid import Grid
@@ -27,13 +26,13 @@ from sbas_plugin.core.names import dated_geotiff_dates
 from sbas_plugin.core.results.mintpy_files import TimeseriesHeader, find_timeseries, read_header
 from sbas_plugin.core.results.points import PointTable
 from sbas_plugin.core.results.quality import DEFAULT_MIN_COHERENCE, PointQuality, has_quality_files, point_quality
+from sbas_plugin.core.results.sampling import DECODE_ROWS, ExtractError, h5_values, points_on_grid, row_bands
 from sbas_plugin.core.workfolder import WorkFolder
 
 gdal.UseExceptions()
 osr.UseExceptions()
 
 # Where points that miss the rasters most often come from: tried to suggest --points-crs.
-LIKELY_POINT_CRS = ("EPSG:4326", "EPSG:3857")
 # TIFF tags read from the header: block geometry and offsets, and the GeoTIFF CRS keys.
 ROWS_PER_STRIP, STRIP_OFFSETS, STRIP_BYTE_COUNTS = 278, 273, 279
 TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTE_COUNTS = 322, 323, 324, 325
@@ -41,11 +40,6 @@ GEOKEY_TAGS = (34735, 34736, 34737)  # GeoKeyDirectory, GeoDoubleParams, GeoAsci
 TIFF_TAGS = {ROWS_PER_STRIP, STRIP_OFFSETS, STRIP_BYTE_COUNTS, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTE_COUNTS}
 TIFF_TAGS.update(GEOKEY_TAGS)
 TIFF_TYPES = {1: "B", 2: "B", 3: "H", 4: "I", 7: "B", 12: "d", 16: "Q"}  # type code -> numpy/struct code
-DECODE_ROWS = 256  # compressed rasters are decoded in bands of about this many rows
-
-
-class ExtractError(ValueError):
-    """The inputs cannot be sampled; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -210,7 +204,7 @@ def geotiff_layout(path) -> GeotiffLayout:
     )
 
 
-def _one_grid(paths: list, layouts: list) -> tuple:
+def one_grid(paths: list, layouts: list) -> tuple:
     """The grid and CRS all files share, or an error naming the odd ones (odd against the majority)."""
     crs_of = {}  # GDAL takes ~0.5 ms to make a CRS of GeoKeys: once per distinct set of keys
     for path, layout in zip(paths, layouts):
@@ -250,46 +244,6 @@ def _one_grid(paths: list, layouts: list) -> tuple:
         raise ExtractError(f"{paths[0].parent}: {error}") from error
 
 
-def _nothing_inside(points: PointTable, grid: Grid, crs: str, points_crs: Optional[str]) -> ExtractError:
-    x, y = points.x, points.y
-    points_crs_said = points_crs or "taken to be in the rasters' CRS"
-    xmin, ymin, xmax, ymax = grid.bounds
-    message = (
-        f"none of the {len(points)} points falls on the rasters: the points span x {x.min():.10g} to "
-        f"{x.max():.10g}, y {y.min():.10g} to {y.max():.10g} ({points_crs_said}); "
-        f"the rasters x {xmin:.10g} to {xmax:.10g}, y {ymin:.10g} to {ymax:.10g} ({crs})."
-    )
-    if points_crs:
-        return ExtractError(message + f" Check that {points_crs} is the CRS the points were made in.")
-    if crs != "no CRS":
-        x, y = x[:1000], y[:1000]  # enough to tell, and quick even when most fail to transform
-        for candidate in LIKELY_POINT_CRS:
-            if grid.pixel_of(*transform_xy(x, y, candidate, crs))[2].any():
-                return ExtractError(message + f" Read as {candidate} they do: give --points-crs {candidate}.")
-    if np.all(np.abs(x) <= 180) and np.all(np.abs(y) <= 90):
-        return ExtractError(message + " They look like longitude/latitude: give --points-crs EPSG:4326.")
-    return ExtractError(message + " Give the CRS the points were made in with --points-crs (e.g. EPSG:3857).")
-
-
-def _points_on_grid(points: PointTable, grid: Grid, crs: str, points_crs: Optional[str]) -> tuple:
-    """Rows and columns of the points on the grid, and which points are on it; an error when none is."""
-    x, y = points.x, points.y
-    if points_crs:
-        if crs == "no CRS":
-            raise ExtractError(
-                "the rasters carry no CRS, so the points cannot be brought into it: "
-                "give the points in the rasters' coordinates, without --points-crs"
-            )
-        try:
-            x, y = transform_xy(x, y, points_crs, crs)
-        except CrsError as error:
-            raise ExtractError(str(error)) from error
-    rows, cols, inside = grid.pixel_of(x, y)
-    if not inside.any():
-        raise _nothing_inside(points, grid, crs, points_crs)
-    return rows[inside], cols[inside], inside
-
-
 def _values_at(path, dtype: np.dtype, offsets: np.ndarray) -> np.ndarray:
     """Float values of `dtype` at byte `offsets` of a file (any shape), through a memory map: only the
     pages holding them are touched, and nothing but them is copied."""
@@ -305,29 +259,11 @@ def _values_at(path, dtype: np.dtype, offsets: np.ndarray) -> np.ndarray:
     return values
 
 
-def _row_bands(rows: np.ndarray, cols: np.ndarray, band_rows: int):
-    """For each band of `band_rows` rows holding points: the smallest window (row0, row1, col0, col1)
-    around them, and their indices."""
-    band = rows // band_rows
-    order = np.argsort(band, kind="stable")
-    for which in np.split(order, np.flatnonzero(np.diff(band[order])) + 1):
-        if len(which):
-            yield rows[which].min(), rows[which].max() + 1, cols[which].min(), cols[which].max() + 1, which
-
-
-def _h5_values(dataset: h5py.Dataset, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """A 2-D dataset's values at the points, read by windows around them."""
-    values = np.empty(len(rows), dtype=np.float32)
-    for row0, row1, col0, col1, which in _row_bands(rows, cols, DECODE_ROWS):
-        values[which] = dataset[row0:row1, col0:col1][rows[which] - row0, cols[which] - col0]
-    return values
-
-
 def _decoded_values(path, rows: np.ndarray, cols: np.ndarray, block_rows: int) -> np.ndarray:
     values = np.empty(len(rows), dtype=np.float32)
     dataset = gdal.Open(str(path))  # kept in a variable: a band outliving its dataset crashes GDAL 3.6
     band = dataset.GetRasterBand(1)
-    for row0, row1, col0, col1, which in _row_bands(rows, cols, block_rows * max(1, DECODE_ROWS // block_rows)):
+    for row0, row1, col0, col1, which in row_bands(rows, cols, block_rows * max(1, DECODE_ROWS // block_rows)):
         window = band.ReadAsArray(int(col0), int(row0), int(col1 - col0), int(row1 - row0))
         values[which] = window[rows[which] - row0, cols[which] - col0]
     return values
@@ -348,8 +284,8 @@ def read_geotiff_stack_series(
     for path in paths:
         check_canceled(is_canceled)
         layouts.append(geotiff_layout(path))
-    grid, crs = _one_grid(paths, layouts)
-    rows, cols, inside = _points_on_grid(points, grid, crs, points_crs)
+    grid, crs = one_grid(paths, layouts)
+    rows, cols, inside = points_on_grid(points, grid, crs, points_crs)
     values = np.full((len(paths), len(points)), np.nan, dtype=np.float32)
     in_block = {}  # per block shape: each point's block and byte offset within it
     for i, (path, layout) in enumerate(zip(paths, layouts)):
@@ -421,7 +357,7 @@ def read_timeseries_h5_series(
     h5_path = Path(h5_path)
     header = timeseries_header(h5_path)
     grid, crs, dates = header.grid, header.crs or "no CRS", header.dates
-    rows, cols, inside = _points_on_grid(points, grid, crs, points_crs)
+    rows, cols, inside = points_on_grid(points, grid, crs, points_crs)
     values = np.full((len(dates), len(points)), np.nan, dtype=np.float32)
     with h5py.File(h5_path, "r") as f:
         if "timeseries" not in f:
@@ -447,7 +383,7 @@ def read_timeseries_h5_series(
                 chunk = direct[0][date0 // date_chunk].ravel()[spatial_chunk]
                 values[date0:date1, inside] = _values_at(h5_path, dtype, chunk + within + plane)
             else:
-                for row0, row1, col0, col1, which in _row_bands(rows, cols, row_chunk):
+                for row0, row1, col0, col1, which in row_bands(rows, cols, row_chunk):
                     block = dataset[date0:date1, row0:row1, col0:col1]
                     values[date0:date1, inside_index[which]] = block[:, rows[which] - row0, cols[which] - col0]
             if progress:
@@ -457,7 +393,7 @@ def read_timeseries_h5_series(
         with h5py.File(coherence_path, "r") as f:
             if f["temporalCoherence"].shape != (grid.height, grid.width):
                 raise ExtractError(f"{coherence_path} is not on the grid of {h5_path.name}: is it of another run?")
-            solved = _h5_values(f["temporalCoherence"], rows, cols) > 0
+            solved = h5_values(f["temporalCoherence"], rows, cols) > 0
         values[:, inside_index[~solved]] = np.nan
     return PointSeries(dates[0], dates, points, values - values[0], inside)
 

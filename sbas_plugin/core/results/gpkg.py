@@ -123,7 +123,7 @@ def _required_srs_rows() -> list:
     ]
 
 
-def _point_blobs(x: np.ndarray, y: np.ndarray, srs_id: int) -> list:
+def point_blobs(x: np.ndarray, y: np.ndarray, srs_id: int) -> list:
     blobs = np.empty(len(x), POINT_BLOB)
     blobs["magic"], blobs["version"], blobs["flags"], blobs["srs_id"] = b"GP", 0, 1, srs_id
     blobs["byte_order"], blobs["wkb_type"], blobs["x"], blobs["y"] = 1, 1, x, y
@@ -294,7 +294,7 @@ def write_points_gpkg(
         for start in range(0, n, BATCH):
             check_canceled(is_canceled)
             part = slice(start, start + BATCH)
-            blobs = _point_blobs(x[part], y[part], srs_id)
+            blobs = point_blobs(x[part], y[part], srs_id)
             others = [values[part].tolist() for _, values in extra.values()]
             con.executemany(insert, zip(fid[part].tolist(), blobs, x[part].tolist(), y[part].tolist(), *others))
             if progress:

@@ -19,7 +19,7 @@ from osgeo import gdal
 
 from sbas_plugin.core.dates import dates64
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.results.extract import ExtractError, _one_grid, dated_geotiffs, geotiff_layout, timeseries_header
+from sbas_plugin.core.results.extract import ExtractError, dated_geotiffs, geotiff_layout, one_grid, timeseries_header
 from sbas_plugin.core.results.mintpy_files import find_timeseries
 from sbas_plugin.core.results.quality import SOURCES
 from sbas_plugin.core.workfolder import WorkFolder
@@ -200,7 +200,7 @@ class GeotiffPixelSeries(PixelSeries):
         _, self.dates, self._paths = dated_geotiffs(folder)
         self.reference_date = self.dates[0]
         self._layouts = [geotiff_layout(path) for path in self._paths]
-        self.grid, self.crs = _one_grid(self._paths, self._layouts)
+        self.grid, self.crs = one_grid(self._paths, self._layouts)
         self._datasets = {}  # path -> GDAL dataset, for files that must be decoded
         # The quality GeoTIFFs sit in GeoTiffs/, three folders up from Meters/.
         self._extras = {}

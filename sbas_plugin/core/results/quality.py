@@ -14,6 +14,7 @@ import numpy as np
 
 from sbas_plugin.core.results.mintpy_files import attributes, epsg_of, grid_of
 from sbas_plugin.core.results.points import PointTable
+from sbas_plugin.core.results.sampling import h5_values, points_on_grid
 from sbas_plugin.core.workfolder import WorkFolder
 
 DEFAULT_MIN_COHERENCE = 0.7
@@ -85,7 +86,6 @@ def has_quality_files(mintpy_dir) -> bool:
 def read_point_quality(mintpy_dir, rows, cols, fid=None, min_coherence: float = DEFAULT_MIN_COHERENCE) -> PointQuality:
     """The quality at pixels (rows, cols) of MintPy's grid; a row or column of -1 marks a point off the
     grid. Only windows around the points are read, never whole rasters."""
-    from sbas_plugin.core.results.extract import _h5_values  # windowed point reads of a 2-D dataset
 
     min_coherence = _check_threshold(min_coherence)
     mintpy_dir = Path(mintpy_dir)
@@ -111,7 +111,7 @@ def read_point_quality(mintpy_dir, rows, cols, fid=None, min_coherence: float = 
                     f"{path} is not on the grid of {SOURCES['temporal_coherence'][0]}: is it of another run?"
                 )
             column = np.full(len(rows), np.nan, dtype=np.float32)
-            column[on_grid] = _h5_values(dataset, rows[on_grid], cols[on_grid]) * np.float32(scale)
+            column[on_grid] = h5_values(dataset, rows[on_grid], cols[on_grid]) * np.float32(scale)
         values[name] = column
     unsolved = ~(values["temporal_coherence"] > 0)  # MintPy leaves 0 where it found no solution
     values["velocity_mm_yr"][unsolved] = np.nan
@@ -125,7 +125,6 @@ def point_quality(
     mintpy_dir, points: PointTable, points_crs: Optional[str] = None, min_coherence: float = DEFAULT_MIN_COHERENCE
 ) -> PointQuality:
     """The quality at points given by coordinates (in MintPy's CRS unless `points_crs` says otherwise)."""
-    from sbas_plugin.core.results.extract import _points_on_grid
 
     path = Path(mintpy_dir) / SOURCES["temporal_coherence"][0]
     if not path.is_file():
@@ -135,7 +134,7 @@ def point_quality(
         grid, crs = grid_of(attrs), f"EPSG:{epsg_of(attrs)}"
     except KeyError as error:
         raise QualityError(f"{path}: not geocoded (no {error} attribute)") from error
-    rows, cols, inside = _points_on_grid(points, grid, crs, points_crs)
+    rows, cols, inside = points_on_grid(points, grid, crs, points_crs)
     all_rows, all_cols = np.full(len(points), -1, np.int64), np.full(len(points), -1, np.int64)
     all_rows[inside], all_cols[inside] = rows, cols
     return read_point_quality(mintpy_dir, all_rows, all_cols, points.fid, min_coherence)

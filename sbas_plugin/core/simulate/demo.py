@@ -35,7 +35,7 @@ class DemoResult:
     dates: int
 
 
-def _aoi_in_web_mercator(path: Path, transform, epsg: int, cols: tuple, rows: tuple) -> Path:
+def aoi_in_web_mercator(path: Path, transform, epsg: int, cols: tuple, rows: tuple) -> Path:
     """A rectangle of the scene drawn in EPSG:3857, as users draw areas on a web basemap."""
     x0, dx, _, y0, _, dy = transform
     corners = [(cols[0], rows[0]), (cols[1], rows[0]), (cols[1], rows[1]), (cols[0], rows[1]), (cols[0], rows[0])]
@@ -58,7 +58,7 @@ def _aoi_in_web_mercator(path: Path, transform, epsg: int, cols: tuple, rows: tu
     return path
 
 
-def _truth(out: Path) -> dict:
+def easy_demo_truth(out: Path) -> dict:
     """Write the stack once; later runs read the truth kept beside it."""
     saved = out / TRUTH
     if not saved.is_file():
@@ -116,9 +116,9 @@ def run_demo(
 ) -> DemoResult:
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    truth = _truth(out)
+    truth = easy_demo_truth(out)
     # Away from the scene's edges and from the patch that carries a deliberate unwrapping error.
-    aoi = _aoi_in_web_mercator(
+    aoi = aoi_in_web_mercator(
         out / "aoi_epsg3857.geojson", truth["transform"], int(truth["epsg"]), (8.3, 78.6), (6.2, 44.7)
     )
     run = run_pipeline(out / "products", str(aoi), out / "work", progress=progress, is_canceled=is_canceled)
@@ -154,7 +154,7 @@ def run_realistic_demo(
         write_realistic_stack(products, rows=rows, cols=cols, n_dates=REALISTIC_DATES, is_canceled=is_canceled)
     truth = read_truth(products / TRUTH_NAME)
     rows, cols = truth.displacement_m.shape[1:]
-    aoi = _aoi_in_web_mercator(
+    aoi = aoi_in_web_mercator(
         out / "aoi_epsg3857.geojson", truth.transform, truth.epsg, (2.3, cols - 2.3), (2.3, rows - 2.3)
     )
     run = run_pipeline(products, str(aoi), out / "work", progress=progress, is_canceled=is_canceled)

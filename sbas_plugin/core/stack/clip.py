@@ -21,7 +21,7 @@ from sbas_plugin.core.aoi import read_aoi
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.dates import parse_date
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.online.network import Scene, largest_network
+from sbas_plugin.core.pair_graph import Scene, largest_network
 
 # MintPy stops in its network step on a single interferogram (two dates); two pairs over three dates run.
 MIN_LINKED_DATES = 3

@@ -1,7 +1,6 @@
 """Ingest: find HyP3 InSAR products (zips as HyP3 ships them, or unpacked folders) and the few layers
 MintPy needs from each, without unpacking anything else and without ever changing the originals."""
 
-import json
 import logging
 import re
 import zipfile
@@ -11,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Optional
 
 from sbas_plugin.core.cancel import check_canceled
+from sbas_plugin.core.files import identity, read_verified
 
 LOG = logging.getLogger(__name__)
 # The product names MintPy's prep_hyp3 recognises (it matches the start of each file's basename).
@@ -31,7 +31,6 @@ MAX_MEMBER_BYTES = 8 * 1024**3
 MAX_COMPRESSION_RATIO = 200
 MAX_TEXT_BYTES = 1024**2
 # The download's record of the zips it CRC-checked, beside them: filename -> identity (see `identity`).
-VERIFIED = ".sbas_verified.json"
 
 
 class ProductError(ValueError):
@@ -154,22 +153,6 @@ def verify_product(product: Product) -> None:
     with zipfile.ZipFile(product.source) as archive:
         for path in product.layers.values():
             _verify_crc(archive, f"{product.name}/{PurePosixPath(path).name}", product.source)
-
-
-def identity(path: Path) -> list:
-    """[size, mtime_ns]: a zip checked before with the same identity is trusted unchanged, which saves
-    reading every 300 MB zip again (bytes changed under the same size and time go unnoticed)."""
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]
-
-
-def read_verified(folder) -> dict:
-    """The download's record in `folder` (core/download.py writes it)."""
-    try:
-        record = json.loads((Path(folder) / VERIFIED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # none yet, or unreadable: every zip is checked again
-    return record if isinstance(record, dict) else {}
 
 
 def verify_products(products: list, verified: dict) -> None:
