@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The three test tiers: unit (pure core, QGIS never imported), qgis (real QGIS 3.22, offscreen), lint.
+# The three test tiers: unit (pure core, QGIS never imported), qgis (real QGIS, offscreen), lint (ruff and the
+# import contracts).
 # Every tier runs; the exit status is non-zero when any failed (pytest's 5, "no tests", included).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,8 @@ echo "== qgis"
 "$py" -m pytest tests/qgis "$@" || failed+=(qgis)
 echo "== lint"
 .venv/bin/ruff check . && echo "ruff: clean" || failed+=(lint)
+# The import contracts of pyproject.toml ([tool.importlinter]): core pure, docks and Processing apart, no cycles.
+.venv/bin/lint-imports --no-cache || failed+=(imports)
 
 if ((${#failed[@]})); then
   echo "FAILED tiers: ${failed[*]}"
