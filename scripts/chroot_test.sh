@@ -52,6 +52,9 @@ for number, cert in enumerate(extra):
     (local / f"host-{number}.crt").write_text(cert + "\n")
 PY
 chroot "$dir" update-ca-certificates >/dev/null 2>&1 || true
+# apt inside reaches the archive as this machine's apt does: its proxy, and whether it accepts a Release
+# file past its Valid-Until (a frozen mirror serves sid's expired).
+apt-config dump | grep -E '^Acquire::(Check-Valid-Until|Check-Date|https?::Proxy) ' >"$dir/etc/apt/apt.conf.d/99sbas-host" || true
 # No daemon a package installs may start inside the chroot.
 printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
 chmod +x "$dir/usr/sbin/policy-rc.d"
