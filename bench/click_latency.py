@@ -99,9 +99,9 @@ def main():
     dock.resize(460, 760)  # an ordinary dock width
     dock.show()
     assert dock.open_folder(str(work))
-    dock.figure_canvas.draw()
+    dock.plot.figure_canvas.draw()
     app.processEvents()
-    print(f"graph {dock.figure_canvas.width()}x{dock.figure_canvas.height()} px")
+    print(f"graph {dock.plot.figure_canvas.width()}x{dock.plot.figure_canvas.height()} px")
 
     rng = np.random.default_rng(1)
     to_device = canvas.getCoordinateTransform()
@@ -119,9 +119,9 @@ def main():
             canvas, QEvent.Type.MouseButtonRelease, where, Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton
         )
         dock.tool.canvasReleaseEvent(event)
-        dock.figure_canvas.draw()
+        dock.plot.figure_canvas.draw()
         ours.append((time.perf_counter() - start) * 1000)
-        assert len(dock.shown) == 1 and np.isfinite(dock.lines[0].get_ydata()).all()
+        assert len(dock.shown) == 1 and np.isfinite(dock.plot.lines[0].get_ydata()).all()
 
     # Reading alone: the kept handle against opening the file per click.
     pixels = [(p.y() * 7 % SIZE, p.x() * 13 % SIZE) for p in events]
@@ -142,11 +142,11 @@ def main():
         start = time.perf_counter()
         with h5py.File(h5, "r") as f:
             values = f["timeseries"][:, row, col].astype(np.float64)
-        dock.ax.clear()
-        style_time_axes(dock.ax, dates, 0, "mm")
-        draw_series(dock.ax, dates, relative_displacement(values - values[0], 0), label="P1")
-        dock.ax.legend()
-        dock.figure_canvas.draw()
+        dock.plot.ax.clear()
+        style_time_axes(dock.plot.ax, dates, 0, "mm")
+        draw_series(dock.plot.ax, dates, relative_displacement(values - values[0], 0), label="P1")
+        dock.plot.ax.legend()
+        dock.plot.figure_canvas.draw()
         naive.append((time.perf_counter() - start) * 1000)
 
     dock.unload()

@@ -117,7 +117,7 @@ class SbasPlugin:
             project.removeEntry(SCOPE, "aside")
 
     def read_project(self, document) -> None:
-        from sbas_plugin.gui.workflow_dock import put_back_layers
+        from sbas_plugin.gui.layers import put_back_layers
 
         project = QgsProject.instance()
         aside, found = project.readListEntry(SCOPE, "aside")

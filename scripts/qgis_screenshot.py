@@ -27,7 +27,7 @@ from qgis.gui import QgsMapMouseEvent
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt, QTimer
 from qgis.utils import iface, plugins
 
-from sbas_plugin.gui.workflow_dock import outline
+from sbas_plugin.gui.layers import outline
 
 OUT = Path(os.environ.get("SBAS_SCREENSHOT", "docs/dock.png")).resolve()
 TIMESERIES_OUT = OUT.with_name("timeseries.png")
@@ -82,8 +82,8 @@ def open_dock():
     plugin = plugins["sbas_plugin"]
     plugin.action.setChecked(True)
     plugin.dock.toolbox.setCurrentIndex(RESULTS_PAGE)
-    plugin.dock.raster_combo.setLayer(raster)
-    plugin.dock.aoi_combo.setLayer(aoi)
+    plugin.dock.results_page.raster_combo.setLayer(raster)
+    plugin.dock.results_page.aoi_combo.setLayer(aoi)
     plugin.dock.make_points()
     QTimer.singleShot(4000, save)
 
@@ -168,12 +168,12 @@ def open_workflow():
     outline(area, "#d32f2f")
     QgsProject.instance().addMapLayer(area)
     dock.work_widget.setFilePath(str(DEMO / "work"))
-    dock.area_combo.setLayer(area)
-    dock.products_widget.setFilePath(str(DEMO / "products"))
+    dock.area_page.area_combo.setLayer(area)
+    dock.time_series_page.products_widget.setFilePath(str(DEMO / "products"))
     dock.toolbox.setCurrentIndex(PROCESSING_PAGE)
     dock.log_view.clear()  # the points step of the first picture is not this run's
     dock.runner.finished.connect(lambda ok, results: show_workflow_results(area))
-    dock.run_button.click()
+    dock.time_series_page.run_button.click()
 
 
 def show_workflow_results(area):

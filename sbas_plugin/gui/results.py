@@ -24,7 +24,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
-from sbas_plugin.core.timeseries import parse_date
+from sbas_plugin.core.dates import parse_date
 from sbas_plugin.gui import styles
 from sbas_plugin.i18n import tr
 

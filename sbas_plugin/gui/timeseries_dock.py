@@ -4,18 +4,13 @@ Pixels (or the features of a point layer), drawn areas (mean ± std of their pix
 pixel are picked on the canvas; each shown series gets a fit (velocity ± sigma, optionally an annual
 term) in the legend and MintPy's quality figures under the controls."""
 
-import csv
 import html
 import logging
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.colors import to_hex
-from matplotlib.figure import Figure
 from qgis.core import (
     NULL,
     QgsCoordinateReferenceSystem,
@@ -29,9 +24,8 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.gui import QgsDockWidget, QgsFileWidget, QgsRubberBand, QgsVertexMarker
+from qgis.gui import QgsDockWidget, QgsFileWidget
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,35 +34,27 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from sbas_plugin.core.extract import ExtractError
-from sbas_plugin.core.fit import Fit, fit_series
-from sbas_plugin.core.pixel_series import AreaSeries, Pixel, open_pixel_series
-from sbas_plugin.core.plot import UNIT_SCALE, _y_limits, draw_series, relative_displacement, style_time_axes
-from sbas_plugin.core.points import PixelPoints, pixel_centres_in_polygons
-from sbas_plugin.core.timeseries import iso_date
+from sbas_plugin.core.dates import iso_date
+from sbas_plugin.core.reports.fit import Fit, fit_series
+from sbas_plugin.core.reports.plot import UNIT_SCALE, relative_displacement
+from sbas_plugin.core.results.extract import ExtractError
+from sbas_plugin.core.results.pixel_series import AreaSeries, Pixel, open_pixel_series
+from sbas_plugin.core.results.points import PixelPoints, pixel_centres_in_polygons
+from sbas_plugin.core.results.series_csv import AreaColumns, PixelColumn, write_series_csv
+from sbas_plugin.gui.layers import is_under
 from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
 from sbas_plugin.gui.results import load_results
-from sbas_plugin.gui.workflow_dock import is_under
+from sbas_plugin.gui.series_overlay import SeriesOverlay
+from sbas_plugin.gui.series_plot import UNITS, SeriesPlot
 from sbas_plugin.i18n import tr
 from sbas_plugin.settings import load_settings, save_settings
 
 LOG = logging.getLogger(__name__)
-UNITS = "mm"
-COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:olive"]
-# Axes margins in inches (left, right, top, bottom): room for the y ticks and label, the date ticks and
-# the wrapped sign note whatever the dock's width, and the reference line above. Fixed: a layout engine
-# would move the axes with each pixel's tick labels, and cost time on every click.
-MARGINS = (0.75, 0.3, 0.34, 1.0)
-NOTE_CHARACTER_POINTS = 4.9  # mean width of a character of the sign note (8.5 pt DejaVu Sans)
-WIDE_CHARACTERS = 0x2E80  # from here on (CJK) a character takes about two Latin ones' width
-INCHES_PER_DATE_TICK = 0.8  # date labels like 2021-07 need this much room each (checked 30 days to 11 years)
 FEATURE_TOLERANCE = 6  # screen pixels: a click this close to a point feature is a click on it
-UNRELIABLE_ALPHA = 0.4  # a low-coherence series stays drawn, faded
 
 
 @dataclass
@@ -84,6 +70,8 @@ class Shown:
 
 
 class TimeseriesDock(QgsDockWidget):
+    """The controller: what is shown (self.shown), on the graph (SeriesPlot) and the map (SeriesOverlay)."""
+
     def __init__(self, iface, parent=None):
         super().__init__(tr("SBAS time series"), parent)
         self.setObjectName("SbasTimeseriesDock")
@@ -93,10 +81,9 @@ class TimeseriesDock(QgsDockWidget):
         self.folder = ""  # the folder of the stack
         self.closed_state = None  # project_state() while a step replaces the stack's files
         self.shown = []  # in legend order
-        self.lines, self.trends, self.bands = [], [], []  # per shown series; bands only for areas
-        self.map_items = []  # per shown series: a marker for a pixel, a rubber band for an area
         self.reference_pixel = None  # subtracted from every series; None = MintPy's reference point
-        self.reference_marker = None
+        self.plot = SeriesPlot()
+        self.overlay = SeriesOverlay(self.canvas)
         self.tool = PointPickTool(self.canvas)
         self.tool.picked.connect(self.pick)
         self.area_tool = AreaDrawTool(self.canvas)
@@ -149,17 +136,7 @@ class TimeseriesDock(QgsDockWidget):
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.info)
 
-        self.figure = Figure(figsize=(4.6, 3.6), dpi=100)
-        self.figure_canvas = FigureCanvasQTAgg(self.figure)
-        self.figure_canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.figure_canvas.setMinimumSize(340, 300)
-        self.ax = self.figure.add_axes((0, 0, 1, 1))
-        self.sign_note = None  # style_time_axes' note under the dates, wrapped to the width
-        self.note_text = tr(  # its text, in the user's language
-            "LOS = line of sight to the satellite.  + towards the satellite,  - away from it (subsidence shows as -)"
-        )
-        self.figure_canvas.mpl_connect("resize_event", self._fit_axes)
-        layout.addWidget(self.figure_canvas, 1)
+        layout.addWidget(self.plot, 1)
 
         buttons = QHBoxLayout()
         self.csv_button = QPushButton(tr("Export CSV…"))
@@ -242,48 +219,13 @@ class TimeseriesDock(QgsDockWidget):
 
     def _frame(self) -> None:
         """The axes every series is drawn into: rebuilt only for a new stack or reference date."""
-        self.ax.clear()
-        self.lines, self.trends, self.bands = [], [], []
-        _, self.sign_note = style_time_axes(
-            self.ax,
-            self.dates,
-            self._reference_index(),
-            UNITS,
-            ylabel=tr("LOS displacement ({})").format(UNITS),
-            reference_label=tr("reference date"),
-            sign_note=self.note_text,
-        )
-        self._title()
-        self._fit_axes()
+        self.plot.frame(self.dates, self._reference_index(), self._reference_text())
         for shown in self.shown:
             if shown.area is not None:  # each pixel relative to the reference date: another spread
                 self._measure_area(shown)
         for i in range(len(self.shown)):
-            self._add_line(i)
+            self._draw(i)
         self._update_decorations()
-
-    def _fit_axes(self, event=None) -> None:
-        width, height = self.figure.get_size_inches()
-        left, right, top, bottom = MARGINS
-        self.ax.set_position(
-            (
-                left / width,
-                bottom / height,
-                max(width - left - right, 0.1) / width,
-                max(height - top - bottom, 0.1) / height,
-            )
-        )
-        # Wrapped here, once per size: matplotlib's own wrapping measures it word by word at every draw.
-        if self.sign_note is not None:
-            characters = int((width - left) * 72 / NOTE_CHARACTER_POINTS)
-            if any(ord(c) >= WIDE_CHARACTERS for c in self.note_text):
-                characters //= 2  # a Japanese character is about twice as wide as a Latin one
-            self.sign_note.set_text(textwrap.fill(self.note_text, characters))
-        locator = self.ax.xaxis.get_major_locator()
-        if hasattr(locator, "maxticks"):  # style_time_axes' AutoDateLocator: fewer dates in a narrow dock
-            locator.minticks = 2
-            ticks = max(4, int((width - left - right) / INCHES_PER_DATE_TICK))  # fewer: it finds no interval
-            locator.maxticks = dict.fromkeys(locator.maxticks, ticks)
 
     def _reference_changed(self) -> None:
         if self.stack is not None:
@@ -400,7 +342,7 @@ class TimeseriesDock(QgsDockWidget):
             self.info.setText(tr("No solution at that pixel: choose another reference."))
             return
         self.reference_pixel = pixel
-        self._title()
+        self.plot.set_title(self._reference_text())
         self._place_markers()
         self._replot()
 
@@ -408,10 +350,6 @@ class TimeseriesDock(QgsDockWidget):
         """Back to MintPy's reference point."""
         if self.stack is not None:
             self._set_reference_pixel(None)
-
-    def _title(self) -> None:
-        # y given: matplotlib then keeps the title put, instead of measuring the tick labels at each draw.
-        self.ax.set_title(self._reference_text(), loc="left", fontsize=8.5, color="0.25", y=1.0)
 
     def _reference_text(self) -> str:
         pixel = self.reference_pixel
@@ -427,11 +365,7 @@ class TimeseriesDock(QgsDockWidget):
         else:
             self.clear(keep=1)  # the first line's artists are reused: faster than new ones
             self.shown = [shown]
-        i = len(self.shown) - 1
-        if len(self.lines) < len(self.shown):
-            self._add_line(i)
-        else:
-            self._set_line(i)
+        self._draw(len(self.shown) - 1)
         self._place_markers()
         self._update_decorations()
 
@@ -440,19 +374,8 @@ class TimeseriesDock(QgsDockWidget):
         if not self.shown:
             return
         for i in range(len(self.shown)):
-            self._set_line(i)
+            self._draw(i)
         self._update_decorations()
-
-    def _colour(self, i: int) -> str:
-        return COLOURS[i % len(COLOURS)]
-
-    def _add_line(self, i: int) -> None:
-        nothing = np.full(len(self.dates), np.nan)
-        colour = self._colour(i)
-        self.trends.append(self.ax.plot(self.dates, nothing, color=colour, linestyle="--", linewidth=1.0)[0])
-        self.lines.append(draw_series(self.ax, self.dates, nothing, color=colour))
-        self.bands.append(None)
-        self._set_line(i)
 
     def _values(self, i: int) -> np.ndarray:
         """What is plotted: relative to the reference date, minus the reference pixel's series."""
@@ -479,87 +402,24 @@ class TimeseriesDock(QgsDockWidget):
         except ValueError:  # too few dates with a value
             return None
 
-    def _set_line(self, i: int) -> None:
-        if i >= len(self.shown):
-            return
+    def _draw(self, i: int) -> None:
+        """Series i on the graph: relative to the reference, with its fit (and spread for an area)."""
         values = self._values(i)
         fit = self._fit(values)
-        self.lines[i].set_ydata(values)
-        self.lines[i].set_alpha(UNRELIABLE_ALPHA if self._unreliable(i) else 1.0)
-        self.trends[i].set_ydata(fit.model if fit else np.full(len(values), np.nan))
-        self.lines[i].set_label(f"{self.shown[i].label}: {format_fit(fit)}")
-        if self.bands[i] is not None:
-            self.bands[i].remove()
-            self.bands[i] = None
-        if self.shown[i].area is not None:
-            spread, has_value = self._spread(i), np.isfinite(values)
-            self.bands[i] = self.ax.fill_between(
-                self.dates, values - spread, values + spread, where=has_value, color=self._colour(i), alpha=0.2, lw=0
-            )
+        shown = self.shown[i]
+        spread = self._spread(i) if shown.area is not None else None
+        label = f"{shown.label}: {format_fit(fit)}"
+        self.plot.draw_series(i, values, fit.model if fit else None, label, self._unreliable(i), spread)
 
     def _place_markers(self) -> None:
-        """A marker on each shown pixel, the outline of each area, a triangle on the reference pixel."""
-        while len(self.map_items) > len(self.shown):
-            self.canvas.scene().removeItem(self.map_items.pop())
-        if self.reference_marker is not None and self.reference_pixel is None:
-            self.canvas.scene().removeItem(self.reference_marker)
-            self.reference_marker = None
-        if self.stack is None:
-            return
-        to_canvas = self._transform(to_stack=False)
-        for i, shown in enumerate(self.shown):
-            colour = QColor(to_hex(self._colour(i)))
-            item = self.map_items[i] if i < len(self.map_items) else None
-            if shown.area is not None:
-                if not isinstance(item, QgsRubberBand):
-                    item = self._replace_map_item(
-                        i, QgsRubberBand(self.canvas, QgsWkbTypes.GeometryType.PolygonGeometry)
-                    )
-                    item.setWidth(2)
-                item.setStrokeColor(colour)
-                item.setFillColor(QColor(colour.red(), colour.green(), colour.blue(), 50))
-                item.setToGeometry(shown.polygon, QgsCoordinateReferenceSystem(self.stack.crs))
-            else:
-                if not isinstance(item, QgsVertexMarker):
-                    item = self._replace_map_item(i, QgsVertexMarker(self.canvas))
-                    item.setIconType(QgsVertexMarker.IconType.ICON_BOX)
-                    item.setIconSize(12)
-                    item.setPenWidth(3)
-                item.setColor(colour)
-                item.setCenter(to_canvas.transform(QgsPointXY(shown.pixel.x, shown.pixel.y)))
-        if self.reference_pixel is not None:
-            if self.reference_marker is None:
-                self.reference_marker = QgsVertexMarker(self.canvas)
-                self.reference_marker.setIconType(QgsVertexMarker.IconType.ICON_TRIANGLE)
-                self.reference_marker.setIconSize(16)
-                self.reference_marker.setPenWidth(3)
-                self.reference_marker.setColor(QColor("#000000"))
-            reference = self.reference_pixel
-            self.reference_marker.setCenter(to_canvas.transform(QgsPointXY(reference.x, reference.y)))
-
-    def _replace_map_item(self, i: int, item):
-        if i < len(self.map_items):
-            self.canvas.scene().removeItem(self.map_items[i])
-            self.map_items[i] = item
-        else:
-            self.map_items.append(item)
-        return item
+        to_canvas = self._transform(to_stack=False) if self.stack is not None else None
+        self.overlay.place(self.shown, self.reference_pixel, to_canvas)
 
     def _update_decorations(self) -> None:
-        """Legend, y range and the text under the controls; then a redraw when Qt is idle."""
-        if self.shown:
-            self.ax.legend(handles=self.lines, loc="best", fontsize=8.5, framealpha=0.85)
-            extents = [line.get_ydata() for line in self.lines + self.trends]
-            for i, shown in enumerate(self.shown):
-                if shown.area is not None:
-                    values, spread = self._values(i), self._spread(i)
-                    extents += [values - spread, values + spread]
-            self.ax.set_ylim(*_y_limits(UNITS, *extents))
-        elif self.ax.get_legend():
-            self.ax.get_legend().remove()
+        """Legend, y range, the text under the controls and the export buttons."""
+        self.plot.decorate()
         self.info.setText(self._describe())
         self._enable_exports()
-        self.figure_canvas.draw_idle()
 
     def _describe(self) -> str:
         """Rich text: the reference, then each series with its quality; unreliable ones in red."""
@@ -603,9 +463,7 @@ class TimeseriesDock(QgsDockWidget):
     def clear(self, keep: int = 0) -> None:
         """Take the shown series off the graph and the map, keeping the first `keep` lines for reuse."""
         self.shown = self.shown[:keep]
-        for artist in self.lines[keep:] + self.trends[keep:] + [band for band in self.bands[keep:] if band]:
-            artist.remove()
-        self.lines, self.trends, self.bands = self.lines[:keep], self.trends[:keep], self.bands[:keep]
+        self.plot.keep(keep)
         self._place_markers()
 
     # --- project -------------------------------------------------------------------------------
@@ -684,25 +542,17 @@ class TimeseriesDock(QgsDockWidget):
     def export_csv(self, path: str) -> None:
         """One row per date: a column per shown pixel (mm, as plotted), three per area (mean and std in
         mm, how many of its pixels have a value); the header says where each pixel is."""
-        header, columns = ["date"], []
+        series = []
         for i, shown in enumerate(self.shown):
             values = self._values(i)
             if shown.area is None:
-                header.append(f"{shown.label}_mm (x {shown.pixel.x:.1f} y {shown.pixel.y:.1f} {self.stack.crs})")
-                columns.append([_number(v) for v in values])
+                series.append(PixelColumn(shown.label, shown.pixel.x, shown.pixel.y, values))
             else:
-                header += [f"{shown.label} mean_mm", f"{shown.label} std_mm", f"{shown.label} count"]
-                columns.append([_number(v) for v in values])
-                columns.append([_number(v) for v in self._spread(i)])
-                columns.append([str(int(n)) for n in shown.area.count])
-        with open(path, "w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
-            writer.writerow(header)
-            for d, date in enumerate(self.stack.dates):
-                writer.writerow([iso_date(date), *(column[d] for column in columns)])
+                series.append(AreaColumns(shown.label, values, self._spread(i), shown.area.count))
+        write_series_csv(path, [iso_date(date) for date in self.stack.dates], self.stack.crs, series)
 
     def export_png(self, path: str) -> None:
-        self.figure.savefig(path, dpi=150, facecolor="white")
+        self.plot.save_png(path)
 
     # --- unload --------------------------------------------------------------------------------
 
@@ -733,7 +583,3 @@ def format_fit(fit: Optional[Fit]) -> str:
     if np.isfinite(fit.amplitude):
         text += ", " + tr("annual {:.1f} {}").format(fit.amplitude, UNITS)
     return text
-
-
-def _number(value: float) -> str:
-    return "" if np.isnan(value) else f"{value:.2f}"

@@ -4,6 +4,46 @@
   <context>
     <name>sbas_plugin</name>
     <message>
+      <location filename="../../sbas_plugin/gui/jobs_table.py" />
+      <source>pending</source>
+      <translation>待機中</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/jobs_table.py" />
+      <source>running</source>
+      <translation>実行中</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/jobs_table.py" />
+      <source>succeeded</source>
+      <translation>成功</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/jobs_table.py" />
+      <source>failed</source>
+      <translation>失敗</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/jobs_table.py" />
+      <source>submitted</source>
+      <translation>投入済み</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/jobs_table.py" />
+      <source>Pair</source>
+      <translation>ペア</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/jobs_table.py" />
+      <source>Status</source>
+      <translation>状態</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/jobs_table.py" />
+      <source>Expires</source>
+      <translation>有効期限</translation>
+    </message>
+    <message>
       <location filename="../../sbas_plugin/gui/options.py" />
       <source>HyP3 and Earthdata</source>
       <translation>HyP3 と Earthdata</translation>
@@ -193,11 +233,6 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/packages.py" />
-      <source>CSV tables</source>
-      <translation>CSV 表</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/packages.py" />
       <source>graphs</source>
       <translation>グラフ</translation>
     </message>
@@ -281,6 +316,21 @@
       <translation>{} が失敗しました: {}</translation>
     </message>
     <message>
+      <location filename="../../sbas_plugin/gui/series_plot.py" />
+      <source>LOS = line of sight to the satellite.  + towards the satellite,  - away from it (subsidence shows as -)</source>
+      <translation>LOS = 衛星への視線方向。+ は衛星に近づく向き、- は遠ざかる向き（沈下は - になります）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/series_plot.py" />
+      <source>reference date</source>
+      <translation>参照日</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/series_plot.py" />
+      <source>LOS displacement ({})</source>
+      <translation>視線方向の変位 ({})</translation>
+    </message>
+    <message>
       <location filename="../../sbas_plugin/gui/styles.py" />
       <source>0.5 – 0.7 (below threshold)</source>
       <translation>0.5 – 0.7（しきい値未満）</translation>
@@ -299,11 +349,6 @@
       <location filename="../../sbas_plugin/gui/styles.py" />
       <source>Unsupported raster data type in {name}</source>
       <translation>{name} のラスタのデータ型には対応していません</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>LOS = line of sight to the satellite.  + towards the satellite,  - away from it (subsidence shows as -)</source>
-      <translation>LOS = 衛星への視線方向。+ は衛星に近づく向き、- は遠ざかる向き（沈下は - になります）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
@@ -331,7 +376,7 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
       <source>Reference date</source>
       <translation>参照日</translation>
     </message>
@@ -357,7 +402,7 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
       <source>Area</source>
       <translation>対象範囲</translation>
     </message>
@@ -443,11 +488,6 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>reference date</source>
-      <translation>参照日</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Choose a work folder with a time series first.</source>
       <translation>先に時系列のある作業フォルダを選択してください。</translation>
     </message>
@@ -513,11 +553,6 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>LOS displacement ({})</source>
-      <translation>視線方向の変位 ({})</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>area ({} pixels)</source>
       <translation>範囲 ({} ピクセル)</translation>
     </message>
@@ -553,335 +588,8 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>pending</source>
-      <translation>待機中</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>running</source>
-      <translation>実行中</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>succeeded</source>
-      <translation>成功</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>failed</source>
-      <translation>失敗</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>submitted</source>
-      <translation>投入済み</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Every step reads and writes this folder; a rerun continues what is there.</source>
       <translation>すべてのステップはこのフォルダを読み書きします。再実行するとフォルダ内の続きから処理します。</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>any</source>
-      <translation>指定なし</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>1. Area and scenes</source>
-      <translation>1. 範囲とシーン</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Draw area</source>
-      <translation>範囲を描画</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>First date</source>
-      <translation>開始日</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Last date</source>
-      <translation>終了日</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Orbit direction</source>
-      <translation>軌道方向</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Path</source>
-      <translation>パス</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Frame</source>
-      <translation>フレーム</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Search</source>
-      <translation>検索</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>2. Network</source>
-      <translation>2. ネットワーク</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Longest temporal baseline (days)</source>
-      <translation>最大時間基線長（日）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Largest perpendicular baseline (m)</source>
-      <translation>最大垂直基線長 (m)</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>MM-DD,MM-DD (empty: all year)</source>
-      <translation>MM-DD,MM-DD(空欄: 通年)</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Season</source>
-      <translation>季節</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Bridge pairs up to (years)</source>
-      <translation>ブリッジペアの最大間隔(年)</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Build pairs</source>
-      <translation>ペアを作成</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>3. HyP3 jobs</source>
-      <translation>3. HyP3 ジョブ</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Up to 20 letters, digits, _ or -. Publicly visible on HyP3.</source>
-      <translation>英数字・_・- で20文字まで。HyP3 上で公開されます。</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Project name</source>
-      <translation>プロジェクト名</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Looks</source>
-      <translation>ルック数</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Submit…</source>
-      <translation>投入…</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Refresh status</source>
-      <translation>状態を更新</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Refresh every minute</source>
-      <translation>1分ごとに更新</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Stops by itself once no job is pending or running.</source>
-      <translation>待機中・実行中のジョブがなくなると自動で止まります。</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Download products</source>
-      <translation>プロダクトをダウンロード</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>4. Time series (MintPy)</source>
-      <translation>4. 時系列解析(MintPy)</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Products folder</source>
-      <translation>プロダクトのフォルダ</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>every core</source>
-      <translation>全コア</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Workers</source>
-      <translation>ワーカー数</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Automatic: the most coherent land pixel</source>
-      <translation>自動: 最もコヒーレンスの高い陸域ピクセル</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Reference point</source>
-      <translation>参照点</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Pick on map</source>
-      <translation>地図上で指定</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Automatic</source>
-      <translation>自動</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>Tropospheric correction</source>
-      <translation>対流圏補正</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>Remove a ramp</source>
-      <translation>ランプ（傾斜）の除去</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Run / resume</source>
-      <translation>実行 / 再開</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>5. Results</source>
-      <translation>5. 結果</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Load result layers</source>
-      <translation>結果レイヤを読み込む</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Open in the time-series dock</source>
-      <translation>時系列ドックで開く</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/pipeline.py" />
-      <location filename="../../sbas_plugin/processing/points.py" />
-      <source>Pixel-centre points</source>
-      <translation>画素中心点</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Make points</source>
-      <translation>点を作成</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Raster</source>
-      <translation>ラスタ</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Values and graphs</source>
-      <translation>値とグラフ</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/results.py" />
-      <source>Points</source>
-      <translation>点</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/results.py" />
-      <source>CSV files (*.csv)</source>
-      <translation>CSV ファイル (*.csv)</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/results.py" />
-      <source>Values CSV</source>
-      <translation>値の CSV</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Extract values CSV</source>
-      <translation>値の CSV を抽出</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>point ids, e.g. 12, 15, 40</source>
-      <translation>ポイント ID(例: 12, 15, 40)</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Graph points</source>
-      <translation>グラフにするポイント</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Make graphs (graphs.zip)</source>
-      <translation>グラフを作成(graphs.zip)</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Quality report</source>
-      <translation>品質レポート</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Land cover (optional)</source>
-      <translation>土地被覆（任意）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Class field</source>
-      <translation>分類のフィールド</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Benchmarks CSV (optional)</source>
-      <translation>水準点・GNSS の CSV（任意）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/quality.py" />
-      <source>Measurements</source>
-      <translation>測量の種類</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>empty: remove the mean difference per date</source>
-      <translation>空欄: 日付ごとに平均差を除去</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Reference benchmark</source>
-      <translation>基準とする点</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Make the quality report</source>
-      <translation>品質レポートを作成</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
@@ -930,148 +638,46 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Click the corners on the map; right-click or double-click ends, Esc starts over. Saved as aoi.gpkg (EPSG:3857) in the work folder.</source>
-      <translation>地図上で頂点をクリックします。右クリックかダブルクリックで終了、Esc でやり直し。作業フォルダに aoi.gpkg(EPSG:3857)として保存します。</translation>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/pipeline.py" />
+      <location filename="../../sbas_plugin/processing/points.py" />
+      <source>Pixel-centre points</source>
+      <translation>画素中心点</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Any</source>
-      <translation>指定なし</translation>
+      <source>1. Area and scenes</source>
+      <translation>1. 範囲とシーン</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Ascending</source>
-      <translation>アセンディング（北行）</translation>
+      <source>2. Network</source>
+      <translation>2. ネットワーク</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Descending</source>
-      <translation>ディセンディング（南行）</translation>
+      <source>3. HyP3 jobs</source>
+      <translation>3. HyP3 ジョブ</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>20x4: 80 m pixels, 10 credits a pair</source>
-      <translation>20x4: 80 m 画素、1 ペア 10 クレジット</translation>
+      <source>4. Time series (MintPy)</source>
+      <translation>4. 時系列解析(MintPy)</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>10x2: 40 m pixels, 15 credits a pair</source>
-      <translation>10x2: 40 m 画素、1 ペア 15 クレジット</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Mask water before phase unwrapping</source>
-      <translation>位相アンラッピングの前に水域をマスク</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Include displacement maps</source>
-      <translation>変位マップを含める</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Include the wrapped phase</source>
-      <translation>ラップされた位相を含める</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>Include the incidence angle maps</source>
-      <translation>入射角の図を含める</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Pair</source>
-      <translation>ペア</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Status</source>
-      <translation>状態</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Expires</source>
-      <translation>有効期限</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Automatic (MintPy's choice)</source>
-      <translation>自動(MintPy が選択)</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>This date:</source>
-      <translation>次の日付:</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>None</source>
-      <translation>なし</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>ERA5 (PyAPS; needs a CDS key)</source>
-      <translation>ERA5（PyAPS。CDS キーが必要）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>No</source>
-      <translation>しない</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>Linear</source>
-      <translation>1 次（線形）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>Quadratic</source>
-      <translation>2 次</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Clips the products to the area, runs MintPy and exports GeoTIFFs, points and Geotiff_value.csv. Run it again to resume: finished steps are skipped.</source>
-      <translation>プロダクトを範囲で切り出し、MintPy を実行して GeoTIFF・ポイント・Geotiff_value.csv を出力します。再実行すると再開し、完了済みのステップは飛ばします。</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/quality.py" />
-      <source>Levelling (heights)</source>
-      <translation>水準測量（標高）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <location filename="../../sbas_plugin/processing/quality.py" />
-      <source>GNSS (east, north, up)</source>
-      <translation>GNSS（東・北・上）</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>Benchmarks: id,x,y,date,height (GNSS: also east,north,up), in the time series' CRS.</source>
-      <translation>水準点・GNSS の CSV: id,x,y,date,height（GNSS は east,north,up も）。座標は時系列の座標系で。</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>SBAS area</source>
-      <translation>SBAS 範囲</translation>
+      <source>5. Results</source>
+      <translation>5. 結果</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Python packages</source>
       <translation>Python パッケージ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>SBAS area</source>
+      <translation>SBAS 範囲</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
@@ -1092,11 +698,6 @@
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>{} scenes found.</source>
       <translation>{} シーンが見つかりました。</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
-      <source>{} pairs, {} HyP3 credits.</source>
-      <translation>{} ペア、HyP3 クレジット {}。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
@@ -1137,6 +738,306 @@
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Build the pairs first: {}</source>
       <translation>先にペアを作成してください: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>any</source>
+      <translation>指定なし</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Draw area</source>
+      <translation>範囲を描画</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>First date</source>
+      <translation>開始日</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Last date</source>
+      <translation>終了日</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Orbit direction</source>
+      <translation>軌道方向</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Path</source>
+      <translation>パス</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Frame</source>
+      <translation>フレーム</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Search</source>
+      <translation>検索</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Longest temporal baseline (days)</source>
+      <translation>最大時間基線長（日）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Largest perpendicular baseline (m)</source>
+      <translation>最大垂直基線長 (m)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>MM-DD,MM-DD (empty: all year)</source>
+      <translation>MM-DD,MM-DD(空欄: 通年)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Season</source>
+      <translation>季節</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Bridge pairs up to (years)</source>
+      <translation>ブリッジペアの最大間隔(年)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Build pairs</source>
+      <translation>ペアを作成</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Up to 20 letters, digits, _ or -. Publicly visible on HyP3.</source>
+      <translation>英数字・_・- で20文字まで。HyP3 上で公開されます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Project name</source>
+      <translation>プロジェクト名</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Looks</source>
+      <translation>ルック数</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Submit…</source>
+      <translation>投入…</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Refresh status</source>
+      <translation>状態を更新</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Refresh every minute</source>
+      <translation>1分ごとに更新</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Stops by itself once no job is pending or running.</source>
+      <translation>待機中・実行中のジョブがなくなると自動で止まります。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Download products</source>
+      <translation>プロダクトをダウンロード</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Products folder</source>
+      <translation>プロダクトのフォルダ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>every core</source>
+      <translation>全コア</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Workers</source>
+      <translation>ワーカー数</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Automatic: the most coherent land pixel</source>
+      <translation>自動: 最もコヒーレンスの高い陸域ピクセル</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Reference point</source>
+      <translation>参照点</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Pick on map</source>
+      <translation>地図上で指定</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Automatic</source>
+      <translation>自動</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Tropospheric correction</source>
+      <translation>対流圏補正</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Remove a ramp</source>
+      <translation>ランプ（傾斜）の除去</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Run / resume</source>
+      <translation>実行 / 再開</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Load result layers</source>
+      <translation>結果レイヤを読み込む</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Open in the time-series dock</source>
+      <translation>時系列ドックで開く</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Make points</source>
+      <translation>点を作成</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Raster</source>
+      <translation>ラスタ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Values and graphs</source>
+      <translation>値とグラフ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Points</source>
+      <translation>点</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV ファイル (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Values CSV</source>
+      <translation>値の CSV</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Extract values CSV</source>
+      <translation>値の CSV を抽出</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>point ids, e.g. 12, 15, 40</source>
+      <translation>ポイント ID(例: 12, 15, 40)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Graph points</source>
+      <translation>グラフにするポイント</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Make graphs (graphs.zip)</source>
+      <translation>グラフを作成(graphs.zip)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Quality report</source>
+      <translation>品質レポート</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Land cover (optional)</source>
+      <translation>土地被覆（任意）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Class field</source>
+      <translation>分類のフィールド</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Benchmarks CSV (optional)</source>
+      <translation>水準点・GNSS の CSV（任意）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Measurements</source>
+      <translation>測量の種類</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>empty: remove the mean difference per date</source>
+      <translation>空欄: 日付ごとに平均差を除去</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Reference benchmark</source>
+      <translation>基準とする点</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Make the quality report</source>
+      <translation>品質レポートを作成</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Click the corners on the map; right-click or double-click ends, Esc starts over. Saved as aoi.gpkg (EPSG:3857) in the work folder.</source>
+      <translation>地図上で頂点をクリックします。右クリックかダブルクリックで終了、Esc でやり直し。作業フォルダに aoi.gpkg(EPSG:3857)として保存します。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Automatic (MintPy's choice)</source>
+      <translation>自動(MintPy が選択)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>This date:</source>
+      <translation>次の日付:</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Clips the products to the area, runs MintPy and exports GeoTIFFs, points and Geotiff_value.csv. Run it again to resume: finished steps are skipped.</source>
+      <translation>プロダクトを範囲で切り出し、MintPy を実行して GeoTIFF・ポイント・Geotiff_value.csv を出力します。再実行すると再開し、完了済みのステップは飛ばします。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Benchmarks: id,x,y,date,height (GNSS: also east,north,up), in the time series' CRS.</source>
+      <translation>水準点・GNSS の CSV: id,x,y,date,height（GNSS は east,north,up も）。座標は時系列の座標系で。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>{} pairs, {} HyP3 credits.</source>
+      <translation>{} ペア、HyP3 クレジット {}。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
@@ -1193,6 +1094,31 @@
       <location filename="../../sbas_plugin/processing/base.py" />
       <source>Reference date: first, auto (MintPy's choice) or YYYYMMDD</source>
       <translation>参照日: first（最初の日付）、auto（MintPy が選択）または YYYYMMDD</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>None</source>
+      <translation>なし</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>ERA5 (PyAPS; needs a CDS key)</source>
+      <translation>ERA5（PyAPS。CDS キーが必要）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>No</source>
+      <translation>しない</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Linear</source>
+      <translation>1 次（線形）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Quadratic</source>
+      <translation>2 次</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
@@ -1281,6 +1207,16 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>20x4: 80 m pixels, 10 credits a pair</source>
+      <translation>20x4: 80 m 画素、1 ペア 10 クレジット</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>10x2: 40 m pixels, 15 credits a pair</source>
+      <translation>10x2: 40 m 画素、1 ペア 15 クレジット</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Wait until no job is pending or running</source>
       <translation>待機中・実行中のジョブがなくなるまで待つ</translation>
     </message>
@@ -1329,6 +1265,21 @@
       <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Last acquisition date (YYYY-MM-DD)</source>
       <translation>最後の観測日 (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Any</source>
+      <translation>指定なし</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Ascending</source>
+      <translation>アセンディング（北行）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Descending</source>
+      <translation>ディセンディング（南行）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -1397,8 +1348,23 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Mask water before phase unwrapping</source>
+      <translation>位相アンラッピングの前に水域をマスク</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Include line-of-sight and vertical displacement maps</source>
       <translation>視線方向 (LOS) と鉛直方向の変位図を含める</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Include the wrapped phase</source>
+      <translation>ラップされた位相を含める</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Include the incidence angle maps</source>
+      <translation>入射角の図を含める</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -1769,6 +1735,16 @@
       <location filename="../../sbas_plugin/processing/quality.py" />
       <source>CRS of the benchmarks' x, y (empty: the time series' CRS)</source>
       <translation>x, y の座標系（空欄: 時系列の座標系）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Levelling (heights)</source>
+      <translation>水準測量（標高）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>GNSS (east, north, up)</source>
+      <translation>GNSS（東・北・上）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/quality.py" />

@@ -10,7 +10,7 @@ import pytest
 from osgeo import gdal, osr
 from qgis.core import QgsApplication, QgsRasterLayer
 
-from sbas_plugin.gui.workflow_dock import is_under
+from sbas_plugin.gui.layers import is_under
 from sbas_plugin.processing.provider import SbasProvider
 
 UTM54 = 32654

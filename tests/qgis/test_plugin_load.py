@@ -63,7 +63,7 @@ def test_load_unload_twice(qgis_iface, qgis_processing, tmp_path):
         plugin.action.setChecked(True)
         assert not plugin.dock.isHidden()  # the test's main window is never shown, so not 'visible'
         plugin.dock.work_widget.setFilePath(str(tmp_path))
-        plugin.dock.draw_button.setChecked(True)  # unload must give the canvas its tool back
+        plugin.dock.area_page.draw_button.setChecked(True)  # unload must give the canvas its tool back
         assert qgis_iface.mapCanvas().mapTool() is plugin.dock.area_tool
         plugin.dock.set_reference_point(QgsPointXY(1.0, 2.0), "EPSG:4326")
         scene_items = len(qgis_iface.mapCanvas().scene().items())
@@ -89,7 +89,7 @@ def test_the_workflow_dock_opens_the_time_series_dock_on_its_folder(qgis_iface, 
     plugin.initGui()
     try:
         plugin.dock.work_widget.setFilePath(str(work))
-        plugin.dock.timeseries_button.click()
+        plugin.dock.results_page.timeseries_button.click()
         dock = plugin.timeseries_dock
         assert not dock.isHidden() and plugin.timeseries_action.isChecked()
         assert dock.folder == str(work) and dock.stack is not None

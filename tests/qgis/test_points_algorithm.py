@@ -83,12 +83,12 @@ def test_dock_runs_points_as_background_task(plugin, utm_raster, qgis_iface):
     )
     project.addMapLayers([utm_raster, aoi])
     dock = plugin.dock
-    dock.raster_combo.setLayer(utm_raster)
-    dock.aoi_combo.setLayer(aoi)
+    dock.results_page.raster_combo.setLayer(utm_raster)
+    dock.results_page.aoi_combo.setLayer(aoi)
     dock.make_points()
-    assert not dock.points_button.isEnabled()
+    assert not dock.results_page.points_button.isEnabled()
     deadline = time.monotonic() + 30
-    while not dock.points_button.isEnabled() and time.monotonic() < deadline:
+    while not dock.results_page.points_button.isEnabled() and time.monotonic() < deadline:
         QCoreApplication.processEvents()  # the test is the main thread: let finished() run
         time.sleep(0.01)
     made = [layer for layer in project.mapLayers().values() if layer.name() == "Pixel-centre points"]

@@ -135,7 +135,7 @@ def shown_pixels(dock):
 
 
 def legend(dock):
-    return [text.get_text() for text in dock.ax.get_legend().get_texts()]
+    return [text.get_text() for text in dock.plot.ax.get_legend().get_texts()]
 
 
 @pytest.mark.parametrize("crs", ["EPSG:3857", "EPSG:32654"])
@@ -147,11 +147,11 @@ def test_click_plots_the_pixel_under_it_relative_to_the_reference_date(dock, qgi
     for row, col, fx, fy in [(4, 7, 0.1, 0.1), (4, 8, 0.9, 0.9), (20, 31, 0.15, 0.85), (29, 39, 0.5, 0.5)]:
         click(dock, qgis_canvas, to_canvas, X0 + (col + fx) * PIXEL, Y0 - (row + fy) * PIXEL)
         assert shown_pixels(dock) == [(row, col)]
-        np.testing.assert_allclose(dock.lines[0].get_ydata(), shown_mm(row, col), atol=1e-3)
-        assert len(dock.ax.lines) == 2 + 2  # reference line and zero line, series and trend
+        np.testing.assert_allclose(dock.plot.lines[0].get_ydata(), shown_mm(row, col), atol=1e-3)
+        assert len(dock.plot.ax.lines) == 2 + 2  # reference line and zero line, series and trend
         # An exact line: the fit's sigma is zero.
-        assert dock.lines[0].get_label() == f"P1: {(row * 100 + col) / 12 * 365.25:+.1f} ± 0.0 mm/yr"
-        marker = dock.map_items[0]
+        assert dock.plot.lines[0].get_label() == f"P1: {(row * 100 + col) / 12 * 365.25:+.1f} ± 0.0 mm/yr"
+        marker = dock.overlay.map_items[0]
         expected = to_canvas.transform(QgsPointXY(*centre(row, col)))
         assert marker.scene() is qgis_canvas.scene()
         assert (marker.center().x(), marker.center().y()) == pytest.approx((expected.x(), expected.y()), abs=1e-6)
@@ -163,13 +163,13 @@ def test_ctrl_click_adds_a_series_and_a_marker_of_its_colour(dock, web_canvas, t
     click(dock, canvas, to_canvas, *centre(5, 6), Qt.KeyboardModifier.ControlModifier)
     assert shown_pixels(dock) == [(3, 2), (5, 6)]
     assert [label.split(":")[0] for label in legend(dock)] == ["P1", "P2"]
-    assert len(dock.map_items) == 2
-    for line, marker in zip(dock.lines, dock.map_items):
+    assert len(dock.overlay.map_items) == 2
+    for line, marker in zip(dock.plot.lines, dock.overlay.map_items):
         assert marker.color().name() == to_hex(line.get_color())
 
     # Another reference date: the same pixels, zero on that date.
     dock.reference_combo.setCurrentIndex(0)
-    np.testing.assert_allclose(dock.lines[1].get_ydata(), metres(5, 6) * 1000.0, atol=1e-3)
+    np.testing.assert_allclose(dock.plot.lines[1].get_ydata(), metres(5, 6) * 1000.0, atol=1e-3)
 
     dock.export_csv(str(tmp_path / "shown.csv"))
     with open(tmp_path / "shown.csv", newline="") as f:
@@ -182,7 +182,7 @@ def test_ctrl_click_adds_a_series_and_a_marker_of_its_colour(dock, web_canvas, t
     # A plain click replaces both.
     click(dock, canvas, to_canvas, *centre(0, 0))
     assert shown_pixels(dock) == [(0, 0)]
-    assert len(dock.map_items) == 1 and len(legend(dock)) == 1
+    assert len(dock.overlay.map_items) == 1 and len(legend(dock)) == 1
 
 
 def test_quality_of_each_pixel_and_the_low_coherence_flag_follow_the_setting(dock, web_canvas):
@@ -194,18 +194,18 @@ def test_quality_of_each_pixel_and_the_low_coherence_flag_follow_the_setting(doc
     assert f"<b>P1</b>: row 3, column 2 (x 400120.0, y 3899800.0)<br>temporal coherence 0.95, {quality}<br>" in text
     assert f"temporal coherence 0.40, {quality}, low coherence: values unreliable</span>" in text
     assert text.count("unreliable") == 1 and text.count("#b00020") == 1
-    assert [line.get_alpha() for line in dock.lines] == [1.0, 0.4]  # still drawn, faded
-    np.testing.assert_allclose(dock.lines[1].get_ydata(), shown_mm(5, 6), atol=1e-3)
+    assert [line.get_alpha() for line in dock.plot.lines] == [1.0, 0.4]  # still drawn, faded
+    np.testing.assert_allclose(dock.plot.lines[1].get_ydata(), shown_mm(5, 6), atol=1e-3)
 
     settings = load_settings()
     settings.low_coherence_threshold = 0.3
     save_settings(settings)
     click(dock, canvas, to_canvas, *centre(5, 6))
-    assert "unreliable" not in dock.info.text() and dock.lines[0].get_alpha() == 1.0
+    assert "unreliable" not in dock.info.text() and dock.plot.lines[0].get_alpha() == 1.0
     settings.low_coherence_threshold = 0.96
     save_settings(settings)
     click(dock, canvas, to_canvas, *centre(3, 2))
-    assert "unreliable" in dock.info.text() and dock.lines[0].get_alpha() == 0.4
+    assert "unreliable" in dock.info.text() and dock.plot.lines[0].get_alpha() == 0.4
 
 
 def point_layer(name, crs, points, fids=None):
@@ -241,7 +241,7 @@ def test_a_click_near_a_point_feature_plots_the_pixel_under_it_labelled_by_fid(d
         click_near = device(canvas, to_canvas, *at[0], shift=(-4, 0))
         dock.tool.canvasReleaseEvent(mouse(canvas, click_near))
         assert shown_pixels(dock) == [(10, 12)] and legend(dock)[0].startswith("fid 101: ")
-        np.testing.assert_allclose(dock.lines[0].get_ydata(), shown_mm(10, 12), atol=1e-3)
+        np.testing.assert_allclose(dock.plot.lines[0].get_ydata(), shown_mm(10, 12), atol=1e-3)
         modifiers = Qt.KeyboardModifier.ControlModifier
         dock.tool.canvasReleaseEvent(
             mouse(canvas, device(canvas, to_canvas, *at[1], shift=(0, -4)), modifiers=modifiers)
@@ -292,13 +292,13 @@ def test_a_drawn_area_shows_the_mean_and_spread_of_the_pixels_inside(dock, web_c
     assert area.pixels == 36 and legend(dock)[1].startswith("area (36 pixels): ")
     expected = np.mean([shown_mm(r, c) for r, c in inside], axis=0)
     spread = np.std([shown_mm(r, c) for r, c in inside], axis=0)
-    np.testing.assert_allclose(dock.lines[1].get_ydata(), expected, atol=1e-3)
-    band = dock.bands[1].get_paths()[0].vertices[:, 1]
+    np.testing.assert_allclose(dock.plot.lines[1].get_ydata(), expected, atol=1e-3)
+    band = dock.plot.bands[1].get_paths()[0].vertices[:, 1]
     assert band.max() == pytest.approx((expected + spread).max(), abs=1e-3)
     assert band.min() == pytest.approx((expected - spread).min(), abs=1e-3)
-    outline = dock.map_items[1]
+    outline = dock.overlay.map_items[1]
     assert isinstance(outline, QgsRubberBand) and outline.scene() is canvas.scene()
-    assert outline.strokeColor().name() == to_hex(dock.lines[1].get_color())
+    assert outline.strokeColor().name() == to_hex(dock.plot.lines[1].get_color())
     assert dock.area_tool.band is None  # the drawing outline is gone
 
     # A double-click closes one too; each area adds to the graph.
@@ -317,7 +317,7 @@ def test_a_drawn_area_shows_the_mean_and_spread_of_the_pixels_inside(dock, web_c
 
     # A plain click replaces the areas, on the graph and on the map.
     click(dock, canvas, to_canvas, *centre(1, 1))
-    assert len(dock.shown) == 1 and dock.bands == [None] and not dock.ax.collections
+    assert len(dock.shown) == 1 and dock.plot.bands == [None] and not dock.plot.ax.collections
     assert not [item for item in canvas.scene().items() if isinstance(item, QgsRubberBand)]
 
 
@@ -326,27 +326,30 @@ def test_reference_pixel_is_subtracted_from_every_series(dock, web_canvas):
     click(dock, canvas, to_canvas, *centre(3, 2))
     click(dock, canvas, to_canvas, *centre(5, 6), Qt.KeyboardModifier.ControlModifier)
     draw(dock, canvas, to_canvas, [(10.25, 4.25), (18.25, 4.25), (10.25, 12.25)])
-    before = [line.get_ydata().copy() for line in dock.lines]
+    before = [line.get_ydata().copy() for line in dock.plot.lines]
 
     click(dock, canvas, to_canvas, *centre(5, 6), tool=dock.reference_tool)
-    np.testing.assert_allclose(dock.lines[1].get_ydata(), 0.0, atol=1e-9)
-    for line, old in zip(dock.lines, before):
+    np.testing.assert_allclose(dock.plot.lines[1].get_ydata(), 0.0, atol=1e-9)
+    for line, old in zip(dock.plot.lines, before):
         np.testing.assert_allclose(old - line.get_ydata(), shown_mm(5, 6), atol=1e-3)
-    assert dock.ax.get_title(loc="left") == "Reference: pixel row 5, column 6 (x 400440.0, y 3899640.0)"
+    assert dock.plot.ax.get_title(loc="left") == "Reference: pixel row 5, column 6 (x 400440.0, y 3899640.0)"
     assert dock.info.text().startswith("Reference: pixel row 5, column 6")
-    marker = dock.reference_marker
-    assert marker.scene() is canvas.scene() and marker not in dock.map_items  # a triangle (3.22 cannot tell)
+    marker = dock.overlay.reference_marker
+    assert marker.scene() is canvas.scene() and marker not in dock.overlay.map_items  # a triangle (3.22 cannot tell)
     expected = to_canvas.transform(QgsPointXY(*centre(5, 6)))
     assert (marker.center().x(), marker.center().y()) == pytest.approx((expected.x(), expected.y()), abs=1e-6)
 
     # Also after another reference date, and for a pixel clicked later.
     dock.reference_combo.setCurrentIndex(0)
     click(dock, canvas, to_canvas, *centre(7, 1), Qt.KeyboardModifier.ControlModifier)
-    np.testing.assert_allclose(dock.lines[3].get_ydata(), shown_mm(7, 1, 0) - shown_mm(5, 6, 0), atol=1e-3)
+    np.testing.assert_allclose(dock.plot.lines[3].get_ydata(), shown_mm(7, 1, 0) - shown_mm(5, 6, 0), atol=1e-3)
 
     dock.reset_reference_button.click()
-    assert dock.reference_marker is None and dock.ax.get_title(loc="left") == "Reference: MintPy's reference point"
-    np.testing.assert_allclose(dock.lines[1].get_ydata(), shown_mm(5, 6, 0), atol=1e-3)
+    assert (
+        dock.overlay.reference_marker is None and
+        dock.plot.ax.get_title(loc="left") == "Reference: MintPy's reference point"
+    )
+    np.testing.assert_allclose(dock.plot.lines[1].get_ydata(), shown_mm(5, 6, 0), atol=1e-3)
 
 
 def test_seasonal_fit_reports_velocity_sigma_and_annual_amplitude(qgis_iface, web_canvas, tmp_path, saved_settings):
@@ -370,7 +373,7 @@ def test_seasonal_fit_reports_velocity_sigma_and_annual_amplitude(qgis_iface, we
         assert velocity == pytest.approx(-20.0, abs=1.0) and amplitude == pytest.approx(6.0, abs=0.5)
         assert 0 < sigma < 0.5
         assert "annual" not in linear and float(linear.split()[3]) > 3 * sigma  # the swing misfit as noise
-        trend = dock.trends[0].get_ydata()
+        trend = dock.plot.trends[0].get_ydata()
         assert np.ptp(trend - np.polyval(np.polyfit(years, trend, 1), years)) > 10  # the model swings
     finally:
         dock.unload()
@@ -394,7 +397,7 @@ def test_project_state_restores_the_same_series_in_a_new_dock(dock, web_canvas, 
         assert restored.reference_combo.currentData() == DATES[4] and restored.seasonal_check.isChecked()
         assert (restored.reference_pixel.row, restored.reference_pixel.col) == (7, 1)
         assert legend(restored) == legend(dock)
-        for line, original in zip(restored.lines, dock.lines):
+        for line, original in zip(restored.plot.lines, dock.plot.lines):
             np.testing.assert_array_equal(line.get_ydata(), original.get_ydata())
         assert restored.shown[2].polygon.equals(dock.shown[2].polygon)
         assert restored.project_state() == state

@@ -135,8 +135,8 @@ def test_drawn_area_is_saved_in_web_mercator_as_clicked(dock, qgis_canvas, tmp_p
     show_canvas(qgis_canvas, crs)
     work = tmp_path / "work"
     dock.work_widget.setFilePath(str(work))
-    assert not dock.search_button.isEnabled() and dock.search_button.toolTip()  # no area yet
-    dock.draw_button.setChecked(True)
+    assert not dock.area_page.search_button.isEnabled() and dock.area_page.search_button.toolTip()  # no area yet
+    dock.area_page.draw_button.setChecked(True)
     tool = dock.area_tool
     assert qgis_canvas.mapTool() is tool
 
@@ -162,35 +162,39 @@ def test_drawn_area_is_saved_in_web_mercator_as_clicked(dock, qgis_canvas, tmp_p
     assert len(ring) == len(CLICKS) + 1 and ring[0] == ring[-1]
     for vertex, point in zip(ring, expected):
         assert abs(vertex.x() - point.x()) < 1e-6 and abs(vertex.y() - point.y()) < 1e-6
-    area = dock.area_combo.currentLayer()
+    area = dock.area_page.area_combo.currentLayer()
     assert area is not None and area.name() == "SBAS area" and QgsProject.instance().mapLayer(area.id()) is area
     assert Path(area.source().split("|")[0]) == work / "aoi.gpkg"
-    assert dock.search_button.isEnabled() and not dock.draw_button.isChecked()
+    assert dock.area_page.search_button.isEnabled() and not dock.area_page.draw_button.isChecked()
     assert qgis_canvas.mapTool() is not tool
 
 
 def test_reference_point_picked_on_the_map(dock, qgis_canvas):
     show_canvas(qgis_canvas, "EPSG:32654")
-    dock.pick_button.setChecked(True)
+    dock.time_series_page.pick_button.setChecked(True)
     assert qgis_canvas.mapTool() is dock.point_tool
     release(dock.point_tool, qgis_canvas, QPoint(400, 250))
     expected = qgis_canvas.getCoordinateTransform().toMapCoordinates(400, 250)
-    x, y, authid = dock.reference_point
+    x, y, authid = dock.time_series_page.reference_point
     assert authid == "EPSG:32654" and abs(x - expected.x()) < 1e-6 and abs(y - expected.y()) < 1e-6
-    assert dock.reference_edit.text().endswith("[EPSG:32654]")
-    assert dock.marker is not None and dock.marker.center() == expected
-    assert not dock.pick_button.isChecked() and qgis_canvas.mapTool() is not dock.point_tool
+    assert dock.time_series_page.reference_edit.text().endswith("[EPSG:32654]")
+    assert dock.time_series_page.marker is not None and dock.time_series_page.marker.center() == expected
+    assert not dock.time_series_page.pick_button.isChecked() and qgis_canvas.mapTool() is not dock.point_tool
     assert dock.project_state()["reference_point"] == [x, y, "EPSG:32654"]
 
     qgis_canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))  # the marker stays on the spot
-    moved = dock.marker.center()
+    moved = dock.time_series_page.marker.center()
     back = QgsCoordinateTransform(
         QgsCoordinateReferenceSystem("EPSG:3857"), QgsCoordinateReferenceSystem("EPSG:32654"), QgsProject.instance()
     ).transform(moved)
     assert abs(back.x() - x) < 1e-3 and abs(back.y() - y) < 1e-3
 
     dock.set_reference_point(None)  # "Automatic"
-    assert dock.reference_point is None and dock.marker is None and not dock.reference_edit.text()
+    assert (
+        dock.time_series_page.reference_point is None and
+        dock.time_series_page.marker is None and
+        not dock.time_series_page.reference_edit.text()
+    )
 
 
 def area_layer(epsg: int, box) -> QgsVectorLayer:
@@ -205,13 +209,13 @@ def area_layer(epsg: int, box) -> QgsVectorLayer:
 
 def test_points_step_runs_as_a_task_with_live_log_and_progress(dock, qgis_app, utm_raster):
     QgsProject.instance().addMapLayer(utm_raster)
-    dock.raster_combo.setLayer(utm_raster)
-    dock.aoi_combo.setLayer(area_layer(32654, (400_500, 3_897_500, 402_500, 3_899_500)))
+    dock.results_page.raster_combo.setLayer(utm_raster)
+    dock.results_page.aoi_combo.setLayer(area_layer(32654, (400_500, 3_897_500, 402_500, 3_899_500)))
     progress = []
     dock.runner.progress.connect(progress.append)
-    dock.points_button.click()
+    dock.results_page.points_button.click()
     assert QgsApplication.taskManager().count() >= 1 and dock.cancel_button.isEnabled()
-    assert not dock.points_button.isEnabled()  # one step at a time
+    assert not dock.results_page.points_button.isEnabled()  # one step at a time
     wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the points task")
 
     assert progress[-1] == 100 and any(0 < p < 100 for p in progress)
@@ -220,16 +224,16 @@ def test_points_step_runs_as_a_task_with_live_log_and_progress(dock, qgis_app, u
     assert "Pixel-centre points inside an area" in log and "pixel centres inside the area" in log
     points = QgsProject.instance().mapLayersByName("Pixel-centre points")
     assert len(points) == 1 and points[0].featureCount() == 25 * 25
-    assert dock.points_button.isEnabled() and not dock.cancel_button.isEnabled()
+    assert dock.results_page.points_button.isEnabled() and not dock.cancel_button.isEnabled()
 
 
 def test_a_failed_step_is_in_the_message_bar_with_the_log(dock, qgis_app, qgis_iface, tmp_path):
     empty = tmp_path / "products"
     empty.mkdir()
     dock.work_widget.setFilePath(str(tmp_path / "work"))
-    dock.area_combo.setLayer(area_layer(32654, (400_500, 3_897_500, 402_500, 3_899_500)))
-    dock.products_widget.setFilePath(str(empty))
-    dock.run_button.click()
+    dock.area_page.area_combo.setLayer(area_layer(32654, (400_500, 3_897_500, 402_500, 3_899_500)))
+    dock.time_series_page.products_widget.setFilePath(str(empty))
+    dock.time_series_page.run_button.click()
     wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the failing run")
     errors = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
     assert len(errors) == 1 and "failed" in errors[0] and str(empty) in errors[0]
@@ -243,9 +247,9 @@ def test_cancel_stops_mintpy_and_leaves_no_task_or_process(dock, qgis_app, qgis_
     truth = write_synthetic_stack(products, n_dates=6, shape=(30, 40), zipped=True)
     x0, dx, _, y0, _, dy = truth.transform
     dock.work_widget.setFilePath(str(tmp_path / "work"))
-    dock.area_combo.setLayer(area_layer(truth.epsg, (x0 + 3 * dx, y0 + 27 * dy, x0 + 37 * dx, y0 + 3 * dy)))
-    dock.products_widget.setFilePath(str(products))
-    dock.run_button.click()
+    dock.area_page.area_combo.setLayer(area_layer(truth.epsg, (x0 + 3 * dx, y0 + 27 * dy, x0 + 37 * dx, y0 + 3 * dy)))
+    dock.time_series_page.products_widget.setFilePath(str(products))
+    dock.time_series_page.run_button.click()
     me = psutil.Process()
     wait_until(qgis_app, lambda: me.children(recursive=True) or not dock.runner.running(), 120, "MintPy to start")
     assert dock.runner.running(), dock.log_view.toPlainText()
@@ -256,7 +260,7 @@ def test_cancel_stops_mintpy_and_leaves_no_task_or_process(dock, qgis_app, qgis_
     wait_until(qgis_app, lambda: not me.children(recursive=True), 10, "MintPy's processes to go")
     assert "canceled" in dock.log_view.toPlainText()
     assert not qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)  # a cancel is no failure
-    assert dock.run_button.isEnabled()
+    assert dock.time_series_page.run_button.isEnabled()
 
 
 def answer_next_question(button) -> None:
@@ -284,34 +288,37 @@ def test_submit_fills_the_job_table_then_status_and_download(dock, qgis_app, tmp
     with hyp3_server.Hyp3Server(products, token=TOKEN) as server:
         save_settings(dataclasses.replace(settings, hyp3_api_url=server.url, auth_config_id="", download_workers=2))
         dock.work_widget.setFilePath(str(work))
-        dock.name_edit.setText("wf_dock")
+        dock.hyp3_page.name_edit.setText("wf_dock")
 
         answer_next_question(QMessageBox.StandardButton.No)
-        dock.submit_button.click()
+        dock.hyp3_page.submit_button.click()
         assert not dock.runner.running() and not server.jobs
 
         answer_next_question(QMessageBox.StandardButton.Yes)
-        dock.submit_button.click()
+        dock.hyp3_page.submit_button.click()
         wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the submission")
         assert len(server.jobs) == len(pairs)
-        table = dock.jobs_table
+        table = dock.hyp3_page.jobs_table
         assert table.rowCount() == len(pairs)
         shown = {table.item(row, 0).toolTip().split("\n")[0] for row in range(table.rowCount())}
         assert shown == {reference for reference, _ in pairs}
         assert table.item(0, 0).text().count("-") == 4  # two dates
 
-        dock.auto_refresh.setChecked(True)
+        dock.hyp3_page.auto_refresh.setChecked(True)
         server.advance("SUCCEEDED")
-        dock.status_button.click()
+        dock.hyp3_page.status_button.click()
         wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the status")
         assert f"{len(pairs)} succeeded" in dock.log_view.toPlainText()
-        assert not dock.auto_refresh.isChecked() and not dock.refresh_timer.isActive()  # nothing left to wait for
+        assert (
+            not dock.hyp3_page.auto_refresh.isChecked() and
+            not dock.refresh_timer.isActive()
+        )  # nothing left to wait for
         assert {table.item(row, 1).text() for row in range(table.rowCount())} == {"succeeded"}
         assert all(table.item(row, 2).text().endswith(" UTC") for row in range(table.rowCount()))
 
-        dock.download_button.click()
+        dock.hyp3_page.download_button.click()
         wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the download")
-        assert Path(dock.products_widget.filePath()) == work / "products"
+        assert Path(dock.time_series_page.products_widget.filePath()) == work / "products"
         assert sorted(p.name for p in (work / "products").glob("*.zip")) == sorted(
             p.name for p in products.glob("*.zip")
         )
@@ -325,27 +332,32 @@ def test_the_project_file_keeps_the_dock(qgis_iface, qgis_canvas, qgis_processin
         dock = plugin.dock
         dock.work_widget.setFilePath(str(tmp_path / "work"))
         dock.save_area(QgsGeometry.fromRect(QgsRectangle(380_000, 3_940_000, 384_000, 3_944_000)))
-        dock.max_days_spin.setValue(48)
-        dock.max_bperp_spin.setValue(150)
-        dock.season_edit.setText("04-01,11-30")
-        dock.name_edit.setText("kanto")
-        dock.option_boxes["WATER_MASK"].setChecked(True)
+        dock.network_page.max_days_spin.setValue(48)
+        dock.network_page.max_bperp_spin.setValue(150)
+        dock.network_page.season_edit.setText("04-01,11-30")
+        dock.hyp3_page.name_edit.setText("kanto")
+        dock.hyp3_page.option_boxes["WATER_MASK"].setChecked(True)
         dock.set_reference_point(QgsPointXY(382_040.0, 3_942_040.0), "EPSG:32654")
-        dock.reference_date_combo.setCurrentIndex(2)
-        dock.reference_date_edit.setDate(dock.reference_date_edit.date().fromString("2020-01-15", "yyyy-MM-dd"))
+        dock.time_series_page.reference_date_combo.setCurrentIndex(2)
+        date_edit = dock.time_series_page.reference_date_edit
+        date_edit.setDate(date_edit.date().fromString("2020-01-15", "yyyy-MM-dd"))
         state = dock.project_state()
         assert state["reference_date"] == "20200115" and state["area_layer"]
 
         path = tmp_path / "project.qgz"
         assert QgsProject.instance().write(str(path))
         QgsProject.instance().clear()
-        assert dock.work() == "" and dock.area_combo.currentLayer() is None and dock.reference_point is None
-        assert dock.max_days_spin.value() == load_settings().max_temporal_baseline_days
+        assert (
+            dock.work() == "" and
+            dock.area_page.area_combo.currentLayer() is None and
+            dock.time_series_page.reference_point is None
+        )
+        assert dock.network_page.max_days_spin.value() == load_settings().max_temporal_baseline_days
 
         assert QgsProject.instance().read(str(path))
         assert dock.project_state() == state
-        assert dock.area_combo.currentLayer().name() == "SBAS area"
-        assert dock.marker is not None
+        assert dock.area_page.area_combo.currentLayer().name() == "SBAS area"
+        assert dock.time_series_page.marker is not None
     finally:
         plugin.unload()
         QgsProject.instance().clear()
@@ -361,8 +373,8 @@ def test_quality_report_chains_coherence_validation_and_report(dock, qgis_app, t
     monkeypatch.setattr("sbas_plugin.gui.workflow_dock.QDesktopServices.openUrl", opened.append)  # no browser
 
     dock.work_widget.setFilePath(str(work))
-    dock.benchmarks_widget.setFilePath(str(benchmarks))
-    dock.report_button.click()
+    dock.results_page.benchmarks_widget.setFilePath(str(benchmarks))
+    dock.results_page.report_button.click()
     wait_until(qgis_app, lambda: opened or not dock.runner.running(), 120, "the report")
 
     log = dock.log_view.toPlainText()
@@ -377,8 +389,8 @@ def results_in_use(plugin, canvas, finished):
     point feature plotted: every way QGIS holds the results open."""
     dock = plugin.dock
     dock.work_widget.setFilePath(str(finished.work))
-    dock.products_widget.setFilePath(str(finished.products))
-    dock.area_combo.setLayer(area_layer(finished.truth.epsg, finished.area))
+    dock.time_series_page.products_widget.setFilePath(str(finished.products))
+    dock.area_page.area_combo.setLayer(area_layer(finished.truth.epsg, finished.area))
     loaded = dock.load_result_layers()
     show_canvas(canvas, loaded.velocity.crs().authid())
     canvas.setExtent(loaded.velocity.extent())
@@ -425,8 +437,8 @@ def test_a_rerun_closes_the_results_it_replaces_then_puts_them_back_as_they_were
     benchmarks = QgsVectorLayer("Point?crs=EPSG:4326", "benchmarks", "memory")  # a combo's other choice
     project.addMapLayer(benchmarks)
     qgis_iface.mapCanvas().waitWhileRendering()  # a drawing canvas holds the files until it is done
-    dock.points_combo.setLayer(loaded.points)
-    dock.raster_combo.setLayer(mine)
+    dock.results_page.points_combo.setLayer(loaded.points)
+    dock.results_page.raster_combo.setLayer(mine)
     mine_id, points_id = mine.id(), loaded.points.id()  # the layers themselves go, with their wrappers
     before = {layer_id: layer.name() for layer_id, layer in project.mapLayers().items()}
     tree, groups, shown = layer_tree(), [node.name() for node in root.children()], [s.label for s in series.shown]
@@ -434,8 +446,8 @@ def test_a_rerun_closes_the_results_it_replaces_then_puts_them_back_as_they_were
     assert open_files_under(*replaced)  # what Windows would keep the run from replacing
     at_start = watch_the_start(dock, series, replaced)
 
-    dock.run_button.click()
-    assert not dock.load_button.isEnabled() and not dock.timeseries_button.isEnabled()
+    dock.time_series_page.run_button.click()
+    assert not dock.results_page.load_button.isEnabled() and not dock.results_page.timeseries_button.isEnabled()
     wait_until(qgis_app, lambda: not dock.runner.running(), 120, "the rerun")
 
     assert at_start == [([], [], None)], dock.log_view.toPlainText()
@@ -448,11 +460,11 @@ def test_a_rerun_closes_the_results_it_replaces_then_puts_them_back_as_they_were
     assert layer_tree() == tree and [node.name() for node in root.children()] == groups
     assert all(layer.isValid() for layer in project.mapLayers().values())
     assert project.mapLayer(mine_id).opacity() == 0.35
-    assert dock.points_combo.currentLayer().id() == points_id
-    assert dock.raster_combo.currentLayer().id() == mine_id
+    assert dock.results_page.points_combo.currentLayer().id() == points_id
+    assert dock.results_page.raster_combo.currentLayer().id() == mine_id
     assert series.stack is not None and series.folder_widget.filePath() == str(work)
     assert [s.label for s in series.shown] == shown
-    assert dock.load_button.isEnabled() and dock.timeseries_button.isEnabled()
+    assert dock.results_page.load_button.isEnabled() and dock.results_page.timeseries_button.isEnabled()
 
 
 def test_a_rerun_says_which_layers_point_to_dates_it_no_longer_has(plugin, qgis_app, qgis_iface, finished):
@@ -466,7 +478,7 @@ def test_a_rerun_says_which_layers_point_to_dates_it_no_longer_has(plugin, qgis_
     layer_id = layer.id()
     dock.runner.started.connect(lambda _name: gone.unlink())  # as a rerun over fewer dates leaves it
 
-    dock.run_button.click()
+    dock.time_series_page.run_button.click()
     wait_until(qgis_app, lambda: not dock.runner.running(), 120, "the rerun")
 
     assert not QgsProject.instance().mapLayer(layer_id).isValid()
@@ -482,7 +494,7 @@ def test_a_project_saved_while_a_step_has_the_layers_out_keeps_them(plugin, qgis
     tree, state = layer_tree(), series.project_state()
     during, after = tmp_path / "during.qgz", tmp_path / "after.qgz"
 
-    dock.run_button.click()
+    dock.time_series_page.run_button.click()
     assert dock.runner.running() and project.write(str(during))  # Ctrl+S while MintPy runs
     wait_until(qgis_app, lambda: not dock.runner.running(), 120, "the rerun")
     project.clear()
@@ -503,13 +515,13 @@ def test_a_project_cleared_while_a_step_runs_gets_nothing_of_the_old_one(plugin,
     results_in_use(plugin, qgis_iface.mapCanvas(), finished)
     dock, series = plugin.dock, plugin.timeseries_dock
 
-    dock.run_button.click()
+    dock.time_series_page.run_button.click()
     QgsProject.instance().clear()  # New project, or another one opened, while MintPy runs
     wait_until(qgis_app, lambda: not dock.runner.running(), 120, "the rerun")
 
     assert not QgsProject.instance().mapLayers() and not layer_tree()
     assert series.stack is None and series.folder_widget.filePath() == ""
-    assert dock.load_button.toolTip() == "Choose a work folder first." and series.folder_widget.isEnabled()
+    assert dock.results_page.load_button.toolTip() == "Choose a work folder first." and series.folder_widget.isEnabled()
 
 
 def test_a_failed_rerun_puts_back_the_layers_and_the_series_it_closed(plugin, qgis_app, qgis_iface, finished, tmp_path):
@@ -519,9 +531,9 @@ def test_a_failed_rerun_puts_back_the_layers_and_the_series_it_closed(plugin, qg
     tree, shown = layer_tree(), [s.label for s in series.shown]
     at_start = watch_the_start(dock, series, [work / "GeoTiffs", work / "mintpy", work / "points.gpkg"])
     (tmp_path / "none").mkdir()
-    dock.products_widget.setFilePath(str(tmp_path / "none"))
+    dock.time_series_page.products_widget.setFilePath(str(tmp_path / "none"))
 
-    dock.run_button.click()
+    dock.time_series_page.run_button.click()
     wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the failing run")
 
     assert at_start == [([], [], None)]
@@ -541,10 +553,10 @@ def test_extracting_values_closes_the_table_it_replaces(plugin, qgis_app, qgis_i
     table_id = table.id()
     assert table.featureCount() == 1 and open_files_under(out)
     at_start = watch_the_start(dock, series, [out])
-    dock.points_combo.setLayer(loaded.points)
-    dock.values_widget.setFilePath(str(out))
+    dock.results_page.points_combo.setLayer(loaded.points)
+    dock.results_page.values_widget.setFilePath(str(out))
 
-    dock.extract_button.click()
+    dock.results_page.extract_button.click()
     wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the extraction")
 
     assert at_start == [([], [], series.stack)]  # the time series reads other files: left open
