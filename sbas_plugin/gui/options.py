@@ -220,9 +220,13 @@ class SbasOptionsPage(QgsOptionsPageWidget):
         self.check_process.deleteLater()
         self.check_process = None
         self.check_button.setEnabled(True)
-        if ok:
+        from sbas_plugin.core.stack.mintpy import version_refusal  # rasterio with it: not at QGIS start
+
+        refusal = version_refusal(text, python) if ok else None
+        if ok and not refusal:
             self.check_result.setText(tr("MintPy {} runs with {}.").format(text, python))
         else:
+            text = refusal or text
             self.check_result.setText(tr("MintPy cannot run: {}").format(f"{python}: {text}"))
             self.check_result.setStyleSheet("color: #b00020")
 

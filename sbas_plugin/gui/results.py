@@ -7,7 +7,6 @@ Main thread only: it adds layers to the project and its layer tree."""
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
@@ -25,12 +24,12 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from sbas_plugin.core.dates import parse_date
+from sbas_plugin.core.names import dated_geotiff_dates, dated_geotiff_unit
+from sbas_plugin.core.workfolder import WorkFolder
 from sbas_plugin.gui import styles
 from sbas_plugin.i18n import tr
 
-DISPLACEMENT_DIR = Path("GeoTiffs") / "displacement_maps" / "unwrapped"
 UNITS_MM = {"Meters": 1000.0, "Centimeters": 10.0}  # mm per unit of the per-date GeoTIFFs
-DATE_FILE = re.compile(r"^(\d{8})_(\d{8})_.*_(Meters|Centimeters)_unwrapped\.tif$", re.IGNORECASE)
 VELOCITY_FIELD = "velocity_mm_yr"
 COHERENCE_FIELD = "temporal_coherence"
 
@@ -52,14 +51,14 @@ def displacement_files(work_dir) -> list:
     when a folder holds both)."""
     found = {}
     for unit in UNITS_MM:
-        folder = Path(work_dir) / DISPLACEMENT_DIR / unit
+        folder = WorkFolder(work_dir).displacement_maps(unit)
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.tif")):
-            match = DATE_FILE.match(path.name)
-            if match:
-                date = parse_date(match.group(2))
-                found.setdefault(date, (date, path, UNITS_MM[match.group(3).capitalize()]))
+            dates, named_unit = dated_geotiff_dates(path.name), dated_geotiff_unit(path.name)
+            if dates and named_unit:
+                date = parse_date(dates[1])
+                found.setdefault(date, (date, path, UNITS_MM[named_unit]))
     return [found[d] for d in sorted(found)]
 
 
@@ -105,7 +104,7 @@ def load_results(work_dir, project: Optional[QgsProject] = None) -> LoadedResult
     temporal coherence (unchecked). Missing files are skipped."""
     project = project or QgsProject.instance()
     work = Path(work_dir)
-    geotiffs = work / "GeoTiffs"
+    geotiffs = WorkFolder(work).geotiffs
     root = project.layerTreeRoot()
     group = root.insertGroup(0, tr("SBAS {name}").format(name=work.resolve().name))
     result = LoadedResults(group)
@@ -124,7 +123,7 @@ def load_results(work_dir, project: Optional[QgsProject] = None) -> LoadedResult
     if result.coherence is not None:
         styles.style_coherence(result.coherence)
 
-    points_path = work / "points.gpkg"
+    points_path = WorkFolder(work).points_gpkg
     if points_path.is_file():
         layer = QgsVectorLayer(f"{points_path}|layername=points", tr("Points (velocity mm/yr)"), "ogr")
         if layer.isValid():

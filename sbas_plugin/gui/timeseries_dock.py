@@ -45,6 +45,7 @@ from sbas_plugin.core.results.extract import ExtractError
 from sbas_plugin.core.results.pixel_series import AreaSeries, Pixel, open_pixel_series
 from sbas_plugin.core.results.points import PixelPoints, pixel_centres_in_polygons
 from sbas_plugin.core.results.series_csv import AreaColumns, PixelColumn, write_series_csv
+from sbas_plugin.core.workfolder import WorkFolder
 from sbas_plugin.gui.layers import is_under
 from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
 from sbas_plugin.gui.results import load_results
@@ -206,7 +207,7 @@ class TimeseriesDock(QgsDockWidget):
 
     def add_result_layers(self) -> None:
         folder = Path(self.folder_widget.filePath())
-        if not (folder / "GeoTiffs").is_dir():
+        if not WorkFolder(folder).geotiffs.is_dir():
             self.iface.messageBar().pushWarning(
                 tr("SBAS"), tr("{} is not a work folder with GeoTiffs/ (as sbas run makes it).").format(folder)
             )

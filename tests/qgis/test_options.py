@@ -201,6 +201,16 @@ def test_check_on_a_bogus_path_says_why(qgis_app, tmp_path):
     assert check(qgis_app, page, silent) == f"MintPy cannot run: {silent}: exit status 3"
 
 
+def test_check_refuses_the_mintpy_a_run_refuses(qgis_app, tmp_path):
+    # MintPy before 1.5.2 shifts every grid half a pixel: the run refuses it, so the check must too.
+    old = fake_python(tmp_path / "old", "echo 1.5.1\n")
+    text = check(qgis_app, SbasOptionsPage(), old)
+    assert text.startswith(f"MintPy cannot run: {old}: MintPy 1.5.1 in {old} is older than 1.5.2"), text
+    assert "-m pip install -U mintpy" in text
+    new = fake_python(tmp_path / "new", "echo 1.5.2\n")
+    assert check(qgis_app, SbasOptionsPage(), new) == f"MintPy 1.5.2 runs with {new}."
+
+
 def test_check_leaves_qgis_responsive_and_the_answer_arrives(qgis_app, tmp_path):
     # The fake interpreter answers only once the test's timer has run: with the check on the GUI thread it
     # would never run, and the interpreter would give up with "no go-ahead".
