@@ -1,6 +1,7 @@
 """sbas run: the whole pipeline over one work folder, idempotent and resumable."""
 
 from sbas_plugin.cli.common import fail, report_progress
+from sbas_plugin.core.names import TROPOSPHERE_METHODS
 
 
 def add_mintpy_options(parser) -> None:
@@ -17,7 +18,12 @@ def add_mintpy_options(parser) -> None:
     group.add_argument(
         "--reference-date", default="first", help="first (default), auto (MintPy's choice) or a date YYYYMMDD"
     )
-    group.add_argument("--troposphere", choices=("no", "pyaps"), default="no", help="ERA5 correction (needs a CDS key)")
+    group.add_argument(
+        "--troposphere",
+        choices=TROPOSPHERE_METHODS,
+        default="no",
+        help="pyaps: ERA5 correction (needs a CDS key); height_correlation: phase against elevation",
+    )
     group.add_argument("--deramp", choices=("no", "linear", "quadratic"), default="no")
     group.add_argument("--unit", choices=("Meters", "Centimeters"), default="Meters", help="of the per-date GeoTIFFs")
     group.add_argument(

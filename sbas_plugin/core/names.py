@@ -20,6 +20,10 @@ HYP3_OPTIONS = {
     "inc_map": "include_inc_map",
 }
 
+# MintPy's tropospheric corrections offered: none, ERA5 through PyAPS (needs a CDS key), or the
+# phase-elevation ratio estimated from the stack itself (offline).
+TROPOSPHERE_METHODS = ("no", "pyaps", "height_correlation")
+
 # HyP3 project names (public on HyP3): 1 to 20 of these characters, as Vertex allows.
 PROJECT_NAME_CHARACTERS = "[A-Za-z0-9_-]"
 PROJECT_NAME_LENGTH = 20

@@ -19,11 +19,11 @@ from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.files import check_free_space, free_bytes
 from sbas_plugin.core.manifest import Manifest, signature
-from sbas_plugin.core.results.mintpy_files import find_timeseries
+from sbas_plugin.core.results.mintpy_files import file_identity, find_timeseries
 from sbas_plugin.core.results.points import pixel_centres_in_polygons, read_points_csv, write_points_csv
-from sbas_plugin.core.results.quality import DEFAULT_MIN_COHERENCE, low_quality_note, read_point_quality
+from sbas_plugin.core.results.quality import DEFAULT_MIN_COHERENCE, SOURCES, low_quality_note, read_point_quality
 from sbas_plugin.core.stack.clip import clip_products, plan_clip
-from sbas_plugin.core.stack.export import export_geotiffs
+from sbas_plugin.core.stack.export import MINTPY_RESULTS_READ, export_geotiffs
 from sbas_plugin.core.stack.ingest import find_products, verify_products
 from sbas_plugin.core.stack.mintpy import (
     TEMPLATE_NAME,
@@ -215,9 +215,11 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     manifest.record("mintpy", mintpy_signature, clip=clip_signature, reference=[row, col])
     finish("mintpy")
 
-    # 4. GeoTIFFs
-    stat = series.stat()
-    export_signature = signature(series.name, stat.st_size, stat.st_mtime_ns, options.unit, options.mask_low_coherence)
+    # 4. GeoTIFFs. Each step's signature holds the MintPy files it reads, the time series by the name MintPy's
+    # settings give it: new settings, or a file MintPy rewrote, make exactly the steps that read it run again.
+    series_read = file_identity(series)
+    export_read = [series_read, *_identities(mintpy_dir, MINTPY_RESULTS_READ)]
+    export_signature = signature(export_read, options.unit, options.mask_low_coherence)
     # numInvIfgram.tif too: work folders exported before it was added get it on a rerun
     if manifest.done(
         "export", export_signature, result.geotiffs / "velocity.tif", result.geotiffs / "numInvIfgram.tif"
@@ -232,12 +234,18 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
             progress=stage("export"),
             is_canceled=is_canceled,
         )
-        manifest.record("export", export_signature, dates=len(exported.files), folder=exported.displacement_dir)
+        manifest.record(
+            "export",
+            export_signature,
+            timeseries=series.name,
+            dates=len(exported.files),
+            folder=exported.displacement_dir,
+        )
     finish("export")
 
     # 5. pixel-centre points inside the AOI, on the exported grid, with MintPy's quality at each
-    points_of_area = signature(clip_signature, export_signature)  # which points: the signature before quality
-    points_signature = signature(points_of_area, QUALITY_COLUMNS_VERSION, options.min_coherence)
+    quality_read = _identities(mintpy_dir, sorted({file_name for file_name, _, _ in SOURCES.values()}))
+    points_signature = signature(clip_signature, quality_read, QUALITY_COLUMNS_VERSION, options.min_coherence)
     if manifest.done("points", points_signature, result.points_csv, result.points_gpkg):
         result.skipped.append("points")
     else:
@@ -248,7 +256,9 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     finish("points")
 
     # 6. Geotiff_value.csv, read from MintPy's HDF5 (the same numbers as the GeoTIFFs, faster)
-    extract_signature = signature(points_of_area, export_signature)
+    # The points depend on the clip alone; the values on the series, blanked where MintPy found no solution.
+    solved = _identities(mintpy_dir, [SOURCES["temporal_coherence"][0]])
+    extract_signature = signature(clip_signature, series_read, solved)
     if manifest.done("extract", extract_signature, result.values_csv):
         result.skipped.append("extract")
     else:
@@ -261,6 +271,10 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     manifest.data["notes"] = result.notes
     manifest.save()
     return result
+
+
+def _identities(folder: Path, names) -> list:
+    return [file_identity(folder / name) for name in names if (folder / name).is_file()]
 
 
 def _bytes_in(folder: Path) -> int:

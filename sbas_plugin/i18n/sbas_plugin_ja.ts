@@ -1066,6 +1066,21 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
+      <source>None</source>
+      <translation>なし</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>ERA5 (PyAPS; needs a CDS key)</source>
+      <translation>ERA5（PyAPS。CDS キーが必要）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Phase-elevation ratio (from the stack itself, offline)</source>
+      <translation>位相と標高の比（スタック自体から推定、オフライン）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Work folder (keeps hyp3_jobs.json, the local job record)</source>
       <translation>作業フォルダ（ローカルのジョブ記録 hyp3_jobs.json を保存）</translation>
     </message>
@@ -1094,16 +1109,6 @@
       <location filename="../../sbas_plugin/processing/base.py" />
       <source>Reference date: first, auto (MintPy's choice) or YYYYMMDD</source>
       <translation>参照日: first（最初の日付）、auto（MintPy が選択）または YYYYMMDD</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>None</source>
-      <translation>なし</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>ERA5 (PyAPS; needs a CDS key)</source>
-      <translation>ERA5（PyAPS。CDS キーが必要）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />

@@ -21,6 +21,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from sbas_plugin.core.names import TROPOSPHERE_METHODS
 from sbas_plugin.i18n import tr
 from sbas_plugin.log import install_log_handler
 from sbas_plugin.settings import load_settings
@@ -208,7 +209,7 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
 
     # -- MintPy options, as `sbas run` takes them
 
-    TROPOSPHERE = ("no", "pyaps")
+    TROPOSPHERE = TROPOSPHERE_METHODS
     DERAMP = ("no", "linear", "quadratic")
     UNITS = ("Meters", "Centimeters")
 
@@ -223,7 +224,12 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
                 "REFERENCE_DATE", tr("Reference date: first, auto (MintPy's choice) or YYYYMMDD"), "first"
             )
         )
-        self.add_enum("TROPOSPHERE", tr("Tropospheric correction"), [tr("None"), tr("ERA5 (PyAPS; needs a CDS key)")])
+        labels = {
+            "no": tr("None"),
+            "pyaps": tr("ERA5 (PyAPS; needs a CDS key)"),
+            "height_correlation": tr("Phase-elevation ratio (from the stack itself, offline)"),
+        }
+        self.add_enum("TROPOSPHERE", tr("Tropospheric correction"), [labels[method] for method in self.TROPOSPHERE])
         self.add_enum("DERAMP", tr("Remove a ramp"), [tr("No"), tr("Linear"), tr("Quadratic")])
 
     def mintpy_options(self, parameters, context):

@@ -224,3 +224,29 @@ def test_a_python_without_mintpy_is_refused(tmp_path):
         check_mintpy_version(str(python))
     with pytest.raises(MintpyError, match="cannot start"):
         check_mintpy_version(str(tmp_path / "missing" / "python"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake interpreter is a shell script")
+def test_new_settings_remove_the_results_of_the_old_ones_and_nothing_else(clipped, tmp_path):
+    """MintPy would keep results its own checks find current whatever settings wrote them (a time series
+    re-referenced in place, a velocity newer than its input): with new settings they go, before MintPy starts."""
+    work = tmp_path / "work"
+    work.mkdir()
+    old = write_template(work / "sbas_mintpy.txt", clipped, (4, 7), MintpyOptions(deramp="linear"))
+    (work / STATE_NAME).write_text(json.dumps({"template": "the old settings", "finished": ["load_data"]}))
+    results = ["timeseries.h5", "timeseries_ramp_demErr.h5", "velocity.h5", "smallbaselineApp.cfg", "rms_x.txt"]
+    kept = ["inputs/ifgramStack.h5", "inputs/geometryGeo.h5", "ERA5/ERA5_N35_E139.grb", LOG_NAME, "notes.txt"]
+    for name in [*results, *kept, "pic/velocity.png"]:
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_bytes(b"x")
+    template = write_template(old, clipped, (4, 7), MintpyOptions())  # deramp off
+    with pytest.raises(MintpyError, match=r"older than 1\.5\.2"):
+        run_smallbaseline(template, work, python=fake_python(tmp_path, "1.5.1"))
+    assert [name for name in results if (work / name).exists()] == [] and not (work / "pic").exists()
+    assert all((work / name).read_bytes() == b"x" for name in kept) and template.is_file()
+    assert json.loads((work / STATE_NAME).read_text())["finished"] == []
+    # The same settings again (e.g. after a cancel): what MintPy has done is kept and resumed from.
+    (work / "timeseries.h5").write_bytes(b"x")
+    with pytest.raises(MintpyError, match=r"older than 1\.5\.2"):
+        run_smallbaseline(template, work, python=fake_python(tmp_path, "1.5.1"))
+    assert (work / "timeseries.h5").is_file()

@@ -3,12 +3,16 @@
 import csv
 import json
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
 import rasterio
@@ -16,11 +20,12 @@ import rasterio
 from sbas_plugin.core.files import DISK_MARGIN_BYTES, GB, DiskSpaceError
 from sbas_plugin.core.pipeline import RunOptions, run_pipeline
 from sbas_plugin.core.reports.report import build_report, render_html
+from sbas_plugin.core.results.mintpy_files import find_timeseries
 from sbas_plugin.core.results.points import Canceled, read_points_csv
 from sbas_plugin.core.simulate.demo import run_demo
 from sbas_plugin.core.stack.clip import plan_clip
 from sbas_plugin.core.stack.ingest import find_products
-from sbas_plugin.core.stack.mintpy import TEMPLATE_NAME, choose_reference_pixel
+from sbas_plugin.core.stack.mintpy import TEMPLATE_NAME, MintpyOptions, choose_reference_pixel
 
 pytestmark = pytest.mark.mintpy
 SBAS = Path(sys.executable).parent / "sbas"
@@ -349,3 +354,88 @@ def test_mintpy_is_refused_when_the_disk_cannot_take_2_5_times_the_clip(demo, tm
 def test_a_finished_run_needs_no_free_disk(demo):
     again = run_pipeline(demo.run.work.parent / "products", str(demo.aoi), demo.run.work, free_bytes=lambda folder: 0)
     assert again.skipped == ["clip", "export", "points", "extract"]
+
+
+def gpkg_content(path) -> list:
+    """A GeoPackage's SQL without the time each table was last changed (gpkg_contents.last_change)."""
+    with sqlite3.connect(path) as con:
+        return [re.sub(r"'\d{4}-\d\d-\d\dT[\d:.]+Z'", "'<time>'", line) for line in con.iterdump()]
+
+
+def h5_content(path) -> dict:
+    """Every dataset's bytes and every attribute but where the inputs were (FILE_PATH, mintpy.load.*) and
+    MintPy's compute settings (mintpy.compute.*, e.g. the free memory): those differ between work folders."""
+    with h5py.File(path, "r") as f:
+        content = {
+            key: str(value)
+            for key, value in f.attrs.items()
+            if not (key == "FILE_PATH" or key.startswith(("mintpy.load.", "mintpy.compute.")))
+        }
+        f.visititems(lambda name, item: content.update({name: item[()].tobytes()}) if item.shape is not None else None)
+    return content
+
+
+def outputs(work) -> dict:
+    """Every result users read, byte for byte; points.gpkg by its content (it records when it was written)."""
+    geotiffs = (path for path in (work / "GeoTiffs").rglob("*") if path.is_file())
+    found = {str(path.relative_to(work)): path.read_bytes() for path in geotiffs}
+    for name in ("points.csv", "Geotiff_value.csv"):
+        found[name] = (work / name).read_bytes()
+    found["points.gpkg"] = gpkg_content(work / "points.gpkg")
+    series = find_timeseries(work / "mintpy")
+    found["MintPy's final time series"] = (series.name, h5_content(series))
+    return found
+
+
+def assert_same_outputs(work, fresh_work):
+    got, expected = outputs(work), outputs(fresh_work)
+    assert sorted(got) == sorted(expected)
+    for name in expected:
+        assert got[name] == expected[name], f"{name} differs from a fresh run's"
+
+
+def test_options_switched_on_and_off_give_a_fresh_runs_results(demo, tmp_path):
+    """Every run and MintPy option on, then off again, in one work folder: each time every output equals
+    a fresh run's with the same options. The demo is the fresh run with every option off. The reference
+    date alone too: MintPy re-references its time series in place and, with no other change, would
+    keep them so (a new reference point makes it invert again, which would hide that)."""
+    products, aoi = demo.run.work.parent / "products", str(demo.aoi)
+    x0, y0, dx, dy = steps(demo.run.work)["clip"]["grid"][:4]
+    row, col = (index + 1 for index in steps(demo.run.work)["reference"]["pixel"])
+    every_option_on = RunOptions(
+        mintpy=MintpyOptions(workers=1, reference_date="auto", troposphere="height_correlation", deramp="linear"),
+        reference_point=(x0 + (col + 0.5) * dx, y0 + (row + 0.5) * dy, "EPSG:32654"),
+        unit="Centimeters",
+        mask_low_coherence=True,
+        min_coherence=0.5,
+    )
+    reference_date_on = RunOptions(mintpy=MintpyOptions(workers=1, reference_date="auto"))
+    switched, reference_date_switched = tmp_path / "switched", tmp_path / "reference_date"
+    for work in (switched, reference_date_switched):
+        shutil.copytree(demo.run.work, work)  # every option off, finished
+
+    def on_then_off(work, options) -> tuple:
+        on = run_pipeline(products, aoi, work, options=options)
+        return on, outputs(work), run_pipeline(products, aoi, work)
+
+    with ThreadPoolExecutor(2) as pool:  # MintPy runs two at a time
+        fresh = pool.submit(run_pipeline, products, aoi, tmp_path / "fresh", options=every_option_on)
+        reference_date_only = pool.submit(on_then_off, reference_date_switched, reference_date_on)
+        on = run_pipeline(products, aoi, switched, options=every_option_on)
+        assert on.skipped == ["clip"]
+        assert find_timeseries(switched / "mintpy").name == "timeseries_tropHgt_ramp_demErr.h5"
+        assert_same_outputs(switched, fresh.result().work)
+        off = run_pipeline(products, aoi, switched)
+        assert off.skipped == ["clip"]
+        assert find_timeseries(switched / "mintpy").name == "timeseries_demErr.h5"
+        assert_same_outputs(switched, demo.run.work)
+        _, with_reference_date, off = reference_date_only.result()
+    assert off.skipped == ["clip"]
+    series = "MintPy's final time series"
+    assert with_reference_date[series] != outputs(demo.run.work)[series]  # MintPy's reference date: not the first
+    assert_same_outputs(reference_date_switched, demo.run.work)
+    # The compute settings change no result: MintPy is not started again, nothing is redone.
+    log = switched / "mintpy" / "sbas_mintpy.log"
+    size = log.stat().st_size
+    again = run_pipeline(products, aoi, switched, options=RunOptions(mintpy=MintpyOptions(workers=2)))
+    assert log.stat().st_size == size and again.skipped == ["clip", "export", "points", "extract"]

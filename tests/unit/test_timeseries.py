@@ -10,7 +10,7 @@ from test_extract import EPSG, HEIGHT, PIXEL, WIDTH, X0, Y0, dates, encoded, wri
 
 from sbas_plugin.core.dates import dates64, parse_date
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.results.mintpy_files import read_header
+from sbas_plugin.core.results.mintpy_files import find_timeseries, read_configuration, read_header, timeseries_name
 
 
 def test_parse_date_takes_text_and_bytes():
@@ -63,3 +63,61 @@ def test_header_of_a_file_not_geocoded_or_not_north_up_says_so(tmp_path):
         del f.attrs["Y_FIRST"]
     with pytest.raises(ValueError, match=re.escape("timeseries.h5: not geocoded (no 'Y_FIRST' attribute); run MintPy")):
         read_header(path)
+
+
+def write_configuration(folder, text: str) -> None:
+    (folder / "smallbaselineApp.cfg").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "settings, name",
+    [
+        ("mintpy.troposphericDelay.method = no\nmintpy.deramp = no", "timeseries_demErr.h5"),
+        (
+            "mintpy.troposphericDelay.method = auto  # auto for pyaps\nmintpy.deramp = linear",
+            "timeseries_ERA5_ramp_demErr.h5",
+        ),
+        (
+            "mintpy.troposphericDelay.method = height_correlation\nmintpy.topographicResidual = no",
+            "timeseries_tropHgt.h5",
+        ),
+        (
+            "mintpy.troposphericDelay.method = no\nmintpy.deramp = quadratic\nmintpy.solidEarthTides = yes",
+            "timeseries_SET_ramp_demErr.h5",
+        ),
+        ("mintpy.troposphericDelay.method = no\nmintpy.topographicResidual = false", "timeseries.h5"),
+    ],
+)
+def test_the_final_time_series_is_the_one_the_configuration_names(tmp_path, settings, name):
+    """Whatever other time series lie in the folder from runs with other settings."""
+    for other in (
+        "timeseries.h5",
+        "timeseries_demErr.h5",
+        "timeseries_ramp_demErr.h5",
+        "timeseries_ERA5_ramp_demErr.h5",
+    ):
+        write_mintpy_timeseries(tmp_path / other, encoded(3), chunks=True)
+    write_mintpy_timeseries(tmp_path / name, encoded(3), chunks=True)
+    write_configuration(tmp_path, settings)
+    assert find_timeseries(tmp_path) == tmp_path / name
+    assert timeseries_name(read_configuration(tmp_path / "smallbaselineApp.cfg")) == name
+
+
+def test_a_time_series_the_configuration_does_not_name_is_never_read(tmp_path):
+    write_mintpy_timeseries(tmp_path / "timeseries.h5", encoded(3), chunks=True)
+    write_mintpy_timeseries(tmp_path / "timeseries_ramp_demErr.h5", encoded(3), chunks=True)
+    write_configuration(tmp_path, "mintpy.troposphericDelay.method = no\n")
+    with pytest.raises(FileNotFoundError, match=r"no timeseries_demErr\.h5, the time series smallbaselineApp"):
+        find_timeseries(tmp_path)
+
+
+def test_without_a_configuration_only_a_single_time_series_is_read(tmp_path):
+    write_mintpy_timeseries(tmp_path / "timeseries.h5", encoded(3), chunks=True)
+    (tmp_path / "timeseriesResidual.h5").write_bytes(b"")  # MintPy's residuals, never a time series to read
+    assert find_timeseries(tmp_path) == tmp_path / "timeseries.h5"
+    write_mintpy_timeseries(tmp_path / "timeseries_demErr.h5", encoded(3), chunks=True)
+    with pytest.raises(FileNotFoundError, match=r"2 time series .* no smallbaselineApp\.cfg saying which one is final"):
+        find_timeseries(tmp_path)
+    # This project's template, before MintPy has written its own copy: the rest is MintPy's defaults.
+    (tmp_path / "sbas_mintpy.txt").write_text("mintpy.troposphericDelay.method = no\n", encoding="utf-8")
+    assert find_timeseries(tmp_path) == tmp_path / "timeseries_demErr.h5"

@@ -4,19 +4,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from sbas_plugin.core.files import identity
 from sbas_plugin.core.grid import Grid
 
-# Later names carry more corrections; the first found is the one users' GeoTIFFs come from.
-TIMESERIES_PREFERENCE = (
-    "timeseries_ERA5_ramp_demErr.h5",
-    "timeseries_ERA5_demErr.h5",
-    "timeseries_ramp_demErr.h5",
-    "timeseries_demErr.h5",
-    "timeseries_ERA5_ramp.h5",
-    "timeseries_ERA5.h5",
-    "timeseries_ramp.h5",
-    "timeseries.h5",
-)
+TEMPLATE_NAME = "sbas_mintpy.txt"  # the template this project writes into MintPy's folder
+# The configuration smallbaselineApp ran with (its own copy, merged over its defaults), else the one this
+# project wrote: the final time series' name follows from it.
+CONFIGURATIONS = ("smallbaselineApp.cfg", TEMPLATE_NAME)
+# smallbaselineApp_auto.cfg (MintPy 1.6.4): what "auto", or a key left out, means for the name.
+NAMING_DEFAULTS = {
+    "mintpy.solidEarthTides": "no",
+    "mintpy.ionosphericDelay.method": "no",
+    "mintpy.troposphericDelay.method": "pyaps",
+    "mintpy.troposphericDelay.weatherModel": "ERA5",
+    "mintpy.deramp": "no",
+    "mintpy.topographicResidual": "yes",
+}
+TROPOSPHERE_SUFFIXES = {"height_correlation": "tropHgt", "gacos": "GACOS", "opera": "OPERA"}  # pyaps: its model
+OFF = ("no", "false", "none")
 
 
 @dataclass(frozen=True)
@@ -29,12 +34,75 @@ class TimeseriesHeader:
     reference_date: str  # MintPy's REF_DATE when it is one of the dates, else the first date
 
 
+def read_configuration(path) -> dict:
+    """A MintPy template as smallbaselineApp reads it: `key = value`, `#` starts a comment."""
+    config = {}
+    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+        line = line.strip()
+        key, equals, value = line.partition("=")
+        value = value.split("#")[0].strip()
+        if equals and value and not line.startswith(("%", "#", "!")):
+            config[key.strip()] = value
+    return config
+
+
+def timeseries_name(config: dict, platform: str = "") -> str:
+    """The final time series smallbaselineApp writes with this configuration, as its get_timeseries_filename
+    names it: timeseries, then _LOD (Envisat), _SET, _ion, the troposphere's suffix, _ramp, _demErr."""
+
+    def value(key: str) -> str:
+        given = config.get(key, "auto")
+        return NAMING_DEFAULTS[key] if given.lower() == "auto" else given
+
+    def on(key: str) -> bool:
+        return value(key).lower() not in OFF
+
+    name = "timeseries"
+    if platform.lower().startswith("env"):
+        name += "_LOD"
+    if on("mintpy.solidEarthTides"):
+        name += "_SET"
+    if on("mintpy.ionosphericDelay.method"):
+        name += "_ion"
+    if on("mintpy.troposphericDelay.method"):
+        method = value("mintpy.troposphericDelay.method")
+        name += "_" + TROPOSPHERE_SUFFIXES.get(method, value("mintpy.troposphericDelay.weatherModel"))
+    if on("mintpy.deramp"):
+        name += "_ramp"
+    if on("mintpy.topographicResidual"):
+        name += "_demErr"
+    return name + ".h5"
+
+
 def find_timeseries(mintpy_dir) -> Path:
-    for name in TIMESERIES_PREFERENCE:
-        path = Path(mintpy_dir) / name
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"{mintpy_dir}: no MintPy time series (timeseries*.h5); has MintPy finished?")
+    """The time series MintPy's configuration in the folder makes final, never another one lying there
+    from a run with other options. A folder without a configuration must hold a single time series."""
+    mintpy_dir = Path(mintpy_dir)
+    inverted = mintpy_dir / "timeseries.h5"
+    config_path = next((mintpy_dir / name for name in CONFIGURATIONS if (mintpy_dir / name).is_file()), None)
+    if config_path is None:
+        found = sorted(p.name for p in mintpy_dir.glob("timeseries*.h5") if not p.name.startswith("timeseriesResidual"))
+        if len(found) == 1:
+            return mintpy_dir / found[0]
+        if not found:
+            raise FileNotFoundError(f"{mintpy_dir}: no MintPy time series (timeseries*.h5); has MintPy finished?")
+        raise FileNotFoundError(
+            f"{mintpy_dir}: {len(found)} time series ({', '.join(found)}) and no smallbaselineApp.cfg saying "
+            "which one is final; run smallbaselineApp in this folder"
+        )
+    platform = attributes(inverted).get("PLATFORM", "") if inverted.is_file() else ""
+    path = mintpy_dir / timeseries_name(read_configuration(config_path), platform)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{mintpy_dir}: no {path.name}, the time series {config_path.name} makes final; has MintPy finished?"
+        )
+    return path
+
+
+def file_identity(path) -> list:
+    """Name, size and modification time: what a step's signature keeps of a MintPy file it read, so that a
+    file rewritten by MintPy makes the step run again."""
+    return [Path(path).name, *identity(Path(path))]
 
 
 def _text(value) -> str:

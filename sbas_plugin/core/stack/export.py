@@ -31,6 +31,9 @@ EXTRAS = {
     "numInvIfgram": SOURCES["ifgs_used"][:2],  # interferograms the inversion used, per pixel
 }
 
+# Every MintPy file besides the time series that the export and the points' quality read.
+MINTPY_RESULTS_READ = sorted({file_name for file_name, _ in EXTRAS.values()})
+
 
 @dataclass(frozen=True)
 class ExportResult:
@@ -112,6 +115,7 @@ def export_geotiffs(
         data = already_read.get(name)
         if data is None:
             if not (mintpy_dir / file_name).is_file():
+                (out_dir / f"{name}.tif").unlink(missing_ok=True)  # from a run whose MintPy wrote it
                 continue
             data = _read(mintpy_dir, file_name, dataset)
         data = data.astype(np.float32)
@@ -119,6 +123,19 @@ def export_geotiffs(
             data[no_data] = np.nan
         extras[name] = out_dir / f"{name}.tif"
         _write(extras[name], data, profile)
+    _remove_other_dated_geotiffs(out_dir / DISPLACEMENT_MAPS, files)
     if progress:
         progress(100.0)
     return ExportResult(displacement_dir, files, extras)
+
+
+def _remove_other_dated_geotiffs(maps_dir: Path, kept: list) -> None:
+    """Per-date GeoTIFFs of an earlier export (another time series' name, another unit or dates MintPy
+    dropped since) go: the folder holds what this export wrote and nothing else."""
+    kept = set(kept)
+    for unit_dir in (path for path in maps_dir.iterdir() if path.is_dir() and path.name in UNITS):
+        for path in unit_dir.glob("*.tif"):
+            if path not in kept:
+                path.unlink()
+        if not any(unit_dir.iterdir()):
+            unit_dir.rmdir()

@@ -8,6 +8,7 @@ import logging
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +23,8 @@ import rasterio
 from sbas_plugin.core.cancel import Canceled
 from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, quoted
 from sbas_plugin.core.files import write_json
+from sbas_plugin.core.names import TROPOSPHERE_METHODS
+from sbas_plugin.core.results.mintpy_files import TEMPLATE_NAME  # noqa: F401  (imported from here too)
 
 LOG = logging.getLogger(__name__)
 
@@ -47,7 +50,6 @@ STEPS = (
     "hdfeos5",
 )
 STEP_HEADER = "******************** step - "
-TEMPLATE_NAME = "sbas_mintpy.txt"
 STATE_NAME = "sbas_mintpy_state.json"
 LOG_NAME = "sbas_mintpy.log"
 # MintPy 1.6.4 draws a histogram with one bin per ambiguity count and fails when a stack has no
@@ -67,7 +69,8 @@ class MintpyOptions:
 
     workers: int = 0  # 0: every core
     reference_date: str = "first"  # "first" (the notebooks' default), "auto" (MintPy's choice) or YYYYMMDD
-    troposphere: str = "no"  # "no" or "pyaps" (ERA5; needs a CDS key in ~/.cdsapirc)
+    # "no", "pyaps" (ERA5; needs a CDS key in ~/.cdsapirc) or "height_correlation" (phase against elevation)
+    troposphere: str = "no"
     deramp: str = "no"  # "no", "linear" or "quadratic"
     max_memory_gb: float = 0.0  # 0: half the free memory
 
@@ -165,6 +168,8 @@ def write_template(path, clipped_dir, reference: tuple, options: MintpyOptions) 
     """The MintPy template for clipped HyP3 products. Unwrapping-error correction stays off: GAMMA
     products carry no connected components."""
     clipped = Path(clipped_dir).resolve().as_posix()  # forward slashes: MintPy's globs break on mixed ones
+    if options.troposphere not in TROPOSPHERE_METHODS:
+        raise ValueError(f"tropospheric correction must be one of {', '.join(TROPOSPHERE_METHODS)}")
     if options.troposphere == "pyaps" and not (Path.home() / ".cdsapirc").is_file():
         raise MintpyError("tropospheric correction with ERA5 needs a CDS key in ~/.cdsapirc; or choose 'no'")
     workers = options.workers or os.cpu_count() or 1
@@ -236,7 +241,10 @@ def run_smallbaseline(
     state_path = work_dir / STATE_NAME
     state = _read_state(state_path)
     if state.get("template") != template_hash:
+        if state:  # MintPy would keep results of the old settings its own checks find current
+            clear_results(work_dir, keep=(template, work_dir / LOG_NAME))
         state = {"template": template_hash, "finished": []}
+        write_json(state_path, state, indent=1)
     if any(step not in state["finished"] for step in STEPS):
         check_mintpy_version(python)
     notes = []
@@ -259,6 +267,24 @@ def run_smallbaseline(
         raise MintpyError(f"MintPy stopped in step {failed_step}; the end of its log:\n{tail}")
 
 
+# What smallbaselineApp writes at the top of its folder, all of it derived from the settings; inputs/ (the
+# loaded stack and geometry, tropospheric delays) and weather downloads depend on the products only.
+RESULT_PATTERNS = ("*.h5", "*.he5", "*.kmz", "*.cfg", "rms_*.txt", "reference_date.txt", "coherenceSpatialAvg.txt")
+PICTURES = "pic"
+
+
+def clear_results(work_dir: Path, keep=()) -> None:
+    """Removes MintPy's results so that the next run computes every one with the new settings, exactly as
+    in a new folder: reference date, deramp and troposphere rewrite time series in place, and MintPy skips
+    a step whose output looks newer than its input whatever settings wrote it."""
+    keep = {Path(path).resolve() for path in keep}
+    for pattern in RESULT_PATTERNS:
+        for path in work_dir.glob(pattern):
+            if path.is_file() and path.resolve() not in keep:
+                path.unlink()
+    shutil.rmtree(work_dir / PICTURES, ignore_errors=True)
+
+
 def check_mintpy_version(python: Optional[str] = None) -> None:
     """Refuses a MintPy older than MINIMUM_MINTPY in `python` (this interpreter when None), or none at all.
     Cheap: importing mintpy takes well under a second."""
@@ -277,18 +303,29 @@ def check_mintpy_version(python: Optional[str] = None) -> None:
     except (OSError, subprocess.TimeoutExpired) as error:
         raise MintpyError(f"cannot start {python} ({error}): choose MintPy's Python in the plugin's options") from error
     printed = (answer.stdout.strip().splitlines() or [""])[-1].strip()
-    version = re.match(r"(\d+)\.(\d+)\.(\d+)", printed) if answer.returncode == 0 else None
-    if version is None:
+    if answer.returncode != 0 or not re.match(r"\d+\.\d+\.\d+", printed):
         why = (answer.stderr.strip().splitlines() or [printed or f"exit status {answer.returncode}"])[-1]
         raise MintpyError(f"cannot find MintPy's version in {python} ({why}): install it with `{upgrade}`")
+    refusal = version_refusal(printed, python)
+    if refusal:
+        raise MintpyError(refusal)
+    LOG.info("MintPy %s in %s", printed, python)
+
+
+def version_refusal(printed: str, python: str) -> Optional[str]:
+    """Why the MintPy version `printed` (what MINTPY_VERSION_SCRIPT prints) in `python` cannot be used, or
+    None when it can: the one rule for the run and the options page's check."""
+    version = re.match(r"(\d+)\.(\d+)\.(\d+)", printed)
+    if version is None:
+        return f"{python} printed no MintPy version ({printed!r})"
     if tuple(int(part) for part in version.groups()) < MINIMUM_MINTPY:
         minimum = ".".join(str(part) for part in MINIMUM_MINTPY)
-        raise MintpyError(
+        return (
             f"MintPy {printed} in {python} is older than {minimum}, whose grids start at the pixel corner as "
             f"GDAL's do (older ones shift every result half a pixel), which this plugin relies on: "
-            f"upgrade it with `{upgrade}`"
+            f"upgrade it with `{quoted(python)} -m pip install -U mintpy`"
         )
-    LOG.info("MintPy %s in %s", printed, python)
+    return None
 
 
 def _run_steps(template, work_dir, start, python, state, state_path, progress, is_canceled):
