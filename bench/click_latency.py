@@ -137,6 +137,7 @@ def main():
 
     # The naive click: open and read, then a fresh frame and line on the same figure.
     dates = dock.dates
+    dock.clear()  # the naive clicks below rebuild the dock's axes: nothing of the dock's may stay on them
     naive = []
     for row, col in pixels[:100]:
         start = time.perf_counter()

@@ -92,7 +92,8 @@ def make_inputs(folder: Path) -> tuple:
         f.create_dataset("temporalCoherence", data=np.ones((SIZE, SIZE), dtype=np.float32), chunks=True)
     points_csv = folder / "points.csv"
     lines = [
-        f"{i},{X0 + (c + 0.5) * PIXEL!r},{Y0 - (r + 0.5) * PIXEL!r}" for i, (r, c) in enumerate(zip(rows, cols), 1)
+        f"{i},{X0 + (c + 0.5) * PIXEL!r},{Y0 - (r + 0.5) * PIXEL!r}"
+        for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist()), 1)  # Python numbers: numpy 2's repr differs
     ]
     points_csv.write_text("fid,x,y\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return h5, chunks, points_csv, truth
