@@ -22,6 +22,7 @@ from sbas_plugin.core.results.points import read_points_csv
 from sbas_plugin.core.simulate.realistic import TRUTH_NAME, read_truth, write_realistic_stack
 from sbas_plugin.core.simulate.scoring import Score, score_work
 from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
+from sbas_plugin.core.workfolder import WorkFolder
 
 TRUTH = "truth.npz"
 
@@ -80,7 +81,7 @@ def score(run: RunResult, truth: dict) -> tuple:
     the first date: (rms, number of points, number of dates)."""
     x0, dx, _, y0, _, dy = truth["transform"]
     velocity = truth["velocity"]
-    manifest = json.loads((run.work / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(WorkFolder(run.work).manifest.read_text(encoding="utf-8"))
     grid_x0, grid_y0, _, _, _, _ = manifest["steps"]["clip"]["grid"]
     ref_row, ref_col = manifest["steps"]["mintpy"]["reference"]
     reference = velocity[round((grid_y0 - y0) / dy) + ref_row, round((grid_x0 - x0) / dx) + ref_col]

@@ -31,6 +31,7 @@ from sbas_plugin.core.results.extract import read_timeseries_h5_series
 from sbas_plugin.core.results.mintpy_files import find_timeseries
 from sbas_plugin.core.results.points import PointTable, read_points_csv
 from sbas_plugin.core.simulate.realistic import RealisticTruth
+from sbas_plugin.core.workfolder import WorkFolder
 
 AROUND_PX = 3  # width of the ring around a signal area its error is measured against
 
@@ -126,8 +127,8 @@ def surroundings_of(mask: np.ndarray) -> np.ndarray:
 def score_work(work_dir, truth: RealisticTruth) -> Score:
     """Score an ``sbas run`` work folder: its ``Geotiff_value.csv`` at the points of its ``points.csv``."""
     work_dir = Path(work_dir)
-    points = read_points_csv(work_dir / "points.csv")
-    values_csv = work_dir / "Geotiff_value.csv"
+    points = read_points_csv(WorkFolder(work_dir).points_csv)
+    values_csv = WorkFolder(work_dir).values_csv
     with open(values_csv, newline="", encoding="utf-8") as f:
         header, *body = list(csv.reader(f))
     if header[1:] != [f"{fid}_value" for fid in points.fid.tolist()]:
