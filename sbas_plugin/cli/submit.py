@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from sbas_plugin.cli.common import fail
-from sbas_plugin.core.names import HYP3_OPTIONS, LOOKS
+from sbas_plugin.core.names import CREDITS_PER_PAIR, HYP3_OPTIONS, LOOKS, PIXEL_M
 
 
 def add_project_options(parser) -> None:
@@ -51,7 +51,7 @@ def register(commands) -> None:
         "--looks",
         choices=LOOKS,
         default=LOOKS[0],
-        help="20x4: 80 m pixels, 10 credits; 10x2: 40 m pixels, 15 credits",
+        help="; ".join(f"{looks}: {PIXEL_M[looks]} m pixels, {CREDITS_PER_PAIR[looks]} credits" for looks in LOOKS),
     )
     parser.add_argument("--yes", action="store_true", help="submit without asking (after printing the cost)")
     group = parser.add_argument_group("INSAR_GAMMA options (DEM and look vectors are always included for MintPy)")

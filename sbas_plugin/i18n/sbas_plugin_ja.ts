@@ -1212,16 +1212,6 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>20x4: 80 m pixels, 10 credits a pair</source>
-      <translation>20x4: 80 m 画素、1 ペア 10 クレジット</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
-      <source>10x2: 40 m pixels, 15 credits a pair</source>
-      <translation>10x2: 40 m 画素、1 ペア 15 クレジット</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Wait until no job is pending or running</source>
       <translation>待機中・実行中のジョブがなくなるまで待つ</translation>
     </message>
@@ -1440,6 +1430,11 @@
       <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>Products downloaded</source>
       <translation>ダウンロードしたプロダクト数</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>{looks}: {pixel} m pixels, {credits} credits a pair</source>
+      <translation>{looks}: {pixel} m 画素、1 ペア {credits} クレジット</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />

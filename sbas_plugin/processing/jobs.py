@@ -19,7 +19,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from sbas_plugin.core.names import HYP3_OPTIONS, LOOKS
+from sbas_plugin.core.names import CREDITS_PER_PAIR, HYP3_OPTIONS, LOOKS, PIXEL_M
 from sbas_plugin.core.workfolder import WorkFolder
 from sbas_plugin.i18n import tr
 from sbas_plugin.processing.base import SbasAlgorithm, token_help
@@ -37,7 +37,12 @@ def _add_looks(algorithm) -> None:
     algorithm.add_enum(
         "LOOKS",
         tr("HyP3 looks"),
-        [tr("20x4: 80 m pixels, 10 credits a pair"), tr("10x2: 40 m pixels, 15 credits a pair")],
+        [
+            tr("{looks}: {pixel} m pixels, {credits} credits a pair").format(
+                looks=looks, pixel=PIXEL_M[looks], credits=CREDITS_PER_PAIR[looks]
+            )
+            for looks in LOOKS
+        ],
     )
 
 
