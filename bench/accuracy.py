@@ -47,7 +47,8 @@ from sbas_plugin.core.pipeline import RunOptions, run_pipeline
 from sbas_plugin.core.results.points import read_points_csv
 from sbas_plugin.core.simulate.realistic import TRUTH_NAME, read_truth, write_realistic_stack
 from sbas_plugin.core.simulate.scoring import Score, score_points, score_timeseries, score_work
-from sbas_plugin.core.stack.mintpy import NO_AMBIGUITY_CRASH, STEP_HEADER, STEPS, TEMPLATE_NAME, MintpyOptions
+from sbas_plugin.core.stack.mintpy import NO_AMBIGUITY_CRASH, STEP_HEADER, STEPS, MintpyOptions
+from sbas_plugin.core.workfolder import MINTPY_TEMPLATE as TEMPLATE_NAME
 
 DEFAULT_OUT = Path("/var/tmp/sbas-accuracy")
 BORDER_PX = 2.3  # the area stops this far inside the scene, as in `sbas demo --realistic`

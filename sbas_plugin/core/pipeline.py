@@ -21,19 +21,24 @@ from sbas_plugin.core.files import check_free_space, free_bytes
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.results.mintpy_files import file_identity, find_timeseries
 from sbas_plugin.core.results.points import pixel_centres_in_polygons, read_points_csv, write_points_csv
-from sbas_plugin.core.results.quality import DEFAULT_MIN_COHERENCE, SOURCES, low_quality_note, read_point_quality
+from sbas_plugin.core.results.quality import (
+    DEFAULT_MIN_COHERENCE,
+    QUALITY_FILES,
+    SOURCES,
+    low_quality_note,
+    read_point_quality,
+)
 from sbas_plugin.core.stack.clip import clip_products, plan_clip
 from sbas_plugin.core.stack.export import MINTPY_RESULTS_READ, export_geotiffs
 from sbas_plugin.core.stack.ingest import find_products, verify_products
 from sbas_plugin.core.stack.mintpy import (
-    TEMPLATE_NAME,
     MintpyOptions,
     check_reference_pixel,
     choose_reference_pixel,
     run_smallbaseline,
     write_template,
 )
-from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
+from sbas_plugin.core.workfolder import MINTPY_TEMPLATE, WorkFolder, work_folder_lock
 
 LOG = logging.getLogger(__name__)
 # Part of the points step's signature: bump it when points.gpkg's columns change, so reruns rewrite it.
@@ -198,7 +203,7 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     reference = manifest.step("reference")
     row, col = reference["pixel"]
     result.notes.append(reference["note"])
-    template = write_template(mintpy_dir / TEMPLATE_NAME, clipped_dir, (row, col), options.mintpy)
+    template = write_template(mintpy_dir / MINTPY_TEMPLATE, clipped_dir, (row, col), options.mintpy)
     # Without the compute settings (workers, memory): they change no result, and MintPy resumes across them.
     settings = [
         line for line in template.read_text(encoding="utf-8").splitlines() if not line.startswith("mintpy.compute.")
@@ -244,7 +249,7 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     finish("export")
 
     # 5. pixel-centre points inside the AOI, on the exported grid, with MintPy's quality at each
-    quality_read = _identities(mintpy_dir, sorted({file_name for file_name, _, _ in SOURCES.values()}))
+    quality_read = _identities(mintpy_dir, QUALITY_FILES)
     points_signature = signature(clip_signature, quality_read, QUALITY_COLUMNS_VERSION, options.min_coherence)
     if manifest.done("points", points_signature, result.points_csv, result.points_gpkg):
         result.skipped.append("points")

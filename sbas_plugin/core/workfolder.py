@@ -24,6 +24,7 @@ RECORD = "hyp3_jobs.json"  # the HyP3 job record
 PRODUCTS = "products"  # where `sbas download` puts the product zips
 CLIPPED = "clipped"  # the products on one grid, MintPy's input
 MINTPY = "mintpy"  # MintPy's own folder
+MINTPY_TEMPLATE = "sbas_mintpy.txt"  # in it: the template this project writes
 GEOTIFFS = "GeoTiffs"
 DISPLACEMENT_MAPS = Path("displacement_maps") / "unwrapped"  # in GeoTiffs/, then one folder per unit
 POINTS_CSV = "points.csv"

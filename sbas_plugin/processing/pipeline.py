@@ -188,12 +188,8 @@ class MintpyAlgorithm(_Steps):
 
     def run_step(self, parameters, context, feedback) -> dict:
         from sbas_plugin.core.results.mintpy_files import find_timeseries
-        from sbas_plugin.core.stack.mintpy import (
-            TEMPLATE_NAME,
-            choose_reference_pixel,
-            run_smallbaseline,
-            write_template,
-        )
+        from sbas_plugin.core.stack.mintpy import choose_reference_pixel, run_smallbaseline, write_template
+        from sbas_plugin.core.workfolder import MINTPY_TEMPLATE
 
         clipped = self.folder(parameters, "CLIPPED", context)
         out = Path(self.folder(parameters, "OUTPUT", context))
@@ -201,7 +197,7 @@ class MintpyAlgorithm(_Steps):
         reference = choose_reference_pixel(clipped)
         feedback.pushInfo(reference.note)
         template = write_template(
-            out / TEMPLATE_NAME, clipped, (reference.row, reference.col), self.mintpy_options(parameters, context)
+            out / MINTPY_TEMPLATE, clipped, (reference.row, reference.col), self.mintpy_options(parameters, context)
         )
         notes = run_smallbaseline(template, out, python=mintpy_python(), **self.bridge(feedback))
         self.notes(feedback, notes)

@@ -25,7 +25,8 @@ from sbas_plugin.core.results.points import Canceled, read_points_csv
 from sbas_plugin.core.simulate.demo import run_demo
 from sbas_plugin.core.stack.clip import plan_clip
 from sbas_plugin.core.stack.ingest import find_products
-from sbas_plugin.core.stack.mintpy import TEMPLATE_NAME, MintpyOptions, choose_reference_pixel
+from sbas_plugin.core.stack.mintpy import MintpyOptions, choose_reference_pixel
+from sbas_plugin.core.workfolder import MINTPY_TEMPLATE as TEMPLATE_NAME
 
 pytestmark = pytest.mark.mintpy
 SBAS = Path(sys.executable).parent / "sbas"

@@ -6,11 +6,11 @@ from typing import Optional
 
 from sbas_plugin.core.files import identity
 from sbas_plugin.core.grid import Grid
+from sbas_plugin.core.workfolder import MINTPY_TEMPLATE
 
-TEMPLATE_NAME = "sbas_mintpy.txt"  # the template this project writes into MintPy's folder
 # The configuration smallbaselineApp ran with (its own copy, merged over its defaults), else the one this
 # project wrote: the final time series' name follows from it.
-CONFIGURATIONS = ("smallbaselineApp.cfg", TEMPLATE_NAME)
+CONFIGURATIONS = ("smallbaselineApp.cfg", MINTPY_TEMPLATE)
 # smallbaselineApp_auto.cfg (MintPy 1.6.4): what "auto", or a key left out, means for the name.
 NAMING_DEFAULTS = {
     "mintpy.solidEarthTides": "no",

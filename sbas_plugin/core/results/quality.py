@@ -26,6 +26,7 @@ SOURCES = {
     "velocity_mm_yr": ("velocity.h5", "velocity", 1000.0),  # MintPy writes m/year
     "velocity_std_mm_yr": ("velocity.h5", "velocityStd", 1000.0),
 }
+QUALITY_FILES = sorted({file_name for file_name, _, _ in SOURCES.values()})  # the MintPy files read
 COLUMNS = (*SOURCES, "low_quality", "min_coherence")  # as in points.gpkg and the long CSV
 
 

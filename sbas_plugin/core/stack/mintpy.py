@@ -24,7 +24,6 @@ from sbas_plugin.core.cancel import Canceled
 from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, quoted
 from sbas_plugin.core.files import write_json
 from sbas_plugin.core.names import TROPOSPHERE_METHODS
-from sbas_plugin.core.results.mintpy_files import TEMPLATE_NAME  # noqa: F401  (imported from here too)
 
 LOG = logging.getLogger(__name__)
 
