@@ -1,5 +1,7 @@
 """sbas run: the whole pipeline over one work folder, idempotent and resumable."""
 
+import argparse
+
 from sbas_plugin.cli.common import fail, report_progress
 from sbas_plugin.core.names import TROPOSPHERE_METHODS
 
@@ -25,6 +27,13 @@ def add_mintpy_options(parser) -> None:
         help="pyaps: ERA5 correction (needs a CDS key); height_correlation: phase against elevation",
     )
     group.add_argument("--deramp", choices=("no", "linear", "quadratic"), default="no")
+    group.add_argument(
+        "--atmosphere-filter",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="filter the atmosphere left after MintPy: high-pass in time, low-pass in space (default on; "
+        "docs/accuracy.md)",
+    )
     group.add_argument("--unit", choices=("Meters", "Centimeters"), default="Meters", help="of the per-date GeoTIFFs")
     group.add_argument(
         "--mask-low-coherence",
@@ -57,6 +66,7 @@ def options_from(args):
         reference_date=args.reference_date,
         troposphere=args.troposphere,
         deramp=args.deramp,
+        atmosphere_filter=args.atmosphere_filter,
     )
     return RunOptions(
         mintpy=mintpy,

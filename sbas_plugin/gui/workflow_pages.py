@@ -337,6 +337,9 @@ class TimeSeriesPage(Page):
         self.deramp_combo = QComboBox()
         self.deramp_combo.addItems(choices("sbas:run", "DERAMP"))
         form.addRow(tr("Remove a ramp"), self.deramp_combo)
+        self.filter_check = QCheckBox(tr("Filter the remaining atmosphere (high-pass in time, low-pass in space)"))
+        self.filter_check.setChecked(True)
+        form.addRow(self.filter_check)
         form.addRow(
             note(
                 tr(
@@ -366,6 +369,7 @@ class TimeSeriesPage(Page):
             "reference_date": self.reference_date(),
             "troposphere": self.troposphere_combo.currentIndex(),
             "deramp": self.deramp_combo.currentIndex(),
+            "atmosphere_filter": self.filter_check.isChecked(),
         }
 
     def restore(self, state: dict) -> None:
@@ -382,6 +386,7 @@ class TimeSeriesPage(Page):
         self.reference_date_edit.setEnabled(self.reference_date_combo.currentIndex() == REFERENCE_DATES.index("date"))
         self.troposphere_combo.setCurrentIndex(state.get("troposphere", 0))
         self.deramp_combo.setCurrentIndex(state.get("deramp", 0))
+        self.filter_check.setChecked(state.get("atmosphere_filter", True))
 
     def parameters(self) -> dict:
         """Without the AOI, which the area page chooses."""
@@ -391,6 +396,7 @@ class TimeSeriesPage(Page):
             "REFERENCE_DATE": self.reference_date(),
             "TROPOSPHERE": self.troposphere_combo.currentIndex(),
             "DERAMP": self.deramp_combo.currentIndex(),
+            "ATMOSPHERE_FILTER": self.filter_check.isChecked(),
         }
         if self.reference_point:
             x, y, authid = self.reference_point

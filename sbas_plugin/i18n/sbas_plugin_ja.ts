@@ -902,6 +902,12 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Filter the remaining atmosphere (high-pass in time, low-pass in space)</source>
+      <translation>残った大気遅延をフィルタする（時間方向ハイパス・空間方向ローパス）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
       <source>Run / resume</source>
       <translation>実行 / 再開</translation>
     </message>

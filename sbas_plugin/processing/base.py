@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterAuthConfig,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
@@ -231,6 +232,13 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
         }
         self.add_enum("TROPOSPHERE", tr("Tropospheric correction"), [labels[method] for method in self.TROPOSPHERE])
         self.add_enum("DERAMP", tr("Remove a ramp"), [tr("No"), tr("Linear"), tr("Quadratic")])
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                "ATMOSPHERE_FILTER",
+                tr("Filter the remaining atmosphere (high-pass in time, low-pass in space)"),
+                defaultValue=True,
+            )
+        )
 
     def mintpy_options(self, parameters, context):
         from sbas_plugin.core.stack.mintpy import MintpyOptions
@@ -240,6 +248,7 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
             reference_date=(self.parameterAsString(parameters, "REFERENCE_DATE", context) or "first").strip(),
             troposphere=self.enum_value(parameters, "TROPOSPHERE", context, self.TROPOSPHERE),
             deramp=self.enum_value(parameters, "DERAMP", context, self.DERAMP),
+            atmosphere_filter=self.parameterAsBoolean(parameters, "ATMOSPHERE_FILTER", context),
         )
 
     # -- HyP3: where, and the Earthdata token

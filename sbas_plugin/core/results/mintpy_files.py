@@ -22,6 +22,10 @@ NAMING_DEFAULTS = {
 }
 TROPOSPHERE_SUFFIXES = {"height_correlation": "tropHgt", "gacos": "GACOS", "opera": "OPERA"}  # pyaps: its model
 OFF = ("no", "false", "none")
+# The project's own step after smallbaselineApp (core/stack/atmosphere.py), set in the project's template
+# (MintPy ignores keys it does not know): its output is the final time series with this suffix.
+FILTER_KEY = "sbas.atmosphereFilter"
+FILTERED_SUFFIX = "_filt"
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,21 @@ def timeseries_name(config: dict, platform: str = "") -> str:
 
 def find_timeseries(mintpy_dir) -> Path:
     """The time series MintPy's configuration in the folder makes final, never another one lying there
-    from a run with other options. A folder without a configuration must hold a single time series."""
+    from a run with other options; its filtered copy when the project's template turns the filter on. A
+    folder without a configuration must hold a single time series."""
+    path = mintpy_timeseries(mintpy_dir)
+    if is_filtered(mintpy_dir):
+        path = filtered_path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path.parent}: no {path.name}, the final time series of its configuration; has the run finished?"
+        )
+    return path
+
+
+def mintpy_timeseries(mintpy_dir) -> Path:
+    """The final time series smallbaselineApp writes in the folder (maybe not yet): what the atmosphere
+    filter reads."""
     mintpy_dir = Path(mintpy_dir)
     inverted = mintpy_dir / "timeseries.h5"
     config_path = next((mintpy_dir / name for name in CONFIGURATIONS if (mintpy_dir / name).is_file()), None)
@@ -91,12 +109,17 @@ def find_timeseries(mintpy_dir) -> Path:
             "which one is final; run smallbaselineApp in this folder"
         )
     platform = attributes(inverted).get("PLATFORM", "") if inverted.is_file() else ""
-    path = mintpy_dir / timeseries_name(read_configuration(config_path), platform)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{mintpy_dir}: no {path.name}, the time series {config_path.name} makes final; has MintPy finished?"
-        )
-    return path
+    return mintpy_dir / timeseries_name(read_configuration(config_path), platform)
+
+
+def filtered_path(series: Path) -> Path:
+    return series.with_name(series.stem + FILTERED_SUFFIX + series.suffix)
+
+
+def is_filtered(mintpy_dir) -> bool:
+    """The project's template in the folder turns the atmosphere filter on."""
+    template = Path(mintpy_dir) / MINTPY_TEMPLATE
+    return template.is_file() and read_configuration(template).get(FILTER_KEY, "no").lower() not in OFF
 
 
 def file_identity(path) -> list:

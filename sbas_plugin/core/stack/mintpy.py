@@ -24,6 +24,8 @@ from sbas_plugin.core.cancel import Canceled
 from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, quoted
 from sbas_plugin.core.files import write_json
 from sbas_plugin.core.names import TROPOSPHERE_METHODS
+from sbas_plugin.core.results.mintpy_files import FILTER_KEY
+from sbas_plugin.core.stack.atmosphere import apply_filter_setting
 
 LOG = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ STEPS = (
 )
 STEP_HEADER = "******************** step - "
 STATE_NAME = "sbas_mintpy_state.json"
+FILTER_START = 95.0  # % of the step at which MintPy is done and the atmosphere filter starts
 LOG_NAME = "sbas_mintpy.log"
 # MintPy 1.6.4 draws a histogram with one bin per ambiguity count and fails when a stack has no
 # unwrapping error at all; nothing after that step needs the overview, so the run goes on without it.
@@ -72,6 +75,7 @@ class MintpyOptions:
     troposphere: str = "no"
     deramp: str = "no"  # "no", "linear" or "quadratic"
     max_memory_gb: float = 0.0  # 0: half the free memory
+    atmosphere_filter: bool = True  # the project's spatio-temporal filter after MintPy (core/stack/atmosphere.py)
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,7 @@ def write_template(path, clipped_dir, reference: tuple, options: MintpyOptions) 
         f"mintpy.deramp = {options.deramp}",
         "mintpy.unwrapError.method = no",
         "mintpy.plot = yes",
+        f"{FILTER_KEY} = {'yes' if options.atmosphere_filter else 'no'}",
     ]
     path = Path(path)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -220,6 +225,18 @@ def _read_state(path: Path) -> dict:
         return {}
 
 
+def result_settings(template) -> list:
+    """The template's lines that make MintPy's results what they are: not the compute settings (workers,
+    memory), which change no result, and not the project's own keys (the filter runs after MintPy)."""
+    lines = Path(template).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if not line.startswith(("mintpy.compute.", "sbas."))]
+
+
+def _from(start: float, progress):
+    """progress for the part of the step from `start` % to the end."""
+    return (lambda percent: progress(start + (100.0 - start) * percent / 100.0)) if progress else None
+
+
 def run_smallbaseline(
     template,
     work_dir,
@@ -232,11 +249,7 @@ def run_smallbaseline(
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     template = Path(template)
-    # Compute settings (workers, memory) do not change results: a rerun with other ones resumes.
-    settings = [
-        line for line in template.read_text(encoding="utf-8").splitlines() if not line.startswith("mintpy.compute.")
-    ]
-    template_hash = hashlib.sha256("\n".join(settings).encode()).hexdigest()
+    template_hash = hashlib.sha256("\n".join(result_settings(template)).encode()).hexdigest()
     state_path = work_dir / STATE_NAME
     state = _read_state(state_path)
     if state.get("template") != template_hash:
@@ -250,6 +263,7 @@ def run_smallbaseline(
     while True:
         pending = [step for step in STEPS if step not in state["finished"]]
         if not pending:
+            notes += apply_filter_setting(work_dir, progress=_from(FILTER_START, progress), is_canceled=is_canceled)
             if progress:
                 progress(100.0)
             return notes
@@ -381,7 +395,7 @@ def _run_steps(template, work_dir, start, python, state, state_path, progress, i
                         write_json(state_path, state, indent=1)
                     current = step
                     if progress and step in STEPS:
-                        progress(100.0 * STEPS.index(step) / len(STEPS))
+                        progress(FILTER_START * STEPS.index(step) / len(STEPS))
             process.wait()
         finally:
             _kill_tree(process)  # only does anything when leaving early
