@@ -3,8 +3,11 @@ with the core's error messages, and the HyP3 steps against the project's HyP3-co
 
 import csv
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import h5py
+import numpy as np
 import processing
 import pytest
 from local_hyp3 import granules_of, hyp3_server
@@ -23,8 +26,11 @@ from qgis.core import (
 )
 
 from sbas_plugin.core.pipeline import run_pipeline
+from sbas_plugin.core.results.mintpy_files import FILTERED_SUFFIX, find_timeseries
 from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
 from sbas_plugin.core.stack.ingest import find_products
+from sbas_plugin.core.stack.mintpy import MintpyOptions, choose_reference_pixel, run_smallbaseline, write_template
+from sbas_plugin.core.workfolder import MINTPY_TEMPLATE
 
 ALGORITHMS = ("run", "clip", "mintpy", "export", "extract", "plot", "search", "pairs", "submit", "status", "download")
 TOKEN = "processing-secret-token"  # pragma: allowlist secret
@@ -100,6 +106,44 @@ def test_run_gives_the_core_pipelines_results(runs):
     assert layer.isValid() and layer.featureCount() == len(core.points_csv.read_text().splitlines()) - 1
     assert layer.crs().authid() == "EPSG:32654"
     assert Path(result["GEOTIFFS"], "velocity.tif").is_file()
+
+
+@pytest.mark.mintpy
+def test_mintpy_of_a_clipped_folder_gives_the_cores_time_series(provider, stack, aoi_3857, tmp_path):
+    """sbas:clip then sbas:mintpy, as a model chains them: OUTPUT is the MintPy folder and TIMESERIES its final
+    time series (with a ramp removed: not MintPy's timeseries_demErr.h5; with the atmosphere filter: its
+    filtered copy of timeseries_ramp_demErr.h5), equal to what the core's calls give on the same clipped folder
+    with the same options."""
+    products, _ = stack
+    clipped = processing.run(
+        "sbas:clip", {"PRODUCTS": str(products), "AOI": aoi_3857[0], "OUTPUT": str(tmp_path / "clipped")}
+    )["OUTPUT"]
+    assert len([path for path in Path(clipped).iterdir() if path.is_dir()]) == len(list(products.glob("*.zip")))
+    core = tmp_path / "core"
+    core.mkdir()
+    reference = choose_reference_pixel(clipped)
+    options = MintpyOptions(workers=1, deramp="linear", atmosphere_filter=True)
+    template = write_template(core / MINTPY_TEMPLATE, clipped, (reference.row, reference.col), options)
+    out = tmp_path / "processing"
+    with ThreadPoolExecutor(1) as pool:  # the two MintPy runs side by side
+        direct = pool.submit(run_smallbaseline, template, core)
+        result = processing.run(
+            "sbas:mintpy",
+            {"CLIPPED": clipped, "OUTPUT": str(out), "WORKERS": 1, "DERAMP": 1, "ATMOSPHERE_FILTER": True},
+        )
+        direct.result()
+    assert Path(result["OUTPUT"]) == out
+    series = Path(result["TIMESERIES"])
+    assert series == out / f"timeseries_ramp_demErr{FILTERED_SUFFIX}.h5" and series.is_file()
+    assert (out / "timeseries_ramp_demErr.h5").is_file() and (out / MINTPY_TEMPLATE).is_file()
+    assert find_timeseries(core) == core / series.name
+    with h5py.File(series, "r") as got, h5py.File(core / series.name, "r") as expected:
+        values = got["timeseries"][()]
+        assert values.shape == (4, 22, 32)  # the 4 dates on the clipped grid
+        assert np.isfinite(values).mean() > 0.9 and np.nanmax(np.abs(values[-1])) > 0.005  # motion, not blanks
+        assert np.array_equal(values, expected["timeseries"][()], equal_nan=True)
+        assert got["date"][()].tolist() == expected["date"][()].tolist()
+        assert (int(got.attrs["REF_Y"]), int(got.attrs["REF_X"])) == (reference.row, reference.col)
 
 
 def values_of(path):

@@ -62,6 +62,20 @@ def test_the_truth_scores_zero_and_a_realistic_result_meets_the_bound(stack):
     assert meets_bound(score_points(table(points), dates, exact + realistic_noise(truth, points), truth))
 
 
+def test_the_steps_size_is_measured_across_its_date(stack):
+    """The truth shows the whole step; a result smoothed in time over three dates shows a third of it at most
+    across the date, although its RMS is small."""
+    truth, points, dates = stack
+    exact = truth.displacement_m[:, points.rows, points.cols].astype(np.float64)
+    score = score_points(table(points), dates, exact, truth)
+    assert score.step_true_mm == pytest.approx(-12.0, abs=0.5)  # STEP_M, plus a few days of other motion
+    assert score.step_measured_mm == pytest.approx(score.step_true_mm, abs=1e-6)
+    smoothed = np.array([exact[max(0, k - 1) : k + 2].mean(axis=0) for k in range(len(dates))])
+    smoothed_score = score_points(table(points), dates, smoothed, truth)
+    assert abs(smoothed_score.step_measured_mm) < 0.5 * abs(score.step_true_mm)
+    assert "step across its date" in "".join(smoothed_score.lines())
+
+
 @pytest.mark.parametrize("wrong", ["all zero", "half amplitude", "sign flipped", "shifted one pixel east"])
 def test_wrong_results_fail_the_bound(stack, wrong):
     truth, points, dates = stack

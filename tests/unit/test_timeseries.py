@@ -107,7 +107,7 @@ def test_a_time_series_the_configuration_does_not_name_is_never_read(tmp_path):
     write_mintpy_timeseries(tmp_path / "timeseries.h5", encoded(3), chunks=True)
     write_mintpy_timeseries(tmp_path / "timeseries_ramp_demErr.h5", encoded(3), chunks=True)
     write_configuration(tmp_path, "mintpy.troposphericDelay.method = no\n")
-    with pytest.raises(FileNotFoundError, match=r"no timeseries_demErr\.h5, the final time series of its configuration"):
+    with pytest.raises(FileNotFoundError, match=r"no timeseries_demErr\.h5, the final time series of its config"):
         find_timeseries(tmp_path)
 
 
