@@ -57,7 +57,11 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:  # Ctrl-C: the progress bar was ended on the way out; no traceback
+        print("sbas: stopped", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

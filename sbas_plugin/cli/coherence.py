@@ -1,6 +1,6 @@
 """sbas coherence: how coherent the interferograms are, by pair, temporal baseline, season and land cover."""
 
-from sbas_plugin.cli.common import fail, fail_os
+from sbas_plugin.cli.common import fail, fail_os, report_progress
 
 
 def register(commands) -> None:
@@ -29,7 +29,8 @@ def run(args) -> int:
         return fail("--classes and --class-field go together: the polygons and the attribute holding their class")
     try:
         classes = read_class_polygons(args.classes, args.class_field, args.classes_crs) if args.classes else None
-        report = coherence_report(args.work, args.out, classes)
+        with report_progress("coherence") as progress:
+            report = coherence_report(args.work, args.out, classes, progress=progress)
     except (ValueError, RuntimeError) as error:  # CoherenceError; GDAL's errors on unreadable files
         return fail(str(error))
     except OSError as error:

@@ -1,7 +1,7 @@
 """sbas demo: the whole pipeline offline on a synthetic HyP3 stack with known truth."""
 
 from sbas_plugin.cli.common import fail, report_progress
-from sbas_plugin.cli.run import print_result
+from sbas_plugin.cli.run import pipeline_step, print_result
 
 
 def register(commands) -> None:
@@ -23,7 +23,8 @@ def run(args) -> int:
 
     if args.realistic:
         try:
-            result = run_realistic_demo(args.out, progress=report_progress())
+            with report_progress("demo", pipeline_step) as progress:
+                result = run_realistic_demo(args.out, progress=progress)
         except (ValueError, RuntimeError, OSError) as error:
             return fail(str(error))
         print(f"area of interest (drawn in EPSG:3857): {result.aoi}")
@@ -32,7 +33,8 @@ def run(args) -> int:
             print(line)
         return 0
     try:
-        result = run_demo(args.out, progress=report_progress())
+        with report_progress("demo", pipeline_step) as progress:
+            result = run_demo(args.out, progress=progress)
     except (ValueError, RuntimeError, OSError) as error:
         return fail(str(error))
     print(f"area of interest (drawn in EPSG:3857): {result.aoi}")

@@ -31,15 +31,16 @@ def run(args) -> int:
         return fail("--workers must be at least 1")
     try:
         client = hyp3.connect(args.api_url or hyp3.DEFAULT_API_URL, hyp3.read_token(args.token_file))
-        report = download_project(
-            args.work,
-            client,
-            args.name,
-            workers=args.workers,
-            progress=report_progress(),
-            wait=args.wait,
-            interval=args.interval,
-        )
+        with report_progress("download") as progress:
+            report = download_project(
+                args.work,
+                client,
+                args.name,
+                workers=args.workers,
+                progress=progress,
+                wait=args.wait,
+                interval=args.interval,
+            )
     except (hyp3.Hyp3Failure, ValueError, RuntimeError, OSError) as error:
         return fail(str(error))
     products = report.folder

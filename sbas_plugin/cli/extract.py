@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sbas_plugin.cli.common import fail, fail_os
+from sbas_plugin.cli.common import fail, fail_os, report_progress
 
 
 def register(commands) -> None:
@@ -67,15 +67,17 @@ def run(args) -> int:
         else:
             points = read_points_csv(args.points)
         long = args.format == "long"
-        done = extract_values(
-            points,
-            args.out,
-            geotiffs=args.geotiffs,
-            work=args.work,
-            points_crs=points_crs,
-            long=long,
-            min_coherence=args.min_coherence,
-        )
+        with report_progress("extract") as progress:
+            done = extract_values(
+                points,
+                args.out,
+                geotiffs=args.geotiffs,
+                work=args.work,
+                points_crs=points_crs,
+                long=long,
+                min_coherence=args.min_coherence,
+                progress=progress,
+            )
     except ValueError as error:  # ExtractError, PointsFileError, CrsError
         return fail(str(error))
     except OSError as error:  # a missing or unreadable file; find_timeseries's own message has no strerror

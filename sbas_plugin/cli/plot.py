@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from sbas_plugin.cli.common import fail, fail_os
+from sbas_plugin.cli.common import fail, fail_os, report_progress
 
 
 def register(commands) -> None:
@@ -69,7 +69,17 @@ def run(args) -> int:
         print("No points file: titles show point ids without coordinates (give --points or --work).")
     if quality is None:
         print("No point quality (points.gpkg of a work folder): titles show no temporal coherence.")
-    write_plot_zip(args.out, selected, ref_index, args.units, points, processes=os.cpu_count() or 1, quality=quality)
+    with report_progress("plot") as progress:
+        write_plot_zip(
+            args.out,
+            selected,
+            ref_index,
+            args.units,
+            points,
+            processes=os.cpu_count() or 1,
+            quality=quality,
+            progress=progress,
+        )
     reference = str(selected.dates[ref_index])
     print(f"{len(selected.fids)} graphs and an overview, relative to {reference}, written to {args.out}")
     return 0

@@ -1,7 +1,7 @@
 """sbas report: one self-contained HTML page (and optionally a PDF) with a work folder's quality figures,
 coherence tables and validation."""
 
-from sbas_plugin.cli.common import fail, fail_os
+from sbas_plugin.cli.common import fail, fail_os, report_progress
 
 
 def register(commands) -> None:
@@ -24,10 +24,13 @@ def run(args) -> int:
     from sbas_plugin.core.reports.report import build_report, write_html, write_pdf
 
     try:
-        report = build_report(args.work, validation_dir=args.validation, coherence_dir=args.coherence)
-        write_html(report, args.out)
-        if args.pdf:
-            write_pdf(report, args.pdf)
+        with report_progress("report") as progress:
+            report = build_report(
+                args.work, validation_dir=args.validation, coherence_dir=args.coherence, progress=progress
+            )
+            write_html(report, args.out)
+            if args.pdf:
+                write_pdf(report, args.pdf)
     except ValueError as error:  # ReportError
         return fail(str(error))
     except OSError as error:

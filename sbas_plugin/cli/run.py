@@ -102,14 +102,34 @@ def print_result(result) -> None:
     print(f"MintPy:            {result.mintpy_dir}  (log: sbas_mintpy.log)")
 
 
+def pipeline_step(percent: float) -> str:
+    """The step of the pipeline, and within MintPy MintPy's own step, that a run's percent falls in: the
+    pipeline reports one percent, each step in its share (WEIGHTS), MintPy's steps evenly up to FILTER_START."""
+    from sbas_plugin.core.pipeline import WEIGHTS
+    from sbas_plugin.core.stack.mintpy import FILTER_START, STEPS
+
+    start = 0.0
+    for name, share in WEIGHTS.items():
+        if percent < start + share or name == list(WEIGHTS)[-1]:
+            break
+        start += share
+    if name != "mintpy":
+        return name
+    within = 100.0 * (percent - start) / share + 1e-6  # 1e-6: the rounding of the pipeline's start + share * p
+    if within >= FILTER_START:
+        return "mintpy: atmosphere filter"
+    return f"mintpy: {STEPS[int(within / FILTER_START * len(STEPS))]}"
+
+
 def run(args) -> int:
     from sbas_plugin.core.pipeline import run_pipeline
 
     try:
         options = options_from(args)
-        result = run_pipeline(
-            args.products, args.aoi, args.work, aoi_crs=args.aoi_crs, options=options, progress=report_progress()
-        )
+        with report_progress("run", pipeline_step) as progress:
+            result = run_pipeline(
+                args.products, args.aoi, args.work, aoi_crs=args.aoi_crs, options=options, progress=progress
+            )
     except (ValueError, RuntimeError, OSError) as error:
         return fail(str(error))
     print_result(result)

@@ -22,15 +22,16 @@ def run(args) -> int:
     from sbas_plugin.core.simulate.realistic import TRUTH_NAME, write_realistic_stack
 
     try:
-        truth = write_realistic_stack(
-            args.out,
-            seed=args.seed,
-            rows=args.rows,
-            cols=args.cols,
-            n_dates=args.dates,
-            pixel_m=args.pixel,
-            progress=report_progress(),
-        )
+        with report_progress("simulate") as progress:
+            truth = write_realistic_stack(
+                args.out,
+                seed=args.seed,
+                rows=args.rows,
+                cols=args.cols,
+                n_dates=args.dates,
+                pixel_m=args.pixel,
+                progress=progress,
+            )
     except (ValueError, OSError) as error:
         return fail(str(error))
     print(f"{len(truth.product_names)} products over {len(truth.dates)} dates in {args.out}")

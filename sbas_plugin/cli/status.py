@@ -41,7 +41,8 @@ def run(args) -> int:
     try:
         hyp3 = connect_from(args)
         if args.wait:
-            jobs = wait_for_jobs(hyp3, args.name, interval=args.interval, progress=report_progress())
+            with report_progress("HyP3 jobs") as progress:
+                jobs = wait_for_jobs(hyp3, args.name, interval=args.interval, progress=progress)
         else:
             jobs = project_jobs(hyp3, args.name)
         sync_record(Path(args.work), args.name, hyp3.url, jobs)

@@ -1,6 +1,6 @@
 """sbas validate: InSAR against levelling or GNSS benchmarks, with RMS per benchmark and overall."""
 
-from sbas_plugin.cli.common import fail, fail_os
+from sbas_plugin.cli.common import fail, fail_os, report_progress
 
 
 def register(commands) -> None:
@@ -52,15 +52,18 @@ def run(args) -> int:
     from sbas_plugin.core.reports.validate import validate, write_validation
 
     try:
-        validation = validate(
-            args.work,
-            args.benchmarks,
-            args.kind,
-            benchmarks_crs=args.benchmarks_crs,
-            reference=args.reference,
-            radius_m=args.radius,
-        )
-        write_validation(validation, args.out)
+        # The comparison is the first half of the bar, the graphs the second.
+        with report_progress("validate", lambda percent: "compare" if percent < 50 else "graphs") as progress:
+            validation = validate(
+                args.work,
+                args.benchmarks,
+                args.kind,
+                benchmarks_crs=args.benchmarks_crs,
+                reference=args.reference,
+                radius_m=args.radius,
+                progress=lambda percent: progress(percent / 2),
+            )
+            write_validation(validation, args.out, progress=lambda percent: progress(50 + percent / 2))
     except ValueError as error:  # ValidationError, CrsError
         return fail(str(error))
     except OSError as error:  # a missing benchmarks file or work folder
