@@ -13,28 +13,32 @@ from functools import cache
 from pathlib import Path
 from typing import Callable, Optional
 
+import numpy as np
+
 from sbas_plugin.__about__ import __version__
 from sbas_plugin.core.aoi import names_a_file, read_aoi
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.files import check_free_space, free_bytes
 from sbas_plugin.core.manifest import Manifest, signature
+from sbas_plugin.core.results.blanks import blanks_read, empty_values_note
 from sbas_plugin.core.results.mintpy_files import file_identity, find_timeseries
 from sbas_plugin.core.results.points import pixel_centres_in_polygons, read_points_csv, write_points_csv
 from sbas_plugin.core.results.quality import (
     DEFAULT_MIN_COHERENCE,
     QUALITY_FILES,
-    SOURCES,
     low_quality_note,
     read_point_quality,
 )
 from sbas_plugin.core.stack.clip import clip_products, plan_clip
+from sbas_plugin.core.stack.coverage import COVERAGE_VERSION, coverage_note, measure_coverage, partial_coverage_note
 from sbas_plugin.core.stack.export import MINTPY_RESULTS_READ, export_geotiffs
 from sbas_plugin.core.stack.ingest import find_products, verify_products
 from sbas_plugin.core.stack.mintpy import (
     MintpyOptions,
     check_reference_pixel,
     choose_reference_pixel,
+    result_settings,
     run_smallbaseline,
     write_template,
 )
@@ -42,7 +46,7 @@ from sbas_plugin.core.workfolder import MINTPY_TEMPLATE, WorkFolder, work_folder
 
 LOG = logging.getLogger(__name__)
 # Part of the points step's signature: bump it when points.gpkg's columns change, so reruns rewrite it.
-QUALITY_COLUMNS_VERSION = "quality-1"
+QUALITY_COLUMNS_VERSION = "quality-2"  # 2: partial_coverage
 # Share of the progress bar per step: MintPy is most of the time.
 WEIGHTS = {"ingest": 5, "clip": 10, "mintpy": 70, "export": 5, "points": 5, "extract": 5}
 # MintPy's folder against the clipped data it reads: 2.9 in the demo (2.8 MB, 1.5 MB of it pictures, which
@@ -180,6 +184,13 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     for name, reason in clip["dropped"].items():
         result.notes.append(f"dropped {name}: {reason}")
     result.notes += clip["notes"]
+    # Where the clipped products have data: a product's rectangle is not its swath.
+    coverage_signature = signature(clip_signature, COVERAGE_VERSION)
+    if not manifest.done("coverage", coverage_signature, folder.coverage):
+        area = _area_pixels(plan(), aoi, aoi_crs)
+        counts = measure_coverage(clipped_dir, area.rows, area.cols, folder.coverage, is_canceled)
+        manifest.record("coverage", coverage_signature, **counts)
+    result.notes.append(coverage_note(manifest.step("coverage")))
     finish("clip")
 
     # 3. MintPy; a new clip makes every earlier MintPy result invalid
@@ -204,11 +215,7 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     row, col = reference["pixel"]
     result.notes.append(reference["note"])
     template = write_template(mintpy_dir / MINTPY_TEMPLATE, clipped_dir, (row, col), options.mintpy)
-    # Without the compute settings (workers, memory): they change no result, and MintPy resumes across them.
-    settings = [
-        line for line in template.read_text(encoding="utf-8").splitlines() if not line.startswith("mintpy.compute.")
-    ]
-    mintpy_signature = signature(clip_signature, settings)
+    mintpy_signature = signature(clip_signature, result_settings(template))
     if not manifest.done("mintpy", mintpy_signature):  # what an unfinished run has written counts
         needed = MINTPY_PER_CLIPPED_BYTE * _bytes_in(clipped_dir) - _bytes_in(mintpy_dir)
         check_free_space(mintpy_dir, needed, "MintPy", "choose another work folder", free_bytes)
@@ -223,7 +230,8 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     # 4. GeoTIFFs. Each step's signature holds the MintPy files it reads, the time series by the name MintPy's
     # settings give it: new settings, or a file MintPy rewrote, make exactly the steps that read it run again.
     series_read = file_identity(series)
-    export_read = [series_read, *_identities(mintpy_dir, MINTPY_RESULTS_READ)]
+    blanks_identities = _identities(mintpy_dir, blanks_read(options.mask_low_coherence))
+    export_read = [series_read, *_identities(mintpy_dir, MINTPY_RESULTS_READ), blanks_identities]
     export_signature = signature(export_read, options.unit, options.mask_low_coherence)
     # numInvIfgram.tif too: work folders exported before it was added get it on a rerun
     if manifest.done(
@@ -250,28 +258,50 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
 
     # 5. pixel-centre points inside the AOI, on the exported grid, with MintPy's quality at each
     quality_read = _identities(mintpy_dir, QUALITY_FILES)
-    points_signature = signature(clip_signature, quality_read, QUALITY_COLUMNS_VERSION, options.min_coherence)
+    # The coverage's signature holds the clip's.
+    points_signature = signature(coverage_signature, quality_read, QUALITY_COLUMNS_VERSION, options.min_coherence)
     if manifest.done("points", points_signature, result.points_csv, result.points_gpkg):
         result.skipped.append("points")
     else:
-        quality = _points(plan(), aoi, aoi_crs, result, options.min_coherence)
-        manifest.record("points", points_signature, count=len(quality), low_quality=int(quality.low_quality.sum()))
+        product_count = manifest.step("coverage")["products"]
+        quality, partial = _points(plan(), aoi, aoi_crs, result, options.min_coherence, product_count)
+        manifest.record(
+            "points",
+            points_signature,
+            count=len(quality),
+            low_quality=int(quality.low_quality.sum()),
+            partial_coverage=int(partial.sum()),
+        )
     points_step = manifest.step("points")
     result.notes.append(low_quality_note(points_step["low_quality"], points_step["count"], options.min_coherence))
+    result.notes.append(partial_coverage_note(points_step["partial_coverage"], points_step["count"]))
     finish("points")
 
     # 6. Geotiff_value.csv, read from MintPy's HDF5 (the same numbers as the GeoTIFFs, faster)
-    # The points depend on the clip alone; the values on the series, blanked where MintPy found no solution.
-    solved = _identities(mintpy_dir, [SOURCES["temporal_coherence"][0]])
-    extract_signature = signature(clip_signature, series_read, solved)
+    # The points depend on the clip alone; the values on the series, left empty where the GeoTIFFs are (blanks.py).
+    extract_signature = signature(clip_signature, series_read, blanks_identities, options.mask_low_coherence)
     if manifest.done("extract", extract_signature, result.values_csv):
         result.skipped.append("extract")
     else:
         from sbas_plugin.core.results.extract import read_timeseries_h5_series, write_wide_csv
 
-        values = read_timeseries_h5_series(series, read_points_csv(result.points_csv), is_canceled=is_canceled)
+        values = read_timeseries_h5_series(
+            series,
+            read_points_csv(result.points_csv),
+            is_canceled=is_canceled,
+            mask_low_coherence=options.mask_low_coherence,
+        )
         write_wide_csv(result.values_csv, values)
-        manifest.record("extract", extract_signature)
+        empty = np.isnan(values.values)
+        manifest.record(
+            "extract",
+            extract_signature,
+            count=empty.shape[1],
+            no_value=int(empty.all(axis=0).sum()),
+            empty_dates=int((empty.any(axis=0) & ~empty.all(axis=0)).sum()),
+        )
+    extracted = manifest.step("extract")
+    result.notes.append(empty_values_note(extracted["no_value"], extracted["empty_dates"], extracted["count"]))
     finish("extract")
     manifest.data["notes"] = result.notes
     manifest.save()
@@ -293,19 +323,29 @@ def _pixel_of(point: tuple, plan) -> tuple:
     return int(row), int(col)
 
 
-def _points(plan, aoi: str, aoi_crs: Optional[str], result: RunResult, min_coherence: float):
-    """points.csv stays `fid,x,y`, the users' format; the quality goes into points.gpkg."""
+def _area_pixels(plan, aoi: str, aoi_crs: Optional[str]):
+    """The pixels whose centre is inside the area: the points."""
+    return pixel_centres_in_polygons(plan.grid, read_aoi(aoi, plan.lattice.crs_wkt, aoi_crs))
+
+
+def _points(plan, aoi: str, aoi_crs: Optional[str], result: RunResult, min_coherence: float, product_count: int):
+    """points.csv stays `fid,x,y`, the users' format; the quality goes into points.gpkg, with
+    partial_coverage = 1 where some products have data and others not. Returns (quality, partial_coverage)."""
+    import rasterio
+
     from sbas_plugin.core.results.gpkg import write_points_gpkg
 
-    polygons = read_aoi(aoi, plan.lattice.crs_wkt, aoi_crs)
-    points = pixel_centres_in_polygons(plan.grid, polygons)
+    points = _area_pixels(plan, aoi, aoi_crs)
     quality = read_point_quality(result.mintpy_dir, points.rows, points.cols, min_coherence=min_coherence)
+    with rasterio.open(WorkFolder(result.work).coverage) as coverage:
+        counts = coverage.read(1)[points.rows, points.cols]
+    partial = ((counts > 0) & (counts < product_count)).astype(np.uint8)
     write_points_csv(result.points_csv, points)
     write_points_gpkg(
         result.points_gpkg,
         points.x,
         points.y,
         plan.lattice.crs_wkt,
-        columns={"row": points.rows, "col": points.cols, **quality.columns()},
+        columns={"row": points.rows, "col": points.cols, **quality.columns(), "partial_coverage": partial},
     )
-    return quality
+    return quality, partial

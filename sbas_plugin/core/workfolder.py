@@ -30,6 +30,7 @@ DISPLACEMENT_MAPS = Path("displacement_maps") / "unwrapped"  # in GeoTiffs/, the
 POINTS_CSV = "points.csv"
 POINTS_GPKG = "points.gpkg"
 VALUES_CSV = "Geotiff_value.csv"
+COVERAGE = "coverage.tif"  # how many clipped products have data at each pixel
 MANIFEST = "manifest.json"
 LOCK_FILE = ".sbas.lock"
 
@@ -58,6 +59,7 @@ class WorkFolder:
     points_csv = property(lambda self: self.root / POINTS_CSV)
     points_gpkg = property(lambda self: self.root / POINTS_GPKG)
     values_csv = property(lambda self: self.root / VALUES_CSV)
+    coverage = property(lambda self: self.root / COVERAGE)
     manifest = property(lambda self: self.root / MANIFEST)
     lock = property(lambda self: self.root / LOCK_FILE)
 

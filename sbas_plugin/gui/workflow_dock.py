@@ -415,6 +415,7 @@ class WorkflowDock(QgsDockWidget):
         self._run_replacing(replaced, "sbas:run", parameters, self._time_series_done)
 
     def _time_series_done(self, results: dict) -> None:
+        self.time_series_page.show_coverage(self.work())
         invalid = self._put_back()
         if invalid:  # per-date layers of dates the new run no longer has
             message = tr(

@@ -28,7 +28,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from sbas_plugin.core.manifest import Manifest
 from sbas_plugin.core.names import HYP3_OPTIONS, LOOKS, PROJECT_NAME_CHARACTERS, PROJECT_NAME_LENGTH
+from sbas_plugin.core.stack.coverage import SHORT_DATES_SHOWN, coverage_shares
 from sbas_plugin.core.workfolder import WorkFolder
 from sbas_plugin.gui.jobs_table import JobsTable
 from sbas_plugin.i18n import tr
@@ -62,6 +64,20 @@ def qdate_from_iso(text, default: QDate) -> QDate:
 
 def iso(date_edit: QgsDateEdit) -> str:
     return date_edit.date().toString(Qt.DateFormat.ISODate)
+
+
+def coverage_text(record: dict) -> str:
+    """The coverage step's record (manifest.json) in words: the shares of the area and the short dates."""
+    every, some, none, short = coverage_shares(record)
+    text = tr(
+        "Data in every product on {} % of the area, in some products only on {} %, in none on {} % "
+        "(water counts as none)."
+    ).format(f"{every:.1f}", f"{some:.1f}", f"{none:.1f}")
+    if short:
+        listed = ", ".join(f"{date} ({share:.1f} %)" for date, share in short[:SHORT_DATES_SHOWN])
+        more = ", …" if len(short) > SHORT_DATES_SHOWN else ""
+        text += " " + tr("Dates with data on less of the area: {}").format(listed + more)
+    return text
 
 
 def note(text: str) -> QLabel:
@@ -350,12 +366,21 @@ class TimeSeriesPage(Page):
         )
         self.run_button = QPushButton(tr("Run / resume"))
         form.addRow(self.run_button)
+        self.coverage_label = note("")  # the last run's coverage from valid data
+        form.addRow(self.coverage_label)
         self.canvas.destinationCrsChanged.connect(self.place_marker)
 
     def set_work(self, work: str) -> None:
         """An empty products folder means the work folder's products/."""
         self.default_products = str(WorkFolder(work).products) if work else ""
         self.products_widget.lineEdit().setPlaceholderText(self.default_products)
+        self.show_coverage(work)
+
+    def show_coverage(self, work: str) -> None:
+        """How much of the area has data in every product, in some, in none, as the work folder's last run
+        recorded it; empty before any run."""
+        record = Manifest(work).step("coverage") if work else {}
+        self.coverage_label.setText(coverage_text(record) if record else "")
 
     def reference_date(self) -> str:
         choice = REFERENCE_DATES[self.reference_date_combo.currentIndex()]

@@ -746,6 +746,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Data in every product on {} % of the area, in some products only on {} %, in none on {} % (water counts as none).</source>
+      <translation>範囲のうち {} % はすべてのプロダクトにデータがあり、{} % は一部のプロダクトだけ、{} % はどのプロダクトにもありません（水域はデータなしとして数えます）。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
       <source>Draw area</source>
       <translation>範囲を描画</translation>
     </message>
@@ -1039,6 +1044,11 @@
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
       <source>Benchmarks: id,x,y,date,height (GNSS: also east,north,up), in the time series' CRS.</source>
       <translation>水準点・GNSS の CSV: id,x,y,date,height（GNSS は east,north,up も）。座標は時系列の座標系で。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Dates with data on less of the area: {}</source>
+      <translation>データのある範囲が狭い日付: {}</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />

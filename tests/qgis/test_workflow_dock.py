@@ -563,3 +563,16 @@ def test_extracting_values_closes_the_table_it_replaces(plugin, qgis_app, qgis_i
     table = QgsProject.instance().mapLayer(table_id)  # the same layer, reading the new table
     assert table is not None and table.name() == "values"
     assert table.featureCount() == len(finished.truth.dates)
+
+
+def test_the_time_series_step_says_how_much_of_the_area_has_data(dock, finished, tmp_path):
+    from sbas_plugin.core.manifest import Manifest
+
+    record = Manifest(finished.work).step("coverage")
+    dock.work_widget.setFilePath(str(finished.work))
+    every, none = 100 * record["every"] / record["pixels"], 100 * record["none"] / record["pixels"]
+    text = dock.time_series_page.coverage_label.text()
+    assert text.startswith(f"Data in every product on {every:.1f} % of the area"), text
+    assert f"in none on {none:.1f} %" in text
+    dock.work_widget.setFilePath(str(tmp_path))  # no run there yet
+    assert dock.time_series_page.coverage_label.text() == ""

@@ -213,7 +213,7 @@ def test_area_beyond_common_coverage_is_reduced_and_said(shifted_stack, tmp_path
             tmp_path / "a.geojson", (x0 - 20 * PIXEL, y0 - 30.5 * PIXEL, x0 + 20.5 * PIXEL, y0 - 10.5 * PIXEL), 32654
         ),
     )
-    assert plan.notes and "of the area of interest is covered by every product" in plan.notes[0]
+    assert plan.notes and "of the area of interest lies inside every product's raster" in plan.notes[0]
     assert plan.grid.x0 > x0
 
 

@@ -22,11 +22,13 @@ from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.dates import iso_date
 from sbas_plugin.core.files import written_whole
 from sbas_plugin.core.grid import Grid
+from sbas_plugin.core.manifest import Manifest
 from sbas_plugin.core.names import dated_geotiff_dates
+from sbas_plugin.core.results.blanks import read_blanks
 from sbas_plugin.core.results.mintpy_files import TimeseriesHeader, find_timeseries, read_header
 from sbas_plugin.core.results.points import PointTable
 from sbas_plugin.core.results.quality import DEFAULT_MIN_COHERENCE, PointQuality, has_quality_files, point_quality
-from sbas_plugin.core.results.sampling import DECODE_ROWS, ExtractError, h5_values, points_on_grid, row_bands
+from sbas_plugin.core.results.sampling import DECODE_ROWS, ExtractError, points_on_grid, row_bands
 from sbas_plugin.core.workfolder import WorkFolder
 
 gdal.UseExceptions()
@@ -350,10 +352,11 @@ def read_timeseries_h5_series(
     points_crs: Optional[str] = None,
     progress: Optional[Callable[[float], None]] = None,
     is_canceled: Optional[Callable[[], bool]] = None,
+    mask_low_coherence: bool = False,
 ) -> PointSeries:
     """The displacement of each point in a geocoded MintPy time series (timeseries*.h5), relative to
-    its first date as the per-date GeoTIFFs are; no data where MintPy found no solution (temporal
-    coherence 0 in the temporalCoherence.h5 beside it), as in our GeoTIFF export."""
+    its first date as the per-date GeoTIFFs are, empty exactly where our GeoTIFF export with the same
+    `mask_low_coherence` leaves them empty (blanks.py, from the MintPy files beside it)."""
     h5_path = Path(h5_path)
     header = timeseries_header(h5_path)
     grid, crs, dates = header.grid, header.crs or "no CRS", header.dates
@@ -388,13 +391,11 @@ def read_timeseries_h5_series(
                     values[date0:date1, inside_index[which]] = block[:, rows[which] - row0, cols[which] - col0]
             if progress:
                 progress(100.0 * date1 / len(dates))
-    coherence_path = h5_path.parent / "temporalCoherence.h5"
-    if coherence_path.is_file():  # MintPy leaves zeros, not NaN, where it found no solution
-        with h5py.File(coherence_path, "r") as f:
-            if f["temporalCoherence"].shape != (grid.height, grid.width):
-                raise ExtractError(f"{coherence_path} is not on the grid of {h5_path.name}: is it of another run?")
-            solved = h5_values(f["temporalCoherence"], rows, cols) > 0
-        values[:, inside_index[~solved]] = np.nan
+    try:
+        blanks = read_blanks(h5_path.parent, dates, (grid.height, grid.width), mask_low_coherence, is_canceled)
+    except (ValueError, FileNotFoundError) as error:
+        raise ExtractError(str(error)) from None
+    values[:, inside_index] = np.where(blanks.at(rows, cols), np.nan, values[:, inside_index])
     return PointSeries(dates[0], dates, points, values - values[0], inside)
 
 
@@ -470,7 +471,11 @@ def extract_values(
         series = read_geotiff_stack_series(geotiffs, points, points_crs, progress, is_canceled)
     else:
         mintpy_dir = WorkFolder(work).mintpy
-        series = read_timeseries_h5_series(find_timeseries(mintpy_dir), points, points_crs, progress, is_canceled)
+        # Masked as the run masked its GeoTIFFs: the values are the GeoTIFFs' numbers.
+        masked = Manifest(work).data.get("options", {}).get("mask_low_coherence", False)
+        series = read_timeseries_h5_series(
+            find_timeseries(mintpy_dir), points, points_crs, progress, is_canceled, mask_low_coherence=masked
+        )
         if long and has_quality_files(mintpy_dir):
             quality = point_quality(mintpy_dir, points, points_crs, min_coherence)
     if long:

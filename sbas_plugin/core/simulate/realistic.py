@@ -56,7 +56,8 @@ The effects (the constants below carry each magnitude):
 The truth (``truth.npz`` beside the product zips, written last, so a stack without it is unfinished): the grid,
 the dates, the displacement of every pixel at every date (m, relative to the first date, before any
 reference), where it is meaningful (land covered by at least one product), how many products cover each pixel,
-the signal areas, the land cover, the low-coherence regions and which products carry an unwrapping error.
+each date's swath, the signal areas, the land cover, the low-coherence regions and which products carry an
+unwrapping error.
 Same seed, same stack. A 300 x 300 pixel, 30-date stack holds two float32 date cubes (about 22 MB) in memory.
 """
 
@@ -150,6 +151,7 @@ class RealisticTruth:
     displacement_m: np.ndarray  # (dates, rows, cols) float32, LOS towards the satellite, since the first date
     has_truth: np.ndarray  # bool (rows, cols): land covered by at least one product
     coverage: np.ndarray  # int16 (rows, cols): how many products have data at each pixel
+    date_covered: np.ndarray  # bool (dates, rows, cols): each date's swath; a product covers both its dates'
     areas: dict  # name in AREAS -> bool (rows, cols)
     land_cover: np.ndarray  # uint8: URBAN, VEGETATION, WATER
     regions: np.ndarray  # int32 labels of the low-coherence regions unwrapping errors shift (0: none)
@@ -172,11 +174,14 @@ def write_realistic_stack(
     pixel_m: int = 80,
     *,
     unwrap_errors: bool = True,
+    broad_m_per_year: float = 0.0,
     progress: Callable[[float], None] | None = None,
     is_canceled: Callable[[], bool] | None = None,
 ) -> RealisticTruth:
     """Write one zipped HyP3 INSAR_GAMMA product per pair of the network, and ``truth.npz``, into ``out_dir``.
-    ``unwrap_errors=False`` writes the same stack without its unwrapping errors (everything else identical)."""
+    ``unwrap_errors=False`` writes the same stack without its unwrapping errors (everything else identical).
+    ``broad_m_per_year`` adds motion broader than the scene (regional subsidence, a plane from 0 at the west edge
+    to that velocity at the east edge), which a per-date ramp removal takes for a ramp."""
     if pixel_m not in (40, 80):
         raise ValueError("HyP3 INSAR_GAMMA products have 40 m (10x2 looks) or 80 m (20x4 looks) pixels")
     if n_dates < 5:
@@ -241,6 +246,7 @@ def write_realistic_stack(
     day_of_year = np.array([d.timetuple().tm_yday for d in dates])
     step_index = n_dates // 2
     velocity = BOWL_M_PER_YEAR * bowl_shape + LANDSLIDE_M_PER_YEAR * landslide + BLOCK_M_PER_YEAR * block
+    velocity = velocity + broad_m_per_year * c / (cols - 1)
     seasonal = np.cos(2 * np.pi * (day_of_year - SEASONAL_PEAK_DAY_OF_YEAR) / 365.25)
     displacement = np.empty((n_dates, rows, cols), np.float32)
     for k in range(n_dates):
@@ -321,6 +327,7 @@ def write_realistic_stack(
         displacement_m=displacement,
         has_truth=(coverage > 0) & ~water,
         coverage=coverage,
+        date_covered=np.array(covered),
         areas=areas,
         land_cover=land_cover,
         regions=regions,
@@ -415,6 +422,7 @@ def save_truth(path, truth: RealisticTruth) -> Path:
         displacement_m=truth.displacement_m,
         has_truth=truth.has_truth,
         coverage=truth.coverage,
+        date_covered=truth.date_covered,
         land_cover=truth.land_cover,
         regions=truth.regions,
         about=np.array(json.dumps(about)),
@@ -433,6 +441,7 @@ def read_truth(path) -> RealisticTruth:
             displacement_m=data["displacement_m"],
             has_truth=data["has_truth"],
             coverage=data["coverage"],
+            date_covered=data.get("date_covered"),  # None: a truth written before it was kept
             areas={name: data[f"area_{name}"] for name in AREAS},
             land_cover=data["land_cover"],
             regions=data["regions"],

@@ -188,7 +188,7 @@ def plan_clip(products: list, aoi: str, aoi_crs: Optional[str] = None) -> ClipPl
     if common != aoi_box:
         share = 100.0 * common.area / aoi_box.area
         plan.notes.append(
-            f"only {share:.0f} % of the area of interest is covered by every product; clipped to that part "
+            f"only {share:.0f} % of the area of interest lies inside every product's raster; clipped to that part "
             f"(limited by {', '.join(limiting[:3])}{' ...' if len(limiting) > 3 else ''})"
         )
     return plan

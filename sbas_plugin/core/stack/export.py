@@ -16,11 +16,11 @@ import rasterio
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.names import UNITS, dated_geotiff_name
+from sbas_plugin.core.results.blanks import MASK, read_blanks
 from sbas_plugin.core.results.mintpy_files import attributes, dates_of, epsg_of, find_timeseries, grid_of
 from sbas_plugin.core.results.quality import SOURCES
 from sbas_plugin.core.workfolder import DISPLACEMENT_MAPS
 
-MASK = ("maskTempCoh.h5", "mask")  # MintPy's temporal-coherence mask
 # GeoTIFF beside the per-date ones -> (MintPy file, dataset)
 EXTRAS = {
     "velocity": SOURCES["velocity_mm_yr"][:2],
@@ -63,9 +63,10 @@ def export_geotiffs(
     progress: Optional[Callable[[float], None]] = None,
     is_canceled: Optional[Callable[[], bool]] = None,
 ) -> ExportResult:
-    """Pixels MintPy found no solution for (temporal coherence 0) are NaN. Low-coherence pixels keep
-    their values unless `mask_low_coherence` (MintPy's maskTempCoh, as OpenSARLab's export did):
-    their reliability is for the user to judge, with the coherence GeoTIFFs beside them."""
+    """Values are NaN where blanks.py leaves them empty: no solution, dates a pixel's pairs do not link to
+    the first date and, with `mask_low_coherence` (MintPy's maskTempCoh, as OpenSARLab's export did),
+    low coherence; otherwise low-coherence pixels keep their values: their reliability is for the user to
+    judge, with the coherence GeoTIFFs beside them."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}")
     mintpy_dir, out_dir = Path(mintpy_dir), Path(out_dir)
@@ -86,15 +87,11 @@ def export_geotiffs(
         "blockxsize": 256,
         "blockysize": 256,
     }
-    temporal_coherence = _read(mintpy_dir, *EXTRAS["TemporalCoherence"])
-    no_data = ~(temporal_coherence > 0)
-    mask = _read(mintpy_dir, *MASK) if mask_low_coherence else None
-    if mask is not None:
-        no_data |= ~mask.astype(bool)
+    dates = dates_of(series_path)
+    blanks = read_blanks(mintpy_dir, dates, (grid.height, grid.width), mask_low_coherence, is_canceled)
 
     displacement_dir = out_dir / DISPLACEMENT_MAPS / unit
     displacement_dir.mkdir(parents=True, exist_ok=True)
-    dates = dates_of(series_path)
     files = []
     with h5py.File(series_path, "r") as f:
         series = f["timeseries"]
@@ -102,7 +99,7 @@ def export_geotiffs(
         for i, date in enumerate(dates):
             check_canceled(is_canceled)
             data = (series[i] - first) * UNITS[unit]
-            data[no_data] = np.nan
+            data[blanks.on_date(i)] = np.nan
             path = displacement_dir / dated_geotiff_name(dates[0], date, series_path.stem, unit)
             _write(path, data, profile)
             files.append(path)
@@ -110,17 +107,13 @@ def export_geotiffs(
                 progress(90.0 * (i + 1) / len(dates))
 
     extras = {}
-    already_read = {"TemporalCoherence": temporal_coherence, "maskTempCoh": mask}
     for name, (file_name, dataset) in EXTRAS.items():
-        data = already_read.get(name)
-        if data is None:
-            if not (mintpy_dir / file_name).is_file():
-                (out_dir / f"{name}.tif").unlink(missing_ok=True)  # from a run whose MintPy wrote it
-                continue
-            data = _read(mintpy_dir, file_name, dataset)
-        data = data.astype(np.float32)
+        if not (mintpy_dir / file_name).is_file():
+            (out_dir / f"{name}.tif").unlink(missing_ok=True)  # from a run whose MintPy wrote it
+            continue
+        data = _read(mintpy_dir, file_name, dataset).astype(np.float32)
         if name.startswith("velocity"):
-            data[no_data] = np.nan
+            data[blanks.no_value] = np.nan
         extras[name] = out_dir / f"{name}.tif"
         _write(extras[name], data, profile)
     _remove_other_dated_geotiffs(out_dir / DISPLACEMENT_MAPS, files)

@@ -47,8 +47,12 @@ class Product:
 
     @property
     def dates(self) -> tuple:
-        """The pair's two acquisition dates, YYYYMMDD, as every product name holds them."""
-        return re.search(r"_(\d{8})(?:T\d{6})?_(\d{8})(?:T\d{6})?_", self.name).groups()
+        return pair_dates(self.name)
+
+
+def pair_dates(name: str) -> tuple:
+    """The pair's two acquisition dates, YYYYMMDD, as every product name holds them."""
+    return re.search(r"_(\d{8})(?:T\d{6})?_(\d{8})(?:T\d{6})?_", name).groups()
 
 
 def product_kind(name: str) -> Optional[str]:

@@ -67,7 +67,7 @@ class MintpyError(RuntimeError):
 
 @dataclass(frozen=True)
 class MintpyOptions:
-    """The options users set in the notebooks, plus deramp."""
+    """The options users set in the notebooks, plus deramp and the project's atmosphere filter."""
 
     workers: int = 0  # 0: every core
     reference_date: str = "first"  # "first" (the notebooks' default), "auto" (MintPy's choice) or YYYYMMDD
