@@ -77,7 +77,7 @@ DEFAULT, MASKED = "default sbas run", "sbas run + mask_low_coherence"
 # sbas runs with other options than the default, each in its own work folder beside the default's
 SBAS_SETS = {
     DEFAULT: RunOptions(mintpy=MintpyOptions(workers=1)),
-    "sbas run, no atmosphere filter": RunOptions(mintpy=MintpyOptions(workers=1, atmosphere_filter=False)),
+    "sbas run without the atmosphere filter": RunOptions(mintpy=MintpyOptions(workers=1, atmosphere_filter=False)),
     "sbas run + deramp linear": RunOptions(mintpy=MintpyOptions(workers=1, deramp="linear")),
     MASKED: RunOptions(mintpy=MintpyOptions(workers=1), mask_low_coherence=True),
 }

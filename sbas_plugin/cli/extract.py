@@ -33,7 +33,12 @@ def register(commands) -> None:
         help="CRS of the points when it is not the rasters' (a CSV carries none; overrides a GeoPackage's), "
         "e.g. EPSG:4326 or EPSG:3857",
     )
-    parser.add_argument("--out", required=True, help="CSV file to write, e.g. Geotiff_value.csv")
+    parser.add_argument(
+        "--out",
+        required=True,
+        help="CSV file to write, e.g. Geotiff_value.csv; a wide table with more points than a spreadsheet has "
+        "columns is written in parts Geotiff_value_part01.csv, _part02.csv, ..., each with the Date column",
+    )
     parser.add_argument(
         "--format",
         choices=("wide", "long"),
@@ -83,7 +88,10 @@ def run(args) -> int:
     except OSError as error:  # a missing or unreadable file; find_timeseries's own message has no strerror
         return fail_os(error)
     series = done.series
-    print(f"{len(series.points)} points x {len(series.dates)} dates written to {args.out}: {series.summary()}")
+    written = done.files[0] if len(done.files) == 1 else f"{done.files[0]} ... {done.files[-1].name}"
+    print(f"{len(series.points)} points x {len(series.dates)} dates written to {written}: {series.summary()}")
+    for note in done.notes:
+        print(f"note: {note}")
     if done.quality is not None:
         print(f"quality columns from {done.mintpy_dir}: {done.quality.summary()}")
     elif long and args.work:

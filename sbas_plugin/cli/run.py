@@ -98,7 +98,7 @@ def print_result(result) -> None:
         print(f"already done, skipped: {', '.join(result.skipped)}")
     print(f"GeoTIFFs:          {result.geotiffs}")
     print(f"points:            {result.points_csv}  {result.points_gpkg.name}")
-    print(f"Geotiff_value.csv: {result.values_csv}")
+    print(f"Geotiff_value.csv: {'  '.join(str(path) for path in result.values_files)}")
     print(f"MintPy:            {result.mintpy_dir}  (log: sbas_mintpy.log)")
 
 

@@ -30,6 +30,7 @@ from sbas_plugin.core.results.quality import (
     low_quality_note,
     read_point_quality,
 )
+from sbas_plugin.core.results.wide_table import split_note
 from sbas_plugin.core.stack.clip import clip_products, plan_clip
 from sbas_plugin.core.stack.coverage import COVERAGE_VERSION, coverage_note, measure_coverage, partial_coverage_note
 from sbas_plugin.core.stack.export import MINTPY_RESULTS_READ, export_geotiffs
@@ -70,10 +71,11 @@ class RunResult:
     geotiffs: Path
     points_csv: Path
     points_gpkg: Path
-    values_csv: Path
+    values_csv: Path  # the table's name; read it with results.wide_table.read_wide_table
     mintpy_dir: Path
     notes: list
     skipped: list  # steps whose results were already there
+    values_files: list = field(default_factory=list)  # the files of Geotiff_value.csv: it, or its parts
 
 
 def _aoi_bytes(aoi: str) -> bytes:
@@ -280,7 +282,9 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     # 6. Geotiff_value.csv, read from MintPy's HDF5 (the same numbers as the GeoTIFFs, faster)
     # The points depend on the clip alone; the values on the series, left empty where the GeoTIFFs are (blanks.py).
     extract_signature = signature(clip_signature, series_read, blanks_identities, options.mask_low_coherence)
-    if manifest.done("extract", extract_signature, result.values_csv):
+    # Its files as the step recorded them (work folders from before have no record: the one file).
+    values_files = [work / name for name in manifest.step("extract").get("files", [result.values_csv.name])]
+    if manifest.done("extract", extract_signature, *values_files):
         result.skipped.append("extract")
     else:
         from sbas_plugin.core.results.extract import read_timeseries_h5_series, write_wide_csv
@@ -291,7 +295,7 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
             is_canceled=is_canceled,
             mask_low_coherence=options.mask_low_coherence,
         )
-        write_wide_csv(result.values_csv, values)
+        values_files = write_wide_csv(result.values_csv, values)
         empty = np.isnan(values.values)
         manifest.record(
             "extract",
@@ -299,9 +303,13 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
             count=empty.shape[1],
             no_value=int(empty.all(axis=0).sum()),
             empty_dates=int((empty.any(axis=0) & ~empty.all(axis=0)).sum()),
+            files=[path.name for path in values_files],
         )
     extracted = manifest.step("extract")
+    result.values_files = values_files
     result.notes.append(empty_values_note(extracted["no_value"], extracted["empty_dates"], extracted["count"]))
+    if len(values_files) > 1:
+        result.notes.append(split_note(result.values_csv, values_files, extracted["count"]))
     finish("extract")
     manifest.data["notes"] = result.notes
     manifest.save()

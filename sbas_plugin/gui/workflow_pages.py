@@ -353,7 +353,13 @@ class TimeSeriesPage(Page):
         self.deramp_combo = QComboBox()
         self.deramp_combo.addItems(choices("sbas:run", "DERAMP"))
         form.addRow(tr("Remove a ramp"), self.deramp_combo)
-        self.filter_check = QCheckBox(tr("Filter the remaining atmosphere (high-pass in time, low-pass in space)"))
+        self.filter_check = QCheckBox(tr("Filter the remaining atmosphere"))
+        self.filter_check.setToolTip(
+            tr(
+                "High-pass in time, low-pass in space, as LiCSBAS does: removes most of each date's turbulent "
+                "troposphere and keeps steps and seasonal motion (measured in docs/accuracy.md)."
+            )
+        )
         self.filter_check.setChecked(True)
         form.addRow(self.filter_check)
         form.addRow(

@@ -357,6 +357,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>SBAS: statistics of a drawn area</source>
+      <translation>SBAS: 描いた範囲の統計</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <location filename="../../sbas_plugin/plugin.py" />
       <source>SBAS time series</source>
       <translation>SBAS 時系列</translation>
@@ -538,6 +543,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>The area's statistics were canceled.</source>
+      <translation>範囲の統計の計算は取り消されました。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>mean ± std of {} pixels; {} to {} of them have a value on a date</source>
       <translation>{} ピクセルの平均 ± 標準偏差。各日付で値があるのはそのうち {} ～ {} ピクセル</translation>
     </message>
@@ -553,8 +563,8 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
-      <source>area ({} pixels)</source>
-      <translation>範囲 ({} ピクセル)</translation>
+      <source>Computing the area's statistics… {:.0f} %</source>
+      <translation>範囲の統計を計算中… {:.0f} %</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
@@ -585,6 +595,16 @@
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>No time series here: {}</source>
       <translation>ここには時系列がありません: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>The area's statistics failed: {}</source>
+      <translation>範囲の統計を計算できませんでした: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>area ({} pixels)</source>
+      <translation>範囲 ({} ピクセル)</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
@@ -907,9 +927,13 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
-      <location filename="../../sbas_plugin/processing/base.py" />
-      <source>Filter the remaining atmosphere (high-pass in time, low-pass in space)</source>
-      <translation>残った大気遅延をフィルタする（時間方向ハイパス・空間方向ローパス）</translation>
+      <source>Filter the remaining atmosphere</source>
+      <translation>残った大気遅延をフィルタする</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>High-pass in time, low-pass in space, as LiCSBAS does: removes most of each date's turbulent troposphere and keeps steps and seasonal motion (measured in docs/accuracy.md).</source>
+      <translation>LiCSBAS と同じく時間方向ハイパス・空間方向ローパスで、各日付の乱流による対流圏遅延の大部分を除き、急な変位（ステップ）や季節変動は残します（docs/accuracy.md で測定）。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
@@ -1140,6 +1164,11 @@
       <location filename="../../sbas_plugin/processing/base.py" />
       <source>Quadratic</source>
       <translation>2 次</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Filter the remaining atmosphere (high-pass in time, low-pass in space)</source>
+      <translation>残った大気遅延をフィルタする（時間方向ハイパス・空間方向ローパス）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
@@ -1814,8 +1843,8 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
-      <source>Samples the per-date displacement GeoTIFFs (a folder of &lt;first&gt;_&lt;date&gt;_*.tif, e.g. GeoTiffs/displacement_maps/unwrapped/Meters, also as exported by OpenSARLab) or MintPy's time series in a work folder (its mintpy/timeseries*.h5) at every point of the layer. Give one of the two folders. Points may be in any CRS; x and y come from each point's geometry, the id from the chosen field or else the feature id. Values are line-of-sight displacement in metres relative to the first date; points off the rasters or on no data get empty cells. Wide: Geotiff_value.csv, header Date,&lt;id&gt;_value,... and one row per date labelled &lt;first&gt;_&lt;date&gt;. Long: one row per point per date, columns fid,x,y,date,value_m (x, y in the layer's CRS, date YYYY-MM-DD). From a work folder the long table also has each point's quality from MintPy: temporal_coherence, avg_spatial_coherence, ifgs_used, velocity_mm_yr, velocity_std_mm_yr, low_quality (1 below the temporal coherence set in the plugin's options) and min_coherence.</source>
-      <translation>日付ごとの変位 GeoTIFF（&lt;first&gt;_&lt;date&gt;_*.tif のフォルダ。例: GeoTiffs/displacement_maps/unwrapped/Meters、OpenSARLab で出力したものも可）または作業フォルダ内の MintPy の時系列（mintpy/timeseries*.h5）から、レイヤの各点の値を取得します。2 つのフォルダのどちらかを指定してください。点の CRS は任意です。x と y は各点のジオメトリから、ID は選択したフィールド（なければ地物 ID）から取ります。値は最初の日付を基準とした視線方向 (LOS) の変位 (m) で、ラスタ外や NoData の点は空欄になります。Wide（横長）: Geotiff_value.csv。ヘッダーは Date,&lt;id&gt;_value,... で、日付ごとに &lt;first&gt;_&lt;date&gt; というラベルの行。Long（縦長）: 点・日付ごとに 1 行、列は fid,x,y,date,value_m（x, y はレイヤの CRS、date は YYYY-MM-DD）。作業フォルダからの縦長の表には、MintPy による各点の品質も入ります: temporal_coherence、avg_spatial_coherence、ifgs_used、velocity_mm_yr、velocity_std_mm_yr、low_quality（プラグインの設定の時間コヒーレンス未満で 1）、min_coherence。</translation>
+      <source>Samples the per-date displacement GeoTIFFs (a folder of &lt;first&gt;_&lt;date&gt;_*.tif, e.g. GeoTiffs/displacement_maps/unwrapped/Meters, also as exported by OpenSARLab) or MintPy's time series in a work folder (its mintpy/timeseries*.h5) at every point of the layer. Give one of the two folders. Points may be in any CRS; x and y come from each point's geometry, the id from the chosen field or else the feature id. Values are line-of-sight displacement in metres relative to the first date; points off the rasters or on no data get empty cells. Wide: Geotiff_value.csv, header Date,&lt;id&gt;_value,... and one row per date labelled &lt;first&gt;_&lt;date&gt;; more than 16,383 points, more columns than a spreadsheet opens, are written as &lt;name&gt;_part01.csv, &lt;name&gt;_part02.csv, ... beside the file chosen, each with the Date column and the next 16,383 points. Long: one row per point per date, columns fid,x,y,date,value_m (x, y in the layer's CRS, date YYYY-MM-DD). From a work folder the long table also has each point's quality from MintPy: temporal_coherence, avg_spatial_coherence, ifgs_used, velocity_mm_yr, velocity_std_mm_yr, low_quality (1 below the temporal coherence set in the plugin's options) and min_coherence.</source>
+      <translation>日付ごとの変位 GeoTIFF（&lt;first&gt;_&lt;date&gt;_*.tif のフォルダ。例: GeoTiffs/displacement_maps/unwrapped/Meters、OpenSARLab で出力したものも可）または作業フォルダ内の MintPy の時系列（mintpy/timeseries*.h5）から、レイヤの各点の値を取得します。2 つのフォルダのどちらかを指定してください。点の CRS は任意です。x と y は各点のジオメトリから、ID は選択したフィールド（なければ地物 ID）から取ります。値は最初の日付を基準とした視線方向 (LOS) の変位 (m) で、ラスタ外や NoData の点は空欄になります。Wide（横長）: Geotiff_value.csv。ヘッダーは Date,&lt;id&gt;_value,... で、日付ごとに &lt;first&gt;_&lt;date&gt; というラベルの行。点が 16,383 を超える（表計算ソフトで開ける列数を超える）ときは、指定したファイルの隣に &lt;name&gt;_part01.csv、&lt;name&gt;_part02.csv、… として書き出し、どれも Date 列と続く最大 16,383 点の列を持ちます。Long（縦長）: 点・日付ごとに 1 行、列は fid,x,y,date,value_m（x, y はレイヤの CRS、date は YYYY-MM-DD）。作業フォルダからの縦長の表には、MintPy による各点の品質も入ります: temporal_coherence、avg_spatial_coherence、ifgs_used、velocity_mm_yr、velocity_std_mm_yr、low_quality（プラグインの設定の時間コヒーレンス未満で 1）、min_coherence。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />

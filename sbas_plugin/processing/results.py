@@ -37,7 +37,9 @@ class ExtractAlgorithm(SbasAlgorithm):
             "two folders. Points may be in any CRS; x and y come from each point's geometry, the id from the "
             "chosen field or else the feature id. Values are line-of-sight displacement in metres relative to "
             "the first date; points off the rasters or on no data get empty cells. Wide: Geotiff_value.csv, "
-            "header Date,<id>_value,... and one row per date labelled <first>_<date>. Long: one row per point "
+            "header Date,<id>_value,... and one row per date labelled <first>_<date>; more than 16,383 points, "
+            "more columns than a spreadsheet opens, are written as <name>_part01.csv, <name>_part02.csv, ... "
+            "beside the file chosen, each with the Date column and the next 16,383 points. Long: one row per point "
             "per date, columns fid,x,y,date,value_m (x, y in the layer's CRS, date YYYY-MM-DD). From a work "
             "folder the long table also has each point's quality from MintPy: temporal_coherence, "
             "avg_spatial_coherence, ifgs_used, velocity_mm_yr, velocity_std_mm_yr, low_quality (1 below the "
@@ -89,6 +91,7 @@ class ExtractAlgorithm(SbasAlgorithm):
         feedback.pushInfo(
             tr("{} points x {} dates: {}").format(len(series.points), len(series.dates), series.summary())
         )
+        self.notes(feedback, done.notes)  # the table split in parts: their names
         return {"OUTPUT": out}
 
 

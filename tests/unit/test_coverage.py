@@ -3,7 +3,6 @@ realistic stack whose swath ends move from date to date, with a patch where the 
 empty, so that the patch's network splits in two. Everything expected is computed here from the simulator's
 truth and the patch, independently of the code under test."""
 
-import csv
 import zipfile
 
 import numpy as np
@@ -14,6 +13,7 @@ from osgeo import ogr
 from sbas_plugin.core.manifest import Manifest
 from sbas_plugin.core.pipeline import RunOptions, run_pipeline
 from sbas_plugin.core.results.blanks import unlinked_dates
+from sbas_plugin.core.results.wide_table import read_wide_table
 from sbas_plugin.core.simulate import realistic
 from sbas_plugin.core.simulate.realistic import write_realistic_stack
 from sbas_plugin.core.stack.coverage import coverage_note
@@ -57,10 +57,8 @@ def run(tmp_path_factory):
 
 
 def csv_values(path) -> np.ndarray:
-    """(dates, points) from Geotiff_value.csv, NaN for empty cells."""
-    with open(path, newline="", encoding="utf-8") as file:
-        rows = list(csv.reader(file))[1:]
-    return np.array([[float(v) if v else np.nan for v in row[1:]] for row in rows])
+    """(dates, points) from Geotiff_value.csv (or its parts), NaN for empty cells."""
+    return read_wide_table(path).values
 
 
 def geotiff_values(work) -> np.ndarray:

@@ -149,7 +149,7 @@ def tiny_series(tmp_path):
 
 
 def test_wide_csv_is_geotiff_value_csv(tmp_path):
-    out = write_wide_csv(tmp_path / "Geotiff_value.csv", tiny_series(tmp_path))
+    (out,) = write_wide_csv(tmp_path / "Geotiff_value.csv", tiny_series(tmp_path))
 
     assert out.read_bytes().decode() == (
         "Date,7_value,5_value,9_value\r\n"
@@ -186,7 +186,7 @@ def test_values_print_as_the_shortest_float32_decimal(tmp_path):
     write_stack(tmp_path / "tifs", stack)
     series = read_geotiff_stack_series(tmp_path / "tifs", point_table([centre(0, c) for c in range(len(values))]))
 
-    row = write_wide_csv(tmp_path / "out.csv", series).read_text().splitlines()[2].split(",")[1:]
+    row = write_wide_csv(tmp_path / "out.csv", series)[0].read_text().splitlines()[2].split(",")[1:]
 
     assert row == [
         "0.1",
@@ -440,7 +440,7 @@ def test_extract_values_adds_quality_to_the_long_table_when_mintpy_has_it(tmp_pa
     mintpy_dir.mkdir(parents=True)
     write_mintpy_timeseries(mintpy_dir / "timeseries.h5", stack, chunks=True)
     points = point_table([centre(4, 5), centre(30, 40)], fids=[3, 1])
-    expected = write_wide_csv(tmp_path / "expected.csv", read_geotiff_stack_series(tmp_path / "tifs", points))
+    (expected,) = write_wide_csv(tmp_path / "expected.csv", read_geotiff_stack_series(tmp_path / "tifs", points))
 
     from_tifs = extract_values(points, tmp_path / "from_tifs.csv", geotiffs=tmp_path / "tifs", long=True)
     bare = extract_values(points, tmp_path / "bare.csv", work=tmp_path / "work", long=True)

@@ -86,6 +86,8 @@ def test_outputs_are_where_users_expect_them(demo):
     assert [row[0] for row in body[:2]] == ["20200103_20200103", "20200103_20200115"]
     manifest = json.loads((work / "manifest.json").read_text())
     assert set(manifest["steps"]) == {"clip", "coverage", "reference", "mintpy", "export", "points", "extract"}
+    assert manifest["steps"]["extract"]["files"] == ["Geotiff_value.csv"]  # one file: the points fit a sheet
+    assert demo.run.values_files == [work / "Geotiff_value.csv"]
     assert manifest["versions"]["mintpy"] and manifest["inputs"]["aoi"].endswith("aoi_epsg3857.geojson")
 
 
@@ -127,6 +129,7 @@ def test_rerun_skips_every_finished_step(demo):
     again = run_demo(demo.run.work.parent)
     assert log.stat().st_size == size  # MintPy did not start again
     assert again.run.skipped == ["clip", "export", "points", "extract"]
+    assert again.run.values_files == demo.run.values_files  # as the manifest recorded them
     assert again.rms_mm == demo.rms_mm
 
 

@@ -8,13 +8,13 @@ measures of skill here: without tropospheric correction each date carries 3-8 mm
 delay, about the motion of a few months, and an all-zero result scores about as well there as the real one.
 """
 
-import csv
 
 import numpy as np
 import pytest
 
 from sbas_plugin.core.pipeline import run_pipeline
 from sbas_plugin.core.results.points import read_points_csv
+from sbas_plugin.core.results.wide_table import read_wide_table
 from sbas_plugin.core.simulate.realistic import write_realistic_stack
 from sbas_plugin.core.simulate.scoring import score_points, score_work
 
@@ -87,11 +87,10 @@ def wrong_results(run, truth) -> tuple:
     """Four wrong results made from the run's own points and Geotiff_value.csv: ({name: values (dates x
     points, m)}, the points, the dates)."""
     points = read_points_csv(run.points_csv)
-    with open(run.values_csv, newline="", encoding="utf-8") as f:
-        header, *body = list(csv.reader(f))
-    assert header[1:] == [f"{fid}_value" for fid in points.fid.tolist()]
-    dates = [row[0].split("_")[1] for row in body]
-    values = np.array([[float(v) if v else np.nan for v in row[1:]] for row in body])
+    table = read_wide_table(run.values_csv)
+    assert table.columns == [f"{fid}_value" for fid in points.fid.tolist()]
+    dates = [label.split("_")[1] for label in table.labels]
+    values = table.values
     # Shifted: each point takes the values of the point one pixel east (none on the east edge: no value).
     rows, cols, _ = truth.grid.pixel_of(points.x, points.y)
     index = {(r, c): k for k, (r, c) in enumerate(zip(rows.tolist(), cols.tolist()))}

@@ -194,7 +194,7 @@ def test_reads_both_layouts_the_extractor_writes(tmp_path):
     points = PointTable(np.array([4, 2], dtype=np.int64), np.array([400040.0, 400120.0]), np.array([3.9e6, 3.9e6]))
     metres = np.array([[0, 0], [0.001, np.nan], [0.0025, -0.004]], dtype=np.float32)
     series = PointSeries("20200103", YYYYMMDD[:3], points, metres, np.array([True, True]))
-    wide = read_displacements_csv(write_wide_csv(tmp_path / "wide.csv", series))
+    wide = read_displacements_csv(write_wide_csv(tmp_path / "wide.csv", series)[0])
     long = read_displacements_csv(write_long_csv(tmp_path / "long.csv", series))
     assert wide.dates.tolist() == long.dates.tolist() == DATES[:3].tolist()
     np.testing.assert_array_equal(wide.select([2, 4]).metres, long.select([2, 4]).metres)

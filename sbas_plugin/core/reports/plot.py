@@ -30,6 +30,7 @@ from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.reports.fit import fit_series
 from sbas_plugin.core.results.mintpy_files import attributes, find_timeseries
 from sbas_plugin.core.results.points import PointTable
+from sbas_plugin.core.results.wide_table import read_wide_table, table_files
 from sbas_plugin.core.workfolder import WorkFolder
 
 use_japanese_fallback()  # names in figures may be Japanese
@@ -113,14 +114,17 @@ def _in_date_order(dates: np.ndarray, metres: np.ndarray, path) -> tuple:
 def read_displacements_csv(path) -> Displacements:
     """`Geotiff_value.csv`: wide (`Date,1_value,2_value,...`, a row per date named `<first>_<date>`)
     or long (`fid,x,y,date,value_m`, a row per point and date). Values in metres; empty = no data."""
+    first = table_files(path)[0]  # a wide table may be in parts (wide_table.py)
+    with open(first, newline="", encoding="utf-8-sig") as f:
+        header = next((row for row in csv.reader(f) if any(cell.strip() for cell in row)), [""])
+    header = [name.strip() for name in header]
+    lower = [name.lower() for name in header]
+    if lower[0] == "date":
+        return _read_wide(path)
     with open(path, newline="", encoding="utf-8-sig") as f:
         rows = [row for row in csv.reader(f) if any(cell.strip() for cell in row)]
     if len(rows) < 2:
         raise PlotInputError(f"{path}: no values; is it the extractor's Geotiff_value.csv?")
-    header = [name.strip() for name in rows[0]]
-    lower = [name.lower() for name in header]
-    if lower[0] == "date":
-        return _read_wide(path, header, rows[1:])
     if {"fid", "date", "value_m"} <= set(lower):
         return _read_long(path, lower, rows[1:])
     raise PlotInputError(
@@ -129,18 +133,21 @@ def read_displacements_csv(path) -> Displacements:
     )
 
 
-def _read_wide(path, header, rows) -> Displacements:
-    fids = np.array([_parse_fid(name, f"{path}, header") for name in header[1:]], dtype=np.int64)
+def _read_wide(path) -> Displacements:
+    try:
+        table = read_wide_table(path)
+    except ValueError as error:
+        raise PlotInputError(str(error)) from None
+    if not table.labels:
+        raise PlotInputError(f"{path}: no values; is it the extractor's Geotiff_value.csv?")
+    fids = np.array([_parse_fid(name, f"{path}, header") for name in table.columns], dtype=np.int64)
     if len(np.unique(fids)) != len(fids):
         raise PlotInputError(f"{path}: a point id appears twice in the header")
-    dates, metres = [], []
-    for line, row in enumerate(rows, start=2):
-        if len(row) != len(header):
-            raise PlotInputError(f"{path}, line {line}: {len(row)} cells, the header has {len(header)}")
-        # The first cell is `<first date>_<date>`: the date of the row is after the last underscore.
-        dates.append(_parse_date(row[0].rsplit("_", 1)[-1], f"{path}, line {line}"))
-        metres.append([_parse_value(cell, f"{path}, line {line}") for cell in row[1:]])
-    dates, metres = _in_date_order(np.array(dates), np.array(metres, dtype=np.float64), path)
+    # The first cell is `<first date>_<date>`: the date of the row is after the last underscore.
+    dates = [
+        _parse_date(label.rsplit("_", 1)[-1], f"{path}, line {line}") for line, label in enumerate(table.labels, 2)
+    ]
+    dates, metres = _in_date_order(np.array(dates), table.values, path)
     return Displacements(dates, fids, metres, source=Path(path).name)
 
 

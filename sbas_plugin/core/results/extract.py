@@ -29,6 +29,7 @@ from sbas_plugin.core.results.mintpy_files import TimeseriesHeader, find_timeser
 from sbas_plugin.core.results.points import PointTable
 from sbas_plugin.core.results.quality import DEFAULT_MIN_COHERENCE, PointQuality, has_quality_files, point_quality
 from sbas_plugin.core.results.sampling import DECODE_ROWS, ExtractError, points_on_grid, row_bands
+from sbas_plugin.core.results.wide_table import SHEET_ROWS, split_note, write_wide_table
 from sbas_plugin.core.workfolder import WorkFolder
 
 gdal.UseExceptions()
@@ -410,14 +411,16 @@ def _decimal_texts(values: np.ndarray) -> list:
     return texts
 
 
-def write_wide_csv(path, series: PointSeries) -> Path:
+def write_wide_csv(path, series: PointSeries) -> list:
     """Geotiff_value.csv as users have always had it: `Date,<fid>_value,...` (points in the points
-    file's order), then one row per date labelled `<first>_<date>`; metres; empty cells for no data."""
-    with written_whole(path) as file:
-        file.write(",".join(["Date", *(f"{fid}_value" for fid in series.points.fid.tolist())]) + "\r\n")
-        for date, row in zip(series.dates, series.values):
-            file.write(",".join([f"{series.first_date}_{date}", *_decimal_texts(row)]) + "\r\n")
-    return Path(path)
+    file's order), then one row per date labelled `<first>_<date>`; metres; empty cells for no data. In
+    numbered parts when the points do not fit one spreadsheet (wide_table.py). Returns the files written."""
+    return write_wide_table(
+        path,
+        [f"{fid}_value" for fid in series.points.fid.tolist()],
+        [f"{series.first_date}_{date}" for date in series.dates],
+        lambda i: _decimal_texts(series.values[i]),
+    )
 
 
 def write_long_csv(path, series: PointSeries, quality=None) -> Path:
@@ -449,6 +452,19 @@ class Extracted:
     series: PointSeries
     mintpy_dir: Optional[Path]  # the MintPy folder the series came from; None from GeoTIFFs
     quality: Optional[PointQuality]  # the quality columns written; None when there are none
+    files: list  # the files written: `out`, or the wide table's parts
+    notes: list  # for the user: the table split in parts, a long table beyond a spreadsheet's rows
+
+
+def long_rows_note(path, rows: int) -> Optional[str]:
+    """What to say when a long table has more rows than a spreadsheet shows (it is for QGIS, pandas or a
+    database, which read any number; splitting it would break it as one table for them)."""
+    if rows + 1 <= SHEET_ROWS:
+        return None
+    return (
+        f"{Path(path).name}: {rows:,} rows, more than a spreadsheet's {SHEET_ROWS:,}: open it in QGIS, pandas or "
+        "a database, or use the wide table (Geotiff_value.csv) in Excel or LibreOffice"
+    )
 
 
 def extract_values(
@@ -464,8 +480,9 @@ def extract_values(
     is_canceled: Optional[Callable[[], bool]] = None,
 ) -> Extracted:
     """`sbas extract`: the points' values from a folder of per-date GeoTIFFs or (give one of the two) a
-    work folder's MintPy time series, written to `out` as Geotiff_value.csv or, `long`, the long table;
-    from a work folder the long table carries each point's quality when MintPy's quality files are there."""
+    work folder's MintPy time series, written to `out` as Geotiff_value.csv (in parts when the points do
+    not fit one spreadsheet) or, `long`, the long table; from a work folder the long table carries each
+    point's quality when MintPy's quality files are there."""
     mintpy_dir, quality = None, None
     if geotiffs:
         series = read_geotiff_stack_series(geotiffs, points, points_crs, progress, is_canceled)
@@ -479,7 +496,9 @@ def extract_values(
         if long and has_quality_files(mintpy_dir):
             quality = point_quality(mintpy_dir, points, points_crs, min_coherence)
     if long:
-        write_long_csv(out, series, quality)
+        files = [write_long_csv(out, series, quality)]
+        note = long_rows_note(out, len(series.points) * len(series.dates))
     else:
-        write_wide_csv(out, series)
-    return Extracted(series, mintpy_dir, quality)
+        files = write_wide_csv(out, series)
+        note = split_note(out, files, len(series.points)) if len(files) > 1 else None
+    return Extracted(series, mintpy_dir, quality, files, [note] if note else [])

@@ -4,7 +4,6 @@ The default is ``core/synthetic.py``'s easy stack; ``run_realistic_demo`` runs `
 (two satellites, atmosphere, DEM error, ramps, decorrelation, unwrapping errors, moving footprints) and scores it
 with ``core/scoring.py``."""
 
-import csv
 import datetime as dt
 import json
 import shutil
@@ -19,6 +18,7 @@ from sbas_plugin.core.dates import parse_date
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.pipeline import RunResult, run_pipeline
 from sbas_plugin.core.results.points import read_points_csv
+from sbas_plugin.core.results.wide_table import read_wide_table
 from sbas_plugin.core.simulate.realistic import TRUTH_NAME, read_truth, write_realistic_stack
 from sbas_plugin.core.simulate.scoring import Score, score_work
 from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
@@ -78,7 +78,7 @@ def easy_demo_truth(out: Path) -> dict:
 
 def score(run: RunResult, truth: dict) -> tuple:
     """RMS (mm) of Geotiff_value.csv against the truth, both relative to MintPy's reference pixel and
-    the first date: (rms, number of points, number of dates)."""
+    the first date: (rms, number of points scored: those with a value at every date, number of dates)."""
     x0, dx, _, y0, _, dy = truth["transform"]
     velocity = truth["velocity"]
     manifest = json.loads(WorkFolder(run.work).manifest.read_text(encoding="utf-8"))
@@ -93,21 +93,18 @@ def score(run: RunResult, truth: dict) -> tuple:
     if not inside.all():
         raise ValueError(f"{run.points_csv}: points off the synthetic scene; is it of another run?")
     expected_velocity = velocity[rows, cols] - reference
-    with open(run.values_csv, newline="", encoding="utf-8") as f:
-        table = list(csv.reader(f))
-    header, body = table[0], table[1:]
-    if header[1:] != [f"{fid}_value" for fid in points.fid]:
+    table = read_wide_table(run.values_csv)  # it or its parts
+    if table.columns != [f"{fid}_value" for fid in points.fid]:
         raise ValueError(f"{run.values_csv} does not hold the points of {run.points_csv}")
     first = dt.date.fromisoformat(str(truth["dates"][0]))
     errors = []
-    for row in body:
-        date = parse_date(row[0].split("_")[1])
+    for label, measured in zip(table.labels, table.values):
+        date = parse_date(label.split("_")[1])
         years = (date - first).days / 365.25
-        measured = np.array([float(v) if v else np.nan for v in row[1:]])
         errors.append(measured - expected_velocity * years)
     errors = np.array(errors)
     rms = float(np.sqrt(np.nanmean(errors**2)) * 1000)
-    return rms, len(points), len(body)
+    return rms, int(np.isfinite(errors).all(axis=0).sum()), len(table.labels)  # points with a value: those scored
 
 
 def run_demo(

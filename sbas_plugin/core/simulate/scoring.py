@@ -22,7 +22,6 @@ Honest means:
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from sbas_plugin.core.dates import parse_date
 from sbas_plugin.core.results.extract import read_timeseries_h5_series
 from sbas_plugin.core.results.mintpy_files import find_timeseries
 from sbas_plugin.core.results.points import PointTable, read_points_csv
+from sbas_plugin.core.results.wide_table import read_wide_table
 from sbas_plugin.core.simulate.realistic import RealisticTruth
 from sbas_plugin.core.workfolder import WorkFolder
 
@@ -148,13 +148,11 @@ def score_work(work_dir, truth: RealisticTruth) -> Score:
     work_dir = Path(work_dir)
     points = read_points_csv(WorkFolder(work_dir).points_csv)
     values_csv = WorkFolder(work_dir).values_csv
-    with open(values_csv, newline="", encoding="utf-8") as f:
-        header, *body = list(csv.reader(f))
-    if header[1:] != [f"{fid}_value" for fid in points.fid.tolist()]:
+    table = read_wide_table(values_csv)  # it or its parts
+    if table.columns != [f"{fid}_value" for fid in points.fid.tolist()]:
         raise ValueError(f"{values_csv} does not hold the points of {work_dir / 'points.csv'}")
-    dates = [row[0].split("_")[1] for row in body]
-    values = np.array([[float(v) if v.strip() else np.nan for v in row[1:]] for row in body])
-    return score_points(points, dates, values, truth)
+    dates = [label.split("_")[1] for label in table.labels]
+    return score_points(points, dates, table.values, truth)
 
 
 def score_timeseries(mintpy, points_csv, truth: RealisticTruth) -> Score:
