@@ -52,8 +52,8 @@ SOURCE_ATTRIBUTE = "SBAS_FILTER_SOURCE"  # what the filtered file was computed f
 SOLVED = ("temporalCoherence.h5", "temporalCoherence")
 
 
-def filter_settings() -> str:
-    return f"gaussian high-pass in time {TEMPORAL_SIGMA_DAYS:g} d, low-pass in space {SPATIAL_SIGMA_M:g} m"
+def filter_settings(spatial_sigma_m: float = SPATIAL_SIGMA_M, temporal_sigma_days: float = TEMPORAL_SIGMA_DAYS) -> str:
+    return f"gaussian high-pass in time {temporal_sigma_days:g} d, low-pass in space {spatial_sigma_m:g} m"
 
 
 def is_current(source: Path, target: Path) -> bool:
@@ -66,8 +66,8 @@ def is_current(source: Path, target: Path) -> bool:
         return False
 
 
-def _source_tag(source: Path) -> str:
-    return f"{source.name} {identity(source)} {filter_settings()}"
+def _source_tag(source: Path, *widths) -> str:
+    return f"{source.name} {identity(source)} {filter_settings(*widths)}"
 
 
 def high_pass_operator(days: np.ndarray, sigma_days: float = TEMPORAL_SIGMA_DAYS) -> np.ndarray:
@@ -88,18 +88,21 @@ def filter_atmosphere(
     target,
     progress: Optional[Callable[[float], None]] = None,
     is_canceled: Optional[Callable[[], bool]] = None,
+    spatial_sigma_m: float = SPATIAL_SIGMA_M,
+    temporal_sigma_days: float = TEMPORAL_SIGMA_DAYS,
 ) -> Path:
     """Write the filtered copy of MintPy time series ``source`` to ``target``. The pixels MintPy solved are
-    read from temporalCoherence.h5 beside the source."""
+    read from temporalCoherence.h5 beside the source. Other widths than the defaults are for measuring them
+    (bench/filter_widths.py)."""
     source, target = Path(source), Path(target)
     attrs = attributes(source)
     grid = grid_of(attrs)
     dates = dates_of(source)  # with few dates the line explains nearly all: the filter changes little
     days = np.array([(parse_date(d) - parse_date(dates[0])).days for d in dates], np.float64)
-    operator = high_pass_operator(days)
+    operator = high_pass_operator(days, temporal_sigma_days)
     with h5py.File(source.parent / SOLVED[0], "r") as f:
         solved = f[SOLVED[1]][()] > 0
-    sigma_px = (SPATIAL_SIGMA_M / abs(grid.dy), SPATIAL_SIGMA_M / abs(grid.dx))
+    sigma_px = (spatial_sigma_m / abs(grid.dy), spatial_sigma_m / abs(grid.dx))
     weight = ndimage.gaussian_filter(solved.astype(np.float64), sigma_px, mode="constant", truncate=TRUNCATE)
     ref_row, ref_col = int(attrs.get("REF_Y", 0)), int(attrs.get("REF_X", 0))
     ref_date = attrs.get("REF_DATE")
@@ -138,7 +141,7 @@ def filter_atmosphere(
                         if progress:
                             progress(50.0 + 50.0 * (k + 1) / len(dates))
                     out.attrs["FILE_PATH"] = str(target)
-                    out.attrs[SOURCE_ATTRIBUTE] = _source_tag(source)
+                    out.attrs[SOURCE_ATTRIBUTE] = _source_tag(source, spatial_sigma_m, temporal_sigma_days)
         finally:
             high_pass.unlink(missing_ok=True)
 
