@@ -1,18 +1,18 @@
 """Accuracy of `sbas run`'s defaults against MintPy run by hand, on the realistic simulator (issue 12).
 
 For each size and seed, ``core/simulate/realistic.py`` writes one stack of HyP3 INSAR_GAMMA products with its
-truth. Then, on those products and at the same points (those of the default run's ``points.csv``):
+truth (``ROWSxCOLSxDATES+broadV`` adds V m/yr of motion broader than the scene). Then, on those products and at
+the same points (those of the default run's ``points.csv``):
 
-1. ``default``: ``run_pipeline`` with default ``RunOptions`` (one MintPy worker), over an area drawn in EPSG:3857
-   covering the scene but its 2-pixel border, scored with ``score_work``;
+1. sbas runs (``SBAS_SETS``): ``run_pipeline`` with default ``RunOptions`` (one MintPy worker), over an area drawn
+   in EPSG:3857 covering the scene but its 2-pixel border, and with one option changed (no atmosphere filter,
+   deramp linear, mask_low_coherence) in a copy of the default's finished folder; scored with ``score_work``;
 2. MintPy by hand as a skilled user runs it: the template the default run wrote (``WORK/mintpy/sbas_mintpy.txt``,
    same clipped folder, same reference pixel) with only the option keys changed, ``smallbaselineApp`` in a fresh
    folder per set, scored with ``score_timeseries``: (a) demErr only, (b) + deramp linear, (c) + height_correlation
    troposphere, (d) + both;
-3. one option at a time: unwrapping-error correction (bridging, phase_closure), deramp quadratic, demErr off,
-   MintPy's own reference point (by hand: ``run_pipeline`` has no such option), and ``mask_low_coherence``
-   (``run_pipeline``'s option, scored on the GeoTIFFs the user gets: ``Geotiff_value.csv`` is read from MintPy's
-   HDF5 unmasked). Deramp linear, troposphere and demErr on are sets (b), (c) and (a).
+3. one MintPy option at a time, by hand: unwrapping-error correction (bridging, phase_closure), deramp
+   quadratic, demErr off, MintPy's own reference point.
 
 Hand runs set ``mintpy.plot = no`` (plots change no number and were more than half of a run's time here); the
 default run keeps the project's ``yes``. A hand run that stops is run again once with the same command, as a user
