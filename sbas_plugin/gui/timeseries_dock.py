@@ -2,10 +2,16 @@
 
 Pixels (or the features of a point layer), drawn areas (mean ± std of their pixels) and a reference
 pixel are picked on the canvas; each shown series gets a fit (velocity ± sigma, optionally an annual
-term) in the legend and MintPy's quality figures under the controls."""
+term) in the legend and MintPy's quality figures under the controls.
+
+A click reads one pixel of every date on the GUI thread (a millisecond from the kept handles). An area
+may be a whole frame (gigabytes of dates x pixels): its statistics are computed by an AreaTask in the
+background, in bounded windows (PixelSeries.area_in), and the latest request wins: a new drawing, another
+reference date or a plain click cancels the running one, whose result is never shown."""
 
 import html
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -13,6 +19,7 @@ from typing import Optional
 import numpy as np
 from qgis.core import (
     NULL,
+    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCsException,
@@ -21,10 +28,12 @@ from qgis.core import (
     QgsPointXY,
     QgsProject,
     QgsRectangle,
+    QgsTask,
     QgsVectorLayer,
     QgsWkbTypes,
 )
 from qgis.gui import QgsDockWidget, QgsFileWidget
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -38,12 +47,12 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from sbas_plugin.core.cancel import Canceled
 from sbas_plugin.core.dates import iso_date
 from sbas_plugin.core.reports.fit import Fit, fit_series
 from sbas_plugin.core.reports.plot import UNIT_SCALE, relative_displacement
 from sbas_plugin.core.results.extract import ExtractError
 from sbas_plugin.core.results.pixel_series import AreaSeries, Pixel, open_pixel_series
-from sbas_plugin.core.results.points import PixelPoints, pixel_centres_in_polygons
 from sbas_plugin.core.results.series_csv import AreaColumns, PixelColumn, write_series_csv
 from sbas_plugin.core.workfolder import WorkFolder
 from sbas_plugin.gui.layers import is_under
@@ -56,9 +65,11 @@ from sbas_plugin.settings import load_settings, save_settings
 
 LOG = logging.getLogger(__name__)
 FEATURE_TOLERANCE = 6  # screen pixels: a click this close to a point feature is a click on it
+STOP_WAIT_MS = 10_000  # a canceled area task stops within one window read; this only guards a hang
+CLICK_QUIET_SECONDS = 0.3  # after a click an area task waits between windows: the graph is drawn without it
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: the same series, not equal numbers
 class Shown:
     """One series on the graph: a clicked pixel or a drawn area."""
 
@@ -67,7 +78,68 @@ class Shown:
     pixel: Optional[Pixel] = None
     area: Optional[AreaSeries] = None
     polygon: Optional[QgsGeometry] = None  # the drawn area, in the stack's CRS
-    inside: Optional[PixelPoints] = None  # the area's pixels
+    reference: int = -1  # an area's: the reference date its statistics are relative to; -1 not measured yet
+    drawn: bool = False  # an area the user drew (not one restored from the project)
+
+
+def polygon_rings(polygon: QgsGeometry) -> list:
+    """A (multi)polygon as core's lists of rings of (x, y) vertices."""
+    parts = polygon.asMultiPolygon() if polygon.isMultipart() else [polygon.asPolygon()]
+    return [[[(p.x(), p.y()) for p in ring] for ring in part] for part in parts]
+
+
+class AreaTask(QgsTask):
+    """The statistics of areas of a stack, in the background. run() reads the files through handles of
+    its own (the dock's stay with clicks) and touches neither the GUI nor the project; finished() hands
+    the task back to `done(task, ok)` on the GUI thread."""
+
+    def __init__(self, stack, areas: list, reference: int, done, quiet_until=lambda: 0.0):
+        super().__init__(tr("SBAS: statistics of a drawn area"))
+        self.quiet_until = quiet_until  # time.monotonic() until which the GUI thread wants the CPU and the GIL
+        self.reopen = stack.reopen  # called in run(): only the file names are read from the dock's stack
+        self.areas = areas  # Shown areas, for done(); run() reads only their rings
+        self.rings = [polygon_rings(shown.polygon) for shown in areas]
+        self.reference = reference  # date number every pixel is made relative to
+        self.done = done
+        self.results = []
+        self.error = ""
+
+    def run(self) -> bool:
+        try:
+            stack = self.reopen()
+            try:
+                share = 100.0 / len(self.rings)
+                for i, rings in enumerate(self.rings):
+                    self.results.append(
+                        stack.area_in(
+                            rings,
+                            self.reference,
+                            progress=lambda percent, i=i: self.setProgress(share * (i + percent / 100.0)),
+                            is_canceled=self._canceled_after_quiet,
+                        )
+                    )
+            finally:
+                stack.close()
+        except Canceled:
+            return False
+        except (ExtractError, OSError, KeyError, ValueError) as error:  # e.g. files replaced meanwhile
+            self.error = str(error)
+            return False
+        except Exception as error:  # anything else: said in the dock and logged, not lost in the thread
+            LOG.exception("area statistics")
+            self.error = repr(error)
+            return False
+        return True
+
+    def _canceled_after_quiet(self) -> bool:
+        """Asked between windows: first waits while the GUI thread handles a click (sharing the GIL and two
+        cores with this thread, a click's drawing took up to twice as long)."""
+        while not self.isCanceled() and time.monotonic() < self.quiet_until():
+            time.sleep(0.01)
+        return self.isCanceled()
+
+    def finished(self, result: bool) -> None:
+        self.done(self, result)
 
 
 class TimeseriesDock(QgsDockWidget):
@@ -83,6 +155,10 @@ class TimeseriesDock(QgsDockWidget):
         self.closed_state = None  # project_state() while a step replaces the stack's files
         self.shown = []  # in legend order
         self.reference_pixel = None  # subtracted from every series; None = MintPy's reference point
+        self.pending = []  # drawn or restored areas being measured for the first time, not shown yet
+        self.area_task = None  # the AreaTask whose result will show; None when no area is being measured
+        self.tasks = []  # every AreaTask not finished yet, canceled ones too: kept alive until then
+        self.quiet_until = 0.0  # time.monotonic() until which area tasks wait (a click is being handled)
         self.plot = SeriesPlot()
         self.overlay = SeriesOverlay(self.canvas)
         self.tool = PointPickTool(self.canvas)
@@ -136,6 +212,9 @@ class TimeseriesDock(QgsDockWidget):
         self.info.setWordWrap(True)
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.info)
+        self.busy = QLabel()  # shown while areas are measured
+        self.busy.setVisible(False)
+        layout.addWidget(self.busy)
 
         layout.addWidget(self.plot, 1)
 
@@ -159,6 +238,7 @@ class TimeseriesDock(QgsDockWidget):
         self.clear()
         self.reference_pixel = None
         if self.stack is not None:
+            self._cancel_measuring(wait=True)  # their handles on the files closed too
             self.stack.close()
             self.stack = None
         self._place_markers()
@@ -221,9 +301,7 @@ class TimeseriesDock(QgsDockWidget):
     def _frame(self) -> None:
         """The axes every series is drawn into: rebuilt only for a new stack or reference date."""
         self.plot.frame(self.dates, self._reference_index(), self._reference_text())
-        for shown in self.shown:
-            if shown.area is not None:  # each pixel relative to the reference date: another spread
-                self._measure_area(shown)
+        self._measure()  # areas: each pixel relative to the reference date, another spread (shown when known)
         for i in range(len(self.shown)):
             self._draw(i)
         self._update_decorations()
@@ -299,6 +377,7 @@ class TimeseriesDock(QgsDockWidget):
     def pick(self, point: QgsPointXY, add: bool = False) -> None:
         """A click at `point` (canvas CRS): plot that pixel, replacing the shown series unless `add`.
         Near a feature of a point layer, the pixel under the feature, labelled with its fid."""
+        self.quiet_until = time.monotonic() + CLICK_QUIET_SECONDS
         found = self._pixel_at(point)
         if found is not None:
             pixel, fid = found
@@ -306,30 +385,88 @@ class TimeseriesDock(QgsDockWidget):
             self._show(Shown(label, pixel.metres, pixel=pixel), add)
 
     def add_area(self, polygon: QgsGeometry) -> None:
-        """A drawn polygon (canvas CRS): add the mean ± std of the pixels whose centres are inside."""
+        """A drawn polygon (canvas CRS): add the mean ± std of the pixels whose centres are inside, once
+        measured in the background; an area drawn before and still being measured is dropped."""
         if self.stack is None:
             self.iface.messageBar().pushWarning(tr("SBAS"), tr("Choose a work folder with a time series first."))
             return
         in_stack = QgsGeometry(polygon)
         in_stack.transform(self._transform(to_stack=True))
-        self._show_area(in_stack)
+        self.pending = [shown for shown in self.pending if not shown.drawn]
+        self._show_area(in_stack, drawn=True)
 
-    def _show_area(self, polygon: QgsGeometry) -> None:
-        parts = polygon.asMultiPolygon() if polygon.isMultipart() else [polygon.asPolygon()]
-        rings = [[[(p.x(), p.y()) for p in ring] for ring in part] for part in parts]
-        inside = pixel_centres_in_polygons(self.stack.grid, rings)
-        if not len(inside):
-            self.info.setText(tr("No pixel centre is inside that area: draw it larger."))
+    def _show_area(self, polygon: QgsGeometry, drawn: bool = False) -> None:
+        self.pending.append(Shown("", None, polygon=polygon, drawn=drawn))  # labelled when measured
+        self._measure()
+
+    def measuring(self) -> bool:
+        """Whether areas are being measured (their statistics not shown yet)."""
+        return self.area_task is not None
+
+    def _measure(self) -> None:
+        """(Re)start measuring what needs it: new areas, and shown ones of another reference date. The
+        task running is canceled: only the latest one's result shows."""
+        self._cancel_measuring()
+        reference = self._reference_index()
+        areas = [s for s in self.shown if s.area is not None and s.reference != reference] + self.pending
+        if self.stack is None or not areas:
+            self.busy.setVisible(False)
             return
-        shown = self._measure_area(
-            Shown(tr("area ({} pixels)").format(len(inside)), None, polygon=polygon, inside=inside)
-        )
-        self._show(shown, add=True)
+        task = AreaTask(self.stack, areas, reference, self._measured, lambda: self.quiet_until)
+        task.progressChanged.connect(lambda percent: self._measuring_progress(task, percent))
+        self.area_task = task
+        self.tasks.append(task)
+        self._measuring_progress(task, 0.0)
+        QgsApplication.taskManager().addTask(task)
 
-    def _measure_area(self, shown: Shown) -> Shown:
-        shown.area = self.stack.area(shown.inside.rows, shown.inside.cols, self._reference_index())
-        shown.metres = shown.area.mean
-        return shown
+    def _measuring_progress(self, task: AreaTask, percent: float) -> None:
+        if task is self.area_task:
+            self.busy.setText(tr("Computing the area's statistics… {:.0f} %").format(percent))
+            self.busy.setVisible(True)
+
+    def _cancel_measuring(self, wait: bool = False) -> None:
+        """Cancel the area task; with `wait`, until every task has let go of the stack's files."""
+        self.area_task = None
+        for task in list(self.tasks):  # a task canceled before it started may finish right here
+            if not sip.isdeleted(task):
+                task.cancel()
+        if wait:
+            for task in list(self.tasks):
+                if not sip.isdeleted(task):
+                    task.waitForFinished(STOP_WAIT_MS)
+
+    def _measured(self, task: AreaTask, ok: bool) -> None:
+        """An AreaTask ended (GUI thread): its statistics shown, unless another task replaced it."""
+        if task in self.tasks:
+            self.tasks.remove(task)
+        if task is not self.area_task:  # canceled, or replaced: stale
+            return
+        self.area_task = None
+        self.busy.setVisible(False)
+        if not ok:  # the files unreadable, or canceled in QGIS's task manager
+            self.pending = []
+            if task.error:
+                self.info.setText(tr("The area's statistics failed: {}").format(task.error))
+            else:
+                self.info.setText(tr("The area's statistics were canceled."))
+            return
+        empty = False
+        for shown, area in zip(task.areas, task.results):
+            shown.area, shown.metres, shown.reference = area, area.mean, task.reference
+            if shown in self.pending:
+                self.pending.remove(shown)
+                if area.pixels:
+                    shown.label = tr("area ({} pixels)").format(area.pixels)
+                    self.shown.append(shown)
+                else:
+                    empty = True
+        for i, shown in enumerate(self.shown):  # only what changed: drawing is most of the GUI thread's work
+            if shown in task.areas:
+                self._draw(i)
+        self._place_markers()
+        self._update_decorations()
+        if empty and len(task.areas) == 1:
+            self.info.setText(tr("No pixel centre is inside that area: draw it larger."))
 
     def set_reference(self, point: QgsPointXY, add: bool = False) -> None:
         """A click at `point` (canvas CRS) with the reference tool: that pixel's series is subtracted
@@ -364,7 +501,7 @@ class TimeseriesDock(QgsDockWidget):
         if add:
             self.shown.append(shown)
         else:
-            self.clear(keep=1)  # the first line's artists are reused: faster than new ones
+            self.clear(keep=1)  # the first line's artists are reused: faster than new ones; areas measured: dropped
             self.shown = [shown]
         self._draw(len(self.shown) - 1)
         self._place_markers()
@@ -464,6 +601,9 @@ class TimeseriesDock(QgsDockWidget):
     def clear(self, keep: int = 0) -> None:
         """Take the shown series off the graph and the map, keeping the first `keep` lines for reuse."""
         self.shown = self.shown[:keep]
+        self.pending = []
+        self._cancel_measuring()
+        self.busy.setVisible(False)
         self.plot.keep(keep)
         self._place_markers()
 
@@ -483,7 +623,7 @@ class TimeseriesDock(QgsDockWidget):
             else {"x": reference.x, "y": reference.y, "crs": self.stack.crs},
             "seasonal": self.seasonal_check.isChecked(),
             "pixels": [{"x": s.pixel.x, "y": s.pixel.y, "label": s.label} for s in self.shown if s.pixel],
-            "areas": [s.polygon.asWkt() for s in self.shown if s.area is not None],
+            "areas": [s.polygon.asWkt() for s in self.shown + self.pending if s.polygon is not None],
         }
 
     def restore_project_state(self, state: dict) -> None:
@@ -569,6 +709,7 @@ class TimeseriesDock(QgsDockWidget):
         self.reference_pixel = None
         self._place_markers()
         if self.stack is not None:
+            self._cancel_measuring(wait=True)
             self.stack.close()
             self.stack = None
 

@@ -2,17 +2,22 @@
 feature's pixel, a drawn area's mean, relative to a clicked reference pixel, with MintPy's quality.
 
 Each pixel's displacement encodes its row and column, so a click landing one pixel (or half a pixel)
-off plots different numbers."""
+off plots different numbers.
+
+An area's statistics come from a background task: the tests wait for it (`settle`), and measure that the
+GUI thread keeps running meanwhile."""
 
 import csv
 import json
+import time
 
 import h5py
 import numpy as np
 import pytest
-from conftest import open_files_under
+from conftest import open_files_under, wait_until
 from matplotlib.colors import to_hex
 from qgis.core import (
+    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
@@ -23,12 +28,14 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsMapMouseEvent, QgsMapToolPan, QgsRubberBand, QgsVertexMarker
-from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QEventLoop, QPoint, Qt, QTimer
 from qgis.PyQt.QtWidgets import QDockWidget
 
 import sbas_plugin
 from sbas_plugin.compat import field
-from sbas_plugin.gui.timeseries_dock import TimeseriesDock
+from sbas_plugin.core.grid import Grid
+from sbas_plugin.core.results.points import pixel_centres_in_polygons
+from sbas_plugin.gui.timeseries_dock import TimeseriesDock, polygon_rings
 from sbas_plugin.settings import load_settings, save_settings
 
 X0, Y0, PIXEL, HEIGHT, WIDTH = 399_920.0, 3_900_080.0, 80.0, 30, 40
@@ -94,8 +101,8 @@ def web_canvas(qgis_canvas):
     return qgis_canvas, show_stack(qgis_canvas, "EPSG:3857")
 
 
-def show_stack(canvas, crs: str):
-    """The canvas in `crs`, zoomed so one stack pixel is many screen pixels."""
+def show_stack(canvas, crs: str, height=HEIGHT, width=WIDTH):
+    """The canvas in `crs`, zoomed to the stack (by default so that one stack pixel is many screen pixels)."""
     canvas.resize(800, 600)
     canvas.window().show()  # an unshown canvas keeps its default map size whatever the widget's
     QCoreApplication.processEvents()
@@ -103,8 +110,8 @@ def show_stack(canvas, crs: str):
     to_canvas = QgsCoordinateTransform(
         QgsCoordinateReferenceSystem("EPSG:32654"), canvas.mapSettings().destinationCrs(), QgsProject.instance()
     )
-    canvas.setExtent(to_canvas.transformBoundingBox(QgsRectangle(X0, Y0 - HEIGHT * PIXEL, X0 + WIDTH * PIXEL, Y0)))
-    assert canvas.mapUnitsPerPixel() < PIXEL / 10
+    canvas.setExtent(to_canvas.transformBoundingBox(QgsRectangle(X0, Y0 - height * PIXEL, X0 + width * PIXEL, Y0)))
+    assert canvas.mapUnitsPerPixel() < PIXEL / 10 or (height, width) != (HEIGHT, WIDTH)
     return to_canvas
 
 
@@ -131,7 +138,7 @@ def centre(row, col):
 
 
 def shown_pixels(dock):
-    return [(s.pixel.row, s.pixel.col) for s in dock.shown]
+    return [(s.pixel.row, s.pixel.col) for s in dock.shown if s.pixel is not None]
 
 
 def legend(dock):
@@ -267,8 +274,14 @@ def test_a_click_near_a_point_feature_plots_the_pixel_under_it_labelled_by_fid(d
         QgsProject.instance().removeMapLayers([stations.id(), unnamed.id()])
 
 
-def draw(dock, canvas, to_canvas, corners, close="right"):
-    """Click the corners (pixel units: column, row from the origin) with the area tool, then close."""
+def settle(dock, seconds=60.0):
+    """Let Qt run until the dock's area statistics are shown and every task it started has ended."""
+    wait_until(QgsApplication.instance(), lambda: not dock.measuring() and not dock.tasks, seconds, "area statistics")
+
+
+def draw(dock, canvas, to_canvas, corners, close="right", wait=True):
+    """Click the corners (pixel units: column, row from the origin) with the area tool, then close; with
+    `wait`, until its statistics are shown."""
     where = [device(canvas, to_canvas, X0 + c * PIXEL, Y0 - r * PIXEL) for c, r in corners]
     for point in where:
         dock.area_tool.canvasMoveEvent(mouse(canvas, point, QEvent.Type.MouseMove, Qt.MouseButton.NoButton))
@@ -278,6 +291,8 @@ def draw(dock, canvas, to_canvas, corners, close="right"):
     else:  # a double-click on the last corner: press, release, double-click, release
         dock.area_tool.canvasDoubleClickEvent(mouse(canvas, where[-1], QEvent.Type.MouseButtonDblClick))
         dock.area_tool.canvasReleaseEvent(mouse(canvas, where[-1]))
+    if wait:
+        settle(dock)
 
 
 def test_a_drawn_area_shows_the_mean_and_spread_of_the_pixels_inside(dock, web_canvas, tmp_path):
@@ -315,6 +330,15 @@ def test_a_drawn_area_shows_the_mean_and_spread_of_the_pixels_inside(dock, web_c
     assert table[2].tolist() == [36] * len(DATES)
     assert rows[0][5:] == ["area (6 pixels) mean_mm", "area (6 pixels) std_mm", "area (6 pixels) count"]
 
+    # Another reference date: each pixel relative to it, so another spread, measured again in the background.
+    dock.reference_combo.setCurrentIndex(0)
+    assert dock.measuring() and not dock.busy.isHidden()
+    settle(dock)
+    spread = np.std([shown_mm(r, c, 0) for r, c in inside], axis=0)
+    np.testing.assert_allclose(dock.shown[1].area.std * 1000.0, spread, atol=1e-3)
+    np.testing.assert_allclose(dock.plot.lines[1].get_ydata(), np.mean([shown_mm(r, c, 0) for r, c in inside], axis=0))
+    assert dock.busy.isHidden() and spread[REF] > 0
+
     # A plain click replaces the areas, on the graph and on the map.
     click(dock, canvas, to_canvas, *centre(1, 1))
     assert len(dock.shown) == 1 and dock.plot.bands == [None] and not dock.plot.ax.collections
@@ -346,8 +370,8 @@ def test_reference_pixel_is_subtracted_from_every_series(dock, web_canvas):
 
     dock.reset_reference_button.click()
     assert (
-        dock.overlay.reference_marker is None and
-        dock.plot.ax.get_title(loc="left") == "Reference: MintPy's reference point"
+        dock.overlay.reference_marker is None
+        and dock.plot.ax.get_title(loc="left") == "Reference: MintPy's reference point"
     )
     np.testing.assert_allclose(dock.plot.lines[1].get_ydata(), shown_mm(5, 6, 0), atol=1e-3)
 
@@ -386,6 +410,7 @@ def test_project_state_restores_the_same_series_in_a_new_dock(dock, web_canvas, 
     draw(dock, canvas, to_canvas, [(10.25, 4.25), (18.25, 4.25), (10.25, 12.25)])
     click(dock, canvas, to_canvas, *centre(7, 1), tool=dock.reference_tool)
     dock.reference_combo.setCurrentIndex(4)
+    settle(dock)
     dock.seasonal_check.setChecked(True)
     state = json.loads(json.dumps(dock.project_state()))  # as the project file keeps it
     assert state["reference_point"] == {"x": centre(7, 1)[0], "y": centre(7, 1)[1], "crs": "EPSG:32654"}
@@ -394,6 +419,7 @@ def test_project_state_restores_the_same_series_in_a_new_dock(dock, web_canvas, 
     restored = TimeseriesDock(qgis_iface)
     try:
         restored.restore_project_state(state)
+        settle(restored)
         assert restored.reference_combo.currentData() == DATES[4] and restored.seasonal_check.isChecked()
         assert (restored.reference_pixel.row, restored.reference_pixel.col) == (7, 1)
         assert legend(restored) == legend(dock)
@@ -409,6 +435,7 @@ def test_a_step_replacing_its_files_closes_the_stack_then_opens_it_again_as_it_w
     canvas, to_canvas = web_canvas
     click(dock, canvas, to_canvas, *centre(3, 2))
     click(dock, canvas, to_canvas, *centre(5, 6), Qt.KeyboardModifier.ControlModifier)
+    draw(dock, canvas, to_canvas, [(10.25, 4.25), (18.25, 4.25), (10.25, 12.25)], wait=False)  # being measured
     work = (tmp_path / "work").resolve()
     assert open_files_under(work / "mintpy")  # what Windows would keep a step from replacing
 
@@ -419,8 +446,11 @@ def test_a_step_replacing_its_files_closes_the_stack_then_opens_it_again_as_it_w
     assert dock.stack is None and not dock.shown and not open_files_under(work)
     assert dock.project_state() == state  # a project saved meanwhile keeps what was open
     assert not dock.folder_widget.isEnabled() and not dock.layers_button.isEnabled()  # no reopening meanwhile
+    assert len(state["areas"]) == 1  # the area being measured is kept too
     dock.reopen_after_rewrite()
+    settle(dock)
     assert dock.folder_widget.filePath() == str(tmp_path / "work") and shown_pixels(dock) == [(3, 2), (5, 6)]
+    assert [s.area.pixels for s in dock.shown[2:]] == [36]
     assert dock.folder_widget.isEnabled() and dock.layers_button.isEnabled()
 
 
@@ -431,6 +461,156 @@ def test_a_new_project_while_the_stack_is_closed_for_a_step_does_not_reopen_it(d
     assert dock.project_state()["folder"] == "" and dock.folder_widget.isEnabled()
     dock.reopen_after_rewrite()  # the step ends
     assert dock.stack is None and dock.folder_widget.filePath() == ""
+
+
+def test_a_new_drawing_cancels_the_area_being_measured_whose_result_never_shows(dock, web_canvas):
+    canvas, to_canvas = web_canvas
+    triangle = [(10.25, 4.25), (18.25, 4.25), (10.25, 12.25)]  # 36 pixels
+    six = [(0.25, 0.25), (2.25, 0.25), (2.25, 3.25), (0.25, 3.25)]
+    four = [(30.25, 20.25), (32.25, 20.25), (32.25, 22.25), (30.25, 22.25)]
+    draw(dock, canvas, to_canvas, triangle, wait=False)
+    assert dock.measuring() and not dock.busy.isHidden() and dock.busy.text().startswith("Computing")
+    assert not dock.shown  # nothing until its statistics are known
+    first = dock.area_task
+    draw(dock, canvas, to_canvas, six, wait=False)
+    assert first.isCanceled()  # asked before Qt runs again: QGIS deletes a task once it has ended
+    settle(dock)
+    assert dock.busy.isHidden()
+    assert [s.area.pixels for s in dock.shown] == [6] and legend(dock)[0].startswith("area (6 pixels): ")
+
+    # The worst case: the first computation done, its result not yet back on the GUI thread.
+    draw(dock, canvas, to_canvas, triangle, wait=False)
+    done = dock.area_task
+    deadline = time.monotonic() + 30
+    while len(done.results) < len(done.rings):  # no Qt events meanwhile: finished() cannot run yet
+        assert time.monotonic() < deadline, "the area task did not run"
+        time.sleep(0.005)
+    draw(dock, canvas, to_canvas, four)
+    assert done.results[0].pixels == 36  # it was measured, but is not shown:
+    assert [s.area.pixels for s in dock.shown] == [6, 4] and len(legend(dock)) == 2
+    assert len(dock.overlay.map_items) == 2 and len(dock.project_state()["areas"]) == 2
+
+    # A plain click replaces everything, areas being measured too; a Ctrl+click adds to them.
+    draw(dock, canvas, to_canvas, triangle, wait=False)
+    click(dock, canvas, to_canvas, *centre(3, 2))
+    settle(dock)
+    assert shown_pixels(dock) == [(3, 2)] and len(dock.shown) == 1 and dock.busy.isHidden()
+    draw(dock, canvas, to_canvas, triangle, wait=False)
+    click(dock, canvas, to_canvas, *centre(7, 1), Qt.KeyboardModifier.ControlModifier)
+    settle(dock)
+    assert shown_pixels(dock) == [(3, 2), (7, 1)] and [s.area.pixels for s in dock.shown[2:]] == [36]
+
+
+BIG_DATES, BIG_HEIGHT, BIG_WIDTH = 61, 600, 800  # 117 MB: the old way stops the GUI thread for a second or more
+# The longest the GUI thread may stop while an area is measured: 40-110 ms measured on 2 cores shared with
+# MintPy runs (up to 164 ms at load 4.5), against seconds for the old way.
+GAP_BOUND_MS = 250
+
+
+def write_big_work_folder(work):
+    """A 61-date MintPy time series with MintPy's chunks (h5py's chunks=True)."""
+    (work / "mintpy").mkdir(parents=True)
+    dates = [str(np.datetime64("2020-01-03") + 12 * d).replace("-", "") for d in range(BIG_DATES)]
+    rate = np.random.default_rng(3).normal(0, 0.01, (BIG_HEIGHT, BIG_WIDTH)).astype(np.float32)
+    with h5py.File(work / "mintpy" / "timeseries.h5", "w") as f:
+        dataset = f.create_dataset("timeseries", (BIG_DATES, BIG_HEIGHT, BIG_WIDTH), "f4", chunks=True)
+        for d in range(BIG_DATES):
+            dataset[d] = rate * (d * 12 / 365.25)
+        dataset[7, 100:200, 300:400] = np.nan
+        f.create_dataset("date", data=np.array(dates, dtype=np.bytes_))
+        f.attrs.update(
+            X_FIRST=str(X0), Y_FIRST=str(Y0), X_STEP=str(PIXEL), Y_STEP=str(-PIXEL), WIDTH=str(BIG_WIDTH),
+            LENGTH=str(BIG_HEIGHT), EPSG="32654", REF_DATE=dates[0],
+        )  # fmt: skip
+    return work
+
+
+def synchronous_area(h5, rings, reference):
+    """What the dock did before, on the GUI thread: the pixels inside, the area's box read at once for every
+    date, the statistics of all its pixels in one go."""
+    with h5py.File(h5, "r") as f:
+        dataset = f["timeseries"]
+        grid = Grid(X0, Y0, PIXEL, -PIXEL, dataset.shape[2], dataset.shape[1])
+        inside = pixel_centres_in_polygons(grid, rings)
+        row0, col0 = int(inside.rows.min()), int(inside.cols.min())
+        window = dataset[:, row0 : int(inside.rows.max()) + 1, col0 : int(inside.cols.max()) + 1]
+    values = window[:, inside.rows - row0, inside.cols - col0].astype(np.float64)
+    values -= values[reference]
+    return np.nanmean(values, axis=1), np.nanstd(values, axis=1), len(inside)
+
+
+def gaps_while(start, done, seconds=120.0) -> tuple:
+    """Gaps (ms) between the ticks of a 10 ms timer on the GUI thread, from just before start() is called
+    from the event loop until done() holds, and the number of ticks at each stage done() returned."""
+    ticks, loop, stages = [], QEventLoop(), {}
+
+    def tick():
+        ticks.append(time.perf_counter())
+        stage = done() if len(ticks) > 5 else None
+        if stage:
+            stages.setdefault(stage, len(ticks))
+            if stage == "done":
+                loop.quit()
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    QTimer.singleShot(50, start)
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    assert "done" in stages, "timed out"
+    return list(np.diff(ticks) * 1000.0), stages
+
+
+def test_the_gui_thread_keeps_running_while_a_big_area_is_measured(qgis_iface, qgis_canvas, tmp_path, saved_settings):
+    work = write_big_work_folder(tmp_path / "big")
+    qgis_canvas.setLayers([])
+    to_canvas = show_stack(qgis_canvas, "EPSG:32654", BIG_HEIGHT, BIG_WIDTH)
+    corners = [(5.3, 4.6), (BIG_WIDTH - 3.2, 9.1), (BIG_WIDTH - 20.7, BIG_HEIGHT - 2.4), (2.2, BIG_HEIGHT - 30.5)]
+    dock = TimeseriesDock(qgis_iface)
+    try:
+        assert dock.open_folder(str(work))
+        # Ours: drawn on the dock, measured in the background, then drawn on the graph.
+        busy_at_once, tasks = [], []
+
+        def start():
+            draw(dock, qgis_canvas, to_canvas, corners, wait=False)
+            busy_at_once.append(not dock.busy.isHidden())
+            tasks.append(dock.area_task)
+
+        def stage():
+            if not dock.measuring():
+                return "done"
+            return "computed" if tasks and len(tasks[0].results) == len(tasks[0].rings) else None
+
+        gaps, stages = gaps_while(start, stage)
+        # Before the result is drawn: the last gap holds its drawing, when no tick fell in between.
+        computing = gaps[: stages["computed"] - 1] if "computed" in stages else gaps[:-1]
+        # The old way, with the polygon the dock got: the GUI thread stops for the whole computation.
+        before = []
+        rings = polygon_rings(dock.shown[0].polygon)
+        old_gaps, _ = gaps_while(
+            lambda: before.append(synchronous_area(work / "mintpy" / "timeseries.h5", rings, 0)),
+            lambda: "done" if before else None,
+        )
+        figures = (
+            f"largest GUI gap: computing {max(computing):.0f} ms over {len(computing)} ticks, with drawing the "
+            f"result {max(gaps):.0f} ms; on the GUI thread as before {max(old_gaps):.0f} ms"
+        )
+        assert max(old_gaps) > 2 * GAP_BOUND_MS, figures  # the data is big enough for the old way to fail
+        assert max(computing) < GAP_BOUND_MS and len(computing) > 5, figures
+        assert max(gaps) < 2 * GAP_BOUND_MS, figures  # drawing the result on the graph too: a click's work
+        assert busy_at_once == [True]  # "computing" showed at once
+        mean, std, pixels = before[0]
+        area = dock.shown[0].area
+        assert area.pixels == pixels > 0.9 * BIG_HEIGHT * BIG_WIDTH
+        np.testing.assert_allclose(area.mean, mean, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(area.std, std, rtol=1e-9, atol=1e-12)
+        assert area.count[7] == pixels - 100 * 100 and area.std[-1] > 0
+    finally:
+        dock.unload()
 
 
 def canvas_items(canvas):

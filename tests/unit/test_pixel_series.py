@@ -23,8 +23,10 @@ from test_extract import (
     write_stack,
 )
 
+from sbas_plugin.core.cancel import Canceled
+from sbas_plugin.core.results import pixel_series
 from sbas_plugin.core.results.extract import ExtractError
-from sbas_plugin.core.results.pixel_series import GeotiffPixelSeries, H5PixelSeries, open_pixel_series
+from sbas_plugin.core.results.pixel_series import BLOCK_BYTES, GeotiffPixelSeries, H5PixelSeries, open_pixel_series
 from sbas_plugin.core.results.points import pixel_centres_in_polygons
 
 N_DATES = 9
@@ -107,7 +109,7 @@ def test_area_is_mean_spread_and_count_of_pixels_with_a_solution(mintpy):
     ring = [(x0, y0), (x0 + 5 * PIXEL, y0), (x0 + 5 * PIXEL, y0 - 4 * PIXEL), (x0, y0 - 4 * PIXEL)]
     inside = pixel_centres_in_polygons(series.grid, [[ring]])
     assert len(inside) == 20
-    area = series.area(inside.rows, inside.cols)
+    area = series.area_in([[ring]])
     with h5py.File(h5, "r") as f:
         stack = f["timeseries"][()].astype(np.float64)
     solved = [(r, c) for r, c in zip(inside.rows, inside.cols) if coherence[r, c] > 0]
@@ -117,9 +119,14 @@ def test_area_is_mean_spread_and_count_of_pixels_with_a_solution(mintpy):
     np.testing.assert_allclose(area.mean, values.mean(axis=1))
     np.testing.assert_allclose(area.std, values.std(axis=1))
     assert area.std[1] > 0
+    # The same pixels given by row and column (validate's neighbourhood of a benchmark).
+    by_pixels = series.area(inside.rows, inside.cols)
+    assert by_pixels.pixels == 20 and by_pixels.count.tolist() == [19] * N_DATES
+    np.testing.assert_allclose(by_pixels.mean, values.mean(axis=1))
+    np.testing.assert_allclose(by_pixels.std, values.std(axis=1))
 
     # Relative to another date: each pixel is, so the spread is zero on that date, not on the first.
-    later = series.area(inside.rows, inside.cols, reference=3)
+    later = series.area_in([[ring]], reference=3)
     values = np.array([stack[:, r, c] - stack[3, r, c] for r, c in solved]).T
     np.testing.assert_allclose(later.mean, values.mean(axis=1))
     np.testing.assert_allclose(later.std, values.std(axis=1))
@@ -214,3 +221,110 @@ def test_mintpy_file_not_geocoded_says_so(tmp_path):
         del f.attrs["WIDTH"]
     with pytest.raises(ExtractError, match=re.escape("timeseries.h5: not geocoded (no 'WIDTH' attribute)")):
         open_pixel_series(tmp_path)
+
+
+def direct_area(stack, coherence, inside, reference):
+    """The statistics as the dock computed them before: every pixel of the area read at once."""
+    solved = [(r, c) for r, c in zip(inside.rows, inside.cols) if coherence is None or coherence[r, c] > 0]
+    values = np.array([stack[:, r, c].astype(np.float64) - stack[reference, r, c] for r, c in solved]).T
+    return values.mean(axis=1), values.std(axis=1), len(solved)
+
+
+# An L-shaped area with a hole, and a second polygon overlapping it: pixels counted once, holes left out.
+L_SHAPE = [
+    [(3.3, 2.2), (30.6, 2.2), (30.6, 9.7), (12.4, 9.7), (12.4, 35.1), (3.3, 35.1)],
+    [(5.1, 4.1), (9.2, 4.1), (9.2, 20.3), (5.1, 20.3)],  # a hole
+]
+OVERLAP = [[(25.5, 5.5), (47.2, 5.5), (47.2, 12.9), (25.5, 12.9)]]
+
+
+def in_metres(polygon):
+    """Rings of (column, row) pixel coordinates to the grid's CRS."""
+    return [[(X0 + c * PIXEL, Y0 - r * PIXEL) for c, r in ring] for ring in polygon]
+
+
+@pytest.mark.parametrize("block_bytes", [1, 9 * 4 * 7 * 9 * 3, 2**30], ids=["one chunk", "a few chunks", "one read"])
+def test_area_read_in_blocks_of_any_size_gives_the_direct_statistics(mintpy, block_bytes):
+    series, h5, coherence = mintpy
+    polygons = [in_metres(L_SHAPE), in_metres(OVERLAP)]
+    inside = pixel_centres_in_polygons(series.grid, polygons)
+    with h5py.File(h5, "r") as f:
+        stack = f["timeseries"][()]
+    for reference in (0, 5):
+        reported = []
+        area = series.area_in(polygons, reference, progress=reported.append, block_bytes=block_bytes)
+        mean, std, solved = direct_area(stack, coherence, inside, reference)
+        assert area.pixels == len(inside) > 300 and area.count.tolist() == [solved] * N_DATES
+        np.testing.assert_allclose(area.mean, mean, rtol=1e-12)
+        np.testing.assert_allclose(area.std, std, rtol=1e-9, atol=1e-9)
+        assert area.std[reference] == 0 and area.std[reference - 1] > 0
+        assert reported == sorted(reported) and reported[-1] == 100.0
+
+
+@pytest.mark.parametrize("block_bytes", [1, 5000, BLOCK_BYTES])
+def test_area_windows_tile_the_box_along_chunk_edges_within_the_budget(mintpy, block_bytes):
+    series, _, _ = mintpy
+    chunks = series._dataset.chunks or (N_DATES, 1, 1)
+    windows = list(series.windows(3, HEIGHT - 2, 5, WIDTH - 1, block_bytes))
+    covered = np.zeros((HEIGHT, WIDTH), dtype=int)
+    for r0, r1, c0, c1 in windows:
+        covered[r0:r1, c0:c1] += 1
+        # Cut only at chunk edges or the box's; at most the budget, unless one chunk is already more.
+        assert (r0 == 3 or r0 % chunks[1] == 0) and (c0 == 5 or c0 % chunks[2] == 0)
+        assert N_DATES * 4 * (r1 - r0) * (c1 - c0) <= max(block_bytes, N_DATES * 4 * chunks[1] * chunks[2])
+    assert (covered[3 : HEIGHT - 2, 5 : WIDTH - 1] == 1).all() and covered.sum() == (HEIGHT - 5) * (WIDTH - 6)
+    if block_bytes == BLOCK_BYTES:
+        assert len(windows) == 1
+
+
+def test_area_stops_when_canceled_and_an_empty_area_has_no_pixels(mintpy):
+    series, _, _ = mintpy
+    asked = []
+
+    def is_canceled():
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(Canceled):
+        series.area_in([in_metres(L_SHAPE)], is_canceled=is_canceled, block_bytes=1)
+    assert len(asked) == 4  # checked before each window
+    between = in_metres([[(3.6, 3.6), (4.4, 3.6), (4.4, 4.4), (3.6, 4.4)]])  # no pixel centre inside
+    off_grid = [[(X0 - 500, Y0 + 500), (X0 - 100, Y0 + 500), (X0 - 100, Y0 + 100)]]
+    for polygon in (between, off_grid):
+        area = series.area_in([polygon])
+        assert area.pixels == 0 and (area.count == 0).all() and np.isnan(area.mean).all()
+
+
+def test_geotiff_area_in_blocks_gives_the_direct_statistics(tmp_path):
+    stack = encoded(N_DATES)
+    relative = stack - stack[0]
+    relative[4, 20, 25] = np.nan
+    relative[:, 8, 10] = np.nan  # no value at all
+    meters = tmp_path / "Meters"
+    write_stack(meters, relative, layout=dict(tiled=True, blockxsize=32, blockysize=16))
+    series = open_pixel_series(meters)
+    try:
+        polygons = [in_metres(L_SHAPE), in_metres(OVERLAP)]
+        inside = pixel_centres_in_polygons(series.grid, polygons)
+        assert series.reopen().grid == series.grid
+        for block_bytes in (1, BLOCK_BYTES):
+            area = series.area_in(polygons, 2, block_bytes=block_bytes)
+            values = relative[:, inside.rows, inside.cols].astype(np.float64)
+            values -= values[2]
+            np.testing.assert_allclose(area.mean, np.nanmean(values, axis=1), rtol=1e-12)
+            np.testing.assert_allclose(area.std, np.nanstd(values, axis=1), rtol=1e-9, atol=1e-9)
+            assert area.count.tolist() == np.isfinite(values).sum(axis=1).tolist() and area.pixels == len(inside)
+        assert series.windows(0, HEIGHT, 0, WIDTH, 1).__next__() == (0, 16, 0, 32)  # one tile
+    finally:
+        series.close()
+
+
+def test_area_read_in_slabs_of_dates_gives_the_same_statistics(mintpy, monkeypatch):
+    series, _, _ = mintpy
+    polygons = [in_metres(L_SHAPE)]
+    whole = series.area_in(polygons, 1)
+    monkeypatch.setattr(pixel_series, "SLAB_BYTES", 1)  # one chunk of dates per h5py call
+    sliced = series.area_in(polygons, 1, block_bytes=5000)
+    np.testing.assert_array_equal(sliced.count, whole.count)
+    np.testing.assert_allclose(sliced.mean, whole.mean, rtol=1e-12)
+    np.testing.assert_allclose(sliced.std, whole.std, rtol=1e-9)

@@ -6,17 +6,24 @@ MintPy's HDF5 stays open and a pixel is `ts[:, row, col]` on the kept dataset ha
 layout (as extract does for many points) was measured too: 0.3 ms once a chunk column's addresses
 are known, but asking HDF5 1.10 for them costs 2.6 ms per new chunk column, which is most clicks.
 Either way reading is a few percent of a click; drawing is the rest.
+
+An area's statistics (`area_in`) may cover a whole frame (3000 x 2300 pixels, 61 dates: 1.7 GB): they
+are read in windows aligned to the file's chunks or blocks, each at most BLOCK_BYTES, and summed into
+per-date count, mean and squared deviations (Chan's pairwise update), so memory stays bounded whatever
+the area; the dock runs it in a background task and can cancel it between windows.
 """
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 import h5py
 import numpy as np
+from matplotlib.path import Path as PolygonPath
 from osgeo import gdal
 
+from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.dates import dates64
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.results.extract import ExtractError, dated_geotiffs, geotiff_layout, one_grid, timeseries_header
@@ -25,6 +32,16 @@ from sbas_plugin.core.results.quality import SOURCES
 from sbas_plugin.core.workfolder import WorkFolder
 
 gdal.UseExceptions()
+
+# The most one read of an area's statistics holds (dates x rows x cols, as read): the memory of a whole
+# frame's statistics, and how long a read keeps h5py's lock (the dock's clicks wait for it) and the GIL.
+BLOCK_BYTES = 8 * 2**20
+# The most one h5py call of an area's read takes (a window is read in slabs of dates): h5py holds its
+# lock, which a click's read waits for, and the GIL for the whole call.
+SLAB_BYTES = 2**20
+
+Ring = Sequence[Sequence[float]]  # (x, y) vertices, closed or not
+Polygon = Sequence[Ring]  # exterior ring first, then holes
 
 # Per-pixel quality beside the series: Pixel field -> (MintPy file, dataset) and the GeoTIFF export's name.
 QUALITY_H5 = {
@@ -73,14 +90,43 @@ class AreaSeries:
     pixels: int  # pixels inside the area
 
 
-def _area(window: np.ndarray, rows: np.ndarray, cols: np.ndarray, reference: int) -> AreaSeries:
-    values = window[:, rows, cols].astype(np.float64)
-    values -= values[reference]
-    count = np.isfinite(values).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):  # dates without any value: NaN, no warning
-        mean = np.nansum(values, axis=1) / count
-        std = np.sqrt(np.nansum((values - mean[:, None]) ** 2, axis=1) / count)
-    return AreaSeries(mean, std, count, len(rows))
+class _Moments:
+    """Per-date count, mean and sum of squared deviations of values arriving in blocks (Chan et al.'s
+    pairwise update: no cancellation, whatever the order and size of the blocks)."""
+
+    def __init__(self, dates: int):
+        self.count = np.zeros(dates, dtype=np.int64)
+        self.mean = np.zeros(dates)
+        self.m2 = np.zeros(dates)
+
+    def add(self, values: np.ndarray) -> None:
+        """values: dates x pixels, NaN where a pixel has no value."""
+        count = np.isfinite(values).sum(axis=1)
+        if not count.any():
+            return
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(count > 0, np.nansum(values, axis=1) / count, 0.0)
+            total = self.count + count
+            share = np.where(total > 0, count / total, 0.0)
+        m2 = np.nansum((values - mean[:, None]) ** 2, axis=1)
+        delta = mean - self.mean
+        self.mean += delta * share
+        self.m2 += m2 + delta**2 * self.count * share
+        self.count = total
+
+    def series(self, pixels: int) -> "AreaSeries":
+        with np.errstate(invalid="ignore", divide="ignore"):  # dates without any value: NaN, no warning
+            mean = np.where(self.count > 0, self.mean, np.nan)
+            std = np.sqrt(self.m2 / self.count)
+        return AreaSeries(mean, std, self.count, pixels)
+
+
+def _aligned(start: int, stop: int, step: int) -> Iterator[tuple]:
+    """(start, stop) pieces of [start, stop) cut at the multiples of step."""
+    while start < stop:
+        end = min((start // step + 1) * step, stop)
+        yield start, end
+        start = end
 
 
 class PixelSeries:
@@ -122,15 +168,87 @@ class PixelSeries:
         )
 
     def area(self, rows: np.ndarray, cols: np.ndarray, reference: int = 0) -> AreaSeries:
-        """Mean, spread and count of the pixels (rows, cols), e.g. pixel_centres_in_polygons' of a drawn
-        area, each relative to date number `reference` (the spread depends on it); pixels without a
-        solution are left out."""
+        """Mean, spread and count of a few pixels (rows, cols), e.g. a benchmark's neighbourhood, each
+        relative to date number `reference`; pixels without a solution are left out. Their box is read at
+        once: for a drawn area, of any size, area_in."""
         rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
         if not len(rows):
             raise ValueError("no pixel centre is inside the area")
         row0, col0 = int(rows.min()), int(cols.min())
         window = self._window(row0, int(rows.max()) + 1, col0, int(cols.max()) + 1)
-        return _area(window, rows - row0, cols - col0, reference)
+        values = window[:, rows - row0, cols - col0].astype(np.float64)
+        values -= values[reference]
+        moments = _Moments(len(self.dates))
+        moments.add(values)
+        return moments.series(len(rows))
+
+    def area_in(
+        self,
+        polygons: Sequence[Polygon],
+        reference: int = 0,
+        progress: Optional[Callable[[float], None]] = None,
+        is_canceled: Optional[Callable[[], bool]] = None,
+        block_bytes: int = BLOCK_BYTES,
+    ) -> AreaSeries:
+        """Mean, spread and count of the pixels whose centres are inside any of the polygons (coordinates
+        in the stack's CRS; as pixel_centres_in_polygons picks them), each pixel relative to date number
+        `reference` (the spread depends on it); pixels without a solution are left out. Read window by
+        window (`windows`); `pixels` is 0 when no centre is inside. Raises Canceled."""
+        polygons = [[np.asarray(ring, dtype=np.float64) for ring in polygon] for polygon in polygons]
+        boxes = [self.grid.window(*p[0].min(axis=0), *p[0].max(axis=0)) for p in polygons]
+        kept = [(p, box) for p, box in zip(polygons, boxes) if box is not None]
+        moments, pixels = _Moments(len(self.dates)), 0
+        if not kept:
+            return moments.series(0)
+        row0, col0 = min(box[0] for _, box in kept), min(box[2] for _, box in kept)
+        row1, col1 = max(box[1] for _, box in kept), max(box[3] for _, box in kept)
+        windows = list(self.windows(row0, row1, col0, col1, block_bytes))
+        for done, (r0, r1, c0, c1) in enumerate(windows):
+            check_canceled(is_canceled)
+            inside = self._inside(kept, r0, r1, c0, c1)
+            if inside.any():
+                pixels += int(inside.sum())
+                values = self._window(r0, r1, c0, c1)[:, inside].astype(np.float64)
+                values -= values[reference]
+                moments.add(values)
+            if progress:
+                progress(100.0 * (done + 1) / len(windows))
+        return moments.series(pixels)
+
+    def _inside(self, polygons: list, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
+        """Which pixels of the window have their centre inside a polygon (computed as
+        pixel_centres_in_polygons does, so the same pixels)."""
+        selected = np.zeros((r1 - r0, c1 - c0), dtype=bool)
+        for polygon, (p0, p1, q0, q1) in polygons:
+            a0, a1, b0, b1 = max(r0, p0), min(r1, p1), max(c0, q0), min(c1, q1)
+            if a0 >= a1 or b0 >= b1:
+                continue
+            cols, rows = np.meshgrid(np.arange(b0, b1), np.arange(a0, a1))
+            points = np.column_stack([self.grid.centre_x(cols.ravel()), self.grid.centre_y(rows.ravel())])
+            inside = PolygonPath(polygon[0]).contains_points(points)
+            for hole in polygon[1:]:
+                inside &= ~PolygonPath(hole).contains_points(points)
+            selected[a0 - r0 : a1 - r0, b0 - c0 : b1 - c0] |= inside.reshape(rows.shape)
+        return selected
+
+    def windows(self, row0: int, row1: int, col0: int, col1: int, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple]:
+        """(row0, row1, col0, col1) windows covering the box, cut at the file's chunk (or block) edges, each
+        holding at most block_bytes of all dates (at least one chunk: a chunk is read whole anyway)."""
+        chunk_rows, chunk_cols = self._read_unit()
+        per_pixel = len(self.dates) * 4
+        budget = max(block_bytes // per_pixel, 1)  # pixels per window
+        first, last = col0 // chunk_cols * chunk_cols, -(-col1 // chunk_cols) * chunk_cols
+        if (last - first) * chunk_rows <= budget:  # whole rows of the box
+            rows, cols = max(budget // (last - first) // chunk_rows, 1) * chunk_rows, self.grid.width
+        else:
+            rows, cols = chunk_rows, max(budget // chunk_rows // chunk_cols, 1) * chunk_cols
+        for r0, r1 in _aligned(row0, row1, rows):
+            for c0, c1 in _aligned(col0, col1, cols):
+                yield r0, r1, c0, c1
+
+    def _read_unit(self) -> tuple:
+        """(rows, cols) of the file's storage unit, which reads are best aligned to."""
+        return 1, 1
 
     def close(self) -> None:
         pass
@@ -178,8 +296,20 @@ class H5PixelSeries(PixelSeries):
         dataset = self._extras.get(field)
         return float(dataset[row, col]) if dataset is not None else float("nan")
 
+    def reopen(self) -> "H5PixelSeries":
+        """Another reader of the same file, with handles of its own (e.g. for a background task)."""
+        return H5PixelSeries(self.source)
+
+    def _read_unit(self) -> tuple:
+        chunks = self._dataset.chunks
+        return (chunks[1], chunks[2]) if chunks else (1, 1)
+
     def _window(self, row0, row1, col0, col1) -> np.ndarray:
-        window = self._dataset[:, row0:row1, col0:col1]
+        window = np.empty((len(self.dates), row1 - row0, col1 - col0), dtype=self._dataset.dtype)
+        chunk_dates = self._dataset.chunks[0] if self._dataset.chunks else 1
+        dates = max(SLAB_BYTES // max(window[0].nbytes, 1) // chunk_dates, 1) * chunk_dates
+        for date0, date1 in _aligned(0, len(self.dates), dates):
+            window[date0:date1] = self._dataset[date0:date1, row0:row1, col0:col1]
         if "coherence" in self._extras:
             window[:, self._extras["coherence"][row0:row1, col0:col1] == 0] = np.nan
         return window
@@ -214,9 +344,7 @@ class GeotiffPixelSeries(PixelSeries):
         values = np.empty(len(self._paths), dtype=np.float32)
         for i, (path, layout) in enumerate(zip(self._paths, self._layouts)):
             if layout.block_offsets is None:
-                if path not in self._datasets:
-                    self._datasets[path] = gdal.Open(str(path))
-                values[i] = self._datasets[path].GetRasterBand(1).ReadAsArray(col, row, 1, 1)[0, 0]
+                values[i] = self._gdal(path).GetRasterBand(1).ReadAsArray(col, row, 1, 1)[0, 0]
             else:
                 block_rows, block_cols = layout.block_shape
                 address = layout.block_offsets[row // block_rows, col // block_cols]
@@ -232,11 +360,22 @@ class GeotiffPixelSeries(PixelSeries):
         dataset = self._extras.get(field)
         return float(dataset.ReadAsArray(col, row, 1, 1)[0, 0]) if dataset is not None else float("nan")
 
+    def reopen(self) -> "GeotiffPixelSeries":
+        """Another reader of the same files, with handles of its own (e.g. for a background task)."""
+        return GeotiffPixelSeries(self.source)
+
+    def _read_unit(self) -> tuple:
+        return self._layouts[0].block_shape
+
+    def _gdal(self, path):
+        if path not in self._datasets:
+            self._datasets[path] = gdal.Open(str(path))
+        return self._datasets[path]
+
     def _window(self, row0, row1, col0, col1) -> np.ndarray:
-        window = np.stack(
-            [gdal.Open(str(p)).ReadAsArray(col0, row0, col1 - col0, row1 - row0) for p in self._paths]
-        ).astype(np.float32)
-        for layout, plane in zip(self._layouts, window):
+        window = np.empty((len(self._paths), row1 - row0, col1 - col0), dtype=np.float32)
+        for plane, path, layout in zip(window, self._paths, self._layouts):
+            plane[...] = self._gdal(path).GetRasterBand(1).ReadAsArray(col0, row0, col1 - col0, row1 - row0)
             if layout.nodata is not None:
                 plane[plane == np.float32(layout.nodata)] = np.nan
         return window
