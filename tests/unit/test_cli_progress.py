@@ -45,7 +45,14 @@ def start_on_terminal(command: list, columns: int = 100):
     """`command` started with stderr on a terminal `columns` wide (stdout a pipe); the terminal's other end."""
     main, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=child)
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=child,
+        # Ctrl-C as in a user's terminal: a job started in the background (CI, nohup) inherits SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     os.close(child)
     return process, main
 
