@@ -2,6 +2,7 @@
 with the core's error messages, and the HyP3 steps against the project's HyP3-compatible server."""
 
 import csv
+import shutil
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -121,9 +122,12 @@ def test_mintpy_of_a_clipped_folder_gives_the_cores_time_series(provider, stack,
     assert len([path for path in Path(clipped).iterdir() if path.is_dir()]) == len(list(products.glob("*.zip")))
     core = tmp_path / "core"
     core.mkdir()
-    reference = choose_reference_pixel(clipped)
+    # MintPy's loader writes a .rsc beside every input it reads: two runs side by side on one folder race on
+    # those files, so the core's run reads its own copy.
+    core_clipped = shutil.copytree(clipped, tmp_path / "core_clipped")
+    reference = choose_reference_pixel(core_clipped)
     options = MintpyOptions(workers=1, deramp="linear", atmosphere_filter=True)
-    template = write_template(core / MINTPY_TEMPLATE, clipped, (reference.row, reference.col), options)
+    template = write_template(core / MINTPY_TEMPLATE, core_clipped, (reference.row, reference.col), options)
     out = tmp_path / "processing"
     with ThreadPoolExecutor(1) as pool:  # the two MintPy runs side by side
         direct = pool.submit(run_smallbaseline, template, core)
