@@ -172,7 +172,13 @@ def test_clip_lands_on_the_lattice_with_identical_grids(shifted_stack, tmp_path,
     kept = clip_products(plan, tmp_path / "clipped")
     assert kept == sorted(truth.product_names)
     files = sorted((tmp_path / "clipped").rglob("*.tif"))
-    assert len(files) == 6 * len(kept)
+    # phase and coherence per product; the ground's geometry once, where MintPy reads it: the first product
+    geometry = {f"{kept[0]}_{layer}.tif" for layer in ("dem", "lv_theta", "lv_phi", "water_mask")}
+    assert {path.name for path in (tmp_path / "clipped" / kept[0]).glob("*.tif")} >= geometry
+    assert len(files) == 2 * len(kept) + len(geometry)
+    # on the lattice, a product's pair layers are VRT windows into its zip, not copies
+    phase = tmp_path / "clipped" / kept[0] / f"{kept[0]}_unw_phase.tif"
+    assert phase.read_text(encoding="utf-8").startswith("<VRTDataset") and "/vsizip/" in phase.read_text()
     for path in files:
         with rasterio.open(path) as clipped:
             assert clipped.crs.to_epsg() == 32654
@@ -192,15 +198,52 @@ def test_clipped_values_sit_at_the_same_coordinates(shifted_stack, tmp_path):
             tmp_path / "a.geojson", (x0 + 8.5 * PIXEL, y0 - 30.5 * PIXEL, x0 + 40.5 * PIXEL, y0 - 8.5 * PIXEL), 32654
         ),
     )
-    clip_products(plan, tmp_path / "clipped")
+    kept = clip_products(plan, tmp_path / "clipped")
     rng = np.random.default_rng(1)
     for product in products:
         for _ in range(20):
             col, row = rng.integers(0, plan.grid.width), rng.integers(0, plan.grid.height)
             x, y = float(plan.grid.centre_x(col)), float(plan.grid.centre_y(row))
-            for layer in ("unw_phase", "dem", "water_mask"):
+            for layer in ("unw_phase", "corr"):
                 clipped = tmp_path / "clipped" / product.name / f"{product.name}_{layer}.tif"
                 assert value_at(clipped, x, y) == value_at(product.layers[layer], x, y)
+            for layer in ("dem", "water_mask"):  # every product's geometry covers the grid: the first one's
+                clipped = tmp_path / "clipped" / kept[0] / f"{kept[0]}_{layer}.tif"
+                assert value_at(clipped, x, y) == value_at(products[0].layers[layer], x, y)
+
+
+def test_geometry_is_written_once_merged_from_the_footprints(tmp_path):
+    """HyP3 leaves the DEM and look vectors 0 outside a product's footprint, which moves from date to date;
+    MintPy reads the first product's only. The one geometry takes each pixel from the first product valid
+    there, so no pixel the stack covers gets a height or incidence of 0."""
+    truth = write_synthetic_stack(tmp_path / "products", n_dates=4, shape=(40, 50))
+    first, second = sorted(truth.product_names)[:2]
+    cut = 25  # the first product's footprint ends at this column
+    for layer in ("dem", "lv_theta", "lv_phi", "water_mask"):
+        path = tmp_path / "products" / first / f"{first}_{layer}.tif"
+        with rasterio.open(path) as src:
+            profile, data = src.profile, src.read(1)
+        data[:, cut:] = 0
+        with rasterio.open(path, "w", **profile) as dst:
+            dst.write(data, 1)
+    x0, _, _, y0, _, _ = truth.transform
+    products = find_products(tmp_path / "products")
+    plan = plan_clip(
+        products,
+        aoi_file(
+            tmp_path / "a.geojson", (x0 + 10.5 * PIXEL, y0 - 30.5 * PIXEL, x0 + 40.5 * PIXEL, y0 - 8.5 * PIXEL), 32654
+        ),
+    )
+    kept = clip_products(plan, tmp_path / "clipped")
+    assert kept[0] == first
+    assert len(list((tmp_path / "clipped").glob("*/*_dem.tif"))) == 1
+    by_name = {product.name: product for product in products}
+    for col in (12, 20, 30, 38):  # both sides of the cut, in columns of the source rasters
+        x, y = x0 + (col + 0.5) * PIXEL, y0 - 20.5 * PIXEL
+        source = by_name[first] if col < cut else by_name[second]
+        for layer in ("dem", "lv_theta", "water_mask"):
+            merged = value_at(tmp_path / "clipped" / first / f"{first}_{layer}.tif", x, y)
+            assert merged == value_at(source.layers[layer], x, y) and merged != 0
 
 
 def test_area_beyond_common_coverage_is_reduced_and_said(shifted_stack, tmp_path):
@@ -255,12 +298,20 @@ def test_product_in_another_utm_zone_is_resampled_onto_the_majority_lattice(tmp_
         ),
     )
     assert plan.lattice.epsg == 32654 and plan.resampled == [odd]
-    clip_products(plan, tmp_path / "clipped")
+    kept = clip_products(plan, tmp_path / "clipped")
+    assert kept[0] == odd  # so the one geometry comes from the resampled product
+    with rasterio.open(tmp_path / "clipped" / odd / f"{odd}_unw_phase.tif") as src:
+        assert src.crs.to_epsg() == 32654 and src.transform.to_gdal()[0] == plan.grid.x0
     with rasterio.open(tmp_path / "clipped" / odd / f"{odd}_dem.tif") as src:
         assert src.crs.to_epsg() == 32654 and src.transform.to_gdal()[0] == plan.grid.x0
         dem = src.read(1)
-    with rasterio.open(tmp_path / "clipped" / truth.product_names[1] / f"{truth.product_names[1]}_dem.tif") as src:
-        reference = src.read(1)
+    other = tmp_path / "products" / truth.product_names[1] / f"{truth.product_names[1]}_dem.tif"
+    reference = np.array(
+        [
+            [value_at(other, plan.grid.centre_x(c), plan.grid.centre_y(r)) for c in range(dem.shape[1])]
+            for r in range(dem.shape[0])
+        ]
+    )
     # Two nearest-neighbour resamplings move a value by at most a pixel: the smooth DEM stays close.
     assert np.median(np.abs(dem - reference)) < 2.0
 

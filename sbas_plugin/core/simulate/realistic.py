@@ -47,7 +47,8 @@ The effects (the constants below carry each magnitude):
 - Coverage: each product has data inside a swath whose far-range edge runs along the track (heading as in
   ``synthetic.py``) and whose along-track ends move by up to ``ALONG_TRACK_SHIFT_M`` from date to date (at most
   ``ALONG_TRACK_SHIFT_MAX_FRACTION`` of the scene); a product covers what both its dates cover and is 0 (HyP3's
-  NoData) elsewhere, so pixels near the ends are in some products only. A lake is 0 in ``water_mask.tif``.
+  NoData) elsewhere, so pixels near the ends are in some products only. So are its DEM, look vectors and water
+  mask, as HyP3 writes them (ASFHyP3/hyp3-gamma#266). A lake is 0 in ``water_mask.tif``.
 - GAMMA leaves each product its own constant phase offset (see ``synthetic.py``).
 - Ground motion to recover: a subsidence bowl (``BOWL_M_PER_YEAR``), a sharp-edged landslide
   (``LANDSLIDE_M_PER_YEAR``), an annual sinusoid (``SEASONAL_AMPLITUDE_M``), a step of ``STEP_M`` at the
@@ -302,11 +303,11 @@ def write_realistic_stack(
         layers = {
             "unw_phase": phase * footprint,
             "corr": (corr * footprint).astype(np.float32),
-            "dem": dem.astype(np.float32),
-            "lv_theta": lv_theta.astype(np.float32),
-            "lv_phi": lv_phi.astype(np.float32),
+            "dem": (dem * footprint).astype(np.float32),
+            "lv_theta": (lv_theta * footprint).astype(np.float32),
+            "lv_phi": (lv_phi * footprint).astype(np.float32),
             "amp": (amplitude * footprint).astype(np.float32),
-            "water_mask": (~water).astype(np.uint8),
+            "water_mask": (~water & footprint).astype(np.uint8),
         }
         product_dir = out_dir / name
         product_dir.mkdir()

@@ -2,7 +2,17 @@
 
 MintPy reads its inputs by pixel box with no georeferencing, so the clipped files must agree exactly
 in CRS, origin, pixel size, rows and columns. The grid is the HyP3 pixel lattice of the stack's
-majority UTM zone; the AOI's bounds are snapped outward to it, never shifted."""
+majority UTM zone; the AOI's bounds are snapped outward to it, never shifted.
+
+Each product keeps its own pair layers (phase, coherence, connected components): for a product on the lattice,
+as a VRT window into the product's zip rather than a copy, so the clipped folder costs next to no disk. The VRT
+keeps the `.tif` name because MintPy reads only .tif (and .grd, .cos) files through GDAL, and GDAL knows a VRT
+by its content; MintPy 1.6.4 gives byte-identical results from either form (measured on the synthetic stack).
+A product off the lattice is resampled into a real GeoTIFF. The geometry layers
+(DEM, look vectors, water mask) describe the ground, not the pair, and MintPy reads them from the first
+product only, so they are written once, into that product's folder: merged, each pixel from the first
+product (by name, MintPy's order) whose look vector is valid there, since HyP3 leaves them 0 outside
+the product's footprint and footprints move from date to date."""
 
 import math
 import os
@@ -11,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
+from xml.sax.saxutils import escape
 
 import numpy as np
 import rasterio
@@ -25,6 +36,9 @@ from sbas_plugin.core.pair_graph import Scene, largest_network
 
 # MintPy stops in its network step on a single interferogram (two dates); two pairs over three dates run.
 MIN_LINKED_DATES = 3
+# Part of the clip step's signature: bump it when what the clipped folder holds changes.
+CLIP_VERSION = "clip-3"  # 2: geometry once, merged; 3: pair layers as VRT windows
+GEOMETRY_LAYERS = ("dem", "lv_theta", "lv_phi", "water_mask")
 
 
 class ClipError(ValueError):
@@ -194,7 +208,8 @@ def plan_clip(products: list, aoi: str, aoi_crs: Optional[str] = None) -> ClipPl
     return plan
 
 
-def _write_layer(source: str, target: Path, plan: ClipPlan, on_lattice: bool) -> np.ndarray:
+def _read_layer(source: str, plan: ClipPlan, on_lattice: bool) -> tuple:
+    """(the layer on the clipped grid, its nodata value)."""
     grid = plan.grid
     with rasterio.open(source) as src:
         nodata = src.nodata if src.nodata is not None else 0
@@ -202,31 +217,100 @@ def _write_layer(source: str, target: Path, plan: ClipPlan, on_lattice: bool) ->
             src_grid = _grid_of(src)
             col = round((grid.x0 - src_grid.x0) / grid.dx)
             row = round((grid.y0 - src_grid.y0) / grid.dy)
-            data = src.read(1, window=Window(col, row, grid.width, grid.height))
-        else:
-            data = np.full((grid.height, grid.width), nodata, dtype=src.dtypes[0])
-            reproject(
-                rasterio.band(src, 1),
-                data,
-                src_nodata=nodata,
-                dst_transform=rasterio.Affine(grid.dx, 0, grid.x0, 0, grid.dy, grid.y0),
-                dst_crs=plan.lattice.crs_wkt,
-                dst_nodata=nodata,
-                resampling=Resampling.nearest,  # no interpolation across wrapped or missing phase
-            )
-        profile = {
-            "driver": "GTiff",
-            "width": grid.width,
-            "height": grid.height,
-            "count": 1,
-            "dtype": data.dtype.name,
-            "crs": plan.lattice.crs_wkt,
-            "transform": rasterio.Affine(grid.dx, 0, grid.x0, 0, grid.dy, grid.y0),
-            "nodata": nodata,
-        }
+            return src.read(1, window=Window(col, row, grid.width, grid.height)), nodata
+        data = np.full((grid.height, grid.width), nodata, dtype=src.dtypes[0])
+        reproject(
+            rasterio.band(src, 1),
+            data,
+            src_nodata=nodata,
+            dst_transform=rasterio.Affine(grid.dx, 0, grid.x0, 0, grid.dy, grid.y0),
+            dst_crs=plan.lattice.crs_wkt,
+            dst_nodata=nodata,
+            resampling=Resampling.nearest,  # no interpolation across wrapped or missing phase
+        )
+        return data, nodata
+
+
+def _absolute(source: str) -> str:
+    """The GDAL path with its file made absolute: a VRT reads its source from wherever it is opened."""
+    prefix = "/vsizip/" if source.startswith("/vsizip/") else ""
+    return prefix + os.path.abspath(source[len(prefix) :])
+
+
+# numpy dtype -> GDAL's name for it, for the layers HyP3 writes (float32 rasters, a uint8 water mask)
+GDAL_TYPES = {"float32": "Float32", "float64": "Float64", "uint8": "Byte", "int16": "Int16", "uint16": "UInt16"}
+
+
+def _write_window(source: str, target: Path, plan: ClipPlan) -> None:
+    """A VRT (named `target`) of the clipped grid's window into `source`, which lies on the lattice."""
+    grid = plan.grid
+    with rasterio.open(source) as src:
+        src_grid, dtype, nodata = _grid_of(src), src.dtypes[0], src.nodata
+    col = round((grid.x0 - src_grid.x0) / grid.dx)
+    row = round((grid.y0 - src_grid.y0) / grid.dy)
+    size = f'xSize="{grid.width}" ySize="{grid.height}"'
+    nodata_line = f"<NoDataValue>{nodata!r}</NoDataValue>" if nodata is not None else ""
+    target.write_text(
+        f'<VRTDataset rasterXSize="{grid.width}" rasterYSize="{grid.height}">\n'
+        f"  <SRS>{escape(plan.lattice.crs_wkt)}</SRS>\n"
+        f"  <GeoTransform>{grid.x0!r}, {grid.dx!r}, 0, {grid.y0!r}, 0, {grid.dy!r}</GeoTransform>\n"
+        f'  <VRTRasterBand dataType="{GDAL_TYPES[dtype]}" band="1">{nodata_line}\n'
+        "    <SimpleSource>\n"
+        f'      <SourceFilename relativeToVRT="0">{escape(_absolute(source))}</SourceFilename>\n'
+        "      <SourceBand>1</SourceBand>\n"
+        f'      <SrcRect xOff="{col}" yOff="{row}" {size}/>\n'
+        f'      <DstRect xOff="0" yOff="0" {size}/>\n'
+        "    </SimpleSource>\n"
+        "  </VRTRasterBand>\n"
+        "</VRTDataset>\n",
+        encoding="utf-8",
+    )
+
+
+def _write(target: Path, data: np.ndarray, nodata, plan: ClipPlan) -> None:
+    grid = plan.grid
+    profile = {
+        "driver": "GTiff",
+        "width": grid.width,
+        "height": grid.height,
+        "count": 1,
+        "dtype": data.dtype.name,
+        "crs": plan.lattice.crs_wkt,
+        "transform": rasterio.Affine(grid.dx, 0, grid.x0, 0, grid.dy, grid.y0),
+        "nodata": nodata,
+    }
     with rasterio.open(target, "w", **profile) as dst:
         dst.write(data, 1)
-    return data
+
+
+class _MergedGeometry:
+    """The geometry layers filled pixel by pixel from the products in the order given: each pixel from
+    the first product whose lv_theta (the look vector's elevation, never 0 where valid) is valid there."""
+
+    def __init__(self):
+        self.layers, self.filled = {}, None
+
+    def add(self, product, plan: ClipPlan, on_lattice: bool) -> None:
+        if self.filled is not None and self.filled.all():
+            return  # every pixel has its geometry: the later products are not read
+        theta, _ = _read_layer(product.layers["lv_theta"], plan, on_lattice)
+        new = np.isfinite(theta) & (theta != 0)
+        if self.filled is not None:
+            new &= ~self.filled
+        if not new.any():
+            return
+        for layer in GEOMETRY_LAYERS:
+            if layer not in product.layers:
+                continue
+            data, nodata = _read_layer(product.layers[layer], plan, on_lattice)
+            if layer not in self.layers:
+                self.layers[layer] = (np.full_like(data, nodata), nodata)
+            self.layers[layer][0][new] = data[new]
+        self.filled = new if self.filled is None else self.filled | new
+
+    def write(self, folder: Path, name: str, plan: ClipPlan) -> None:
+        for layer, (data, nodata) in self.layers.items():
+            _write(folder / f"{name}_{layer}.tif", data, nodata, plan)
 
 
 def linked_dates(pairs: list) -> tuple:
@@ -289,23 +373,32 @@ def clip_products(
 
 def _clip_into(plan: ClipPlan, folder: Path, progress, is_canceled) -> list:
     kept = []
-    for done, product in enumerate(plan.products):
+    geometry = _MergedGeometry()
+    products = sorted(plan.products, key=lambda product: product.name)  # MintPy's order: its geometry's
+    for done, product in enumerate(products):
         check_canceled(is_canceled)
         target = folder / product.name
         target.mkdir()
         on_lattice = product.name not in plan.resampled
-        phase = _write_layer(product.layers["unw_phase"], target / f"{product.name}_unw_phase.tif", plan, on_lattice)
+        phase, nodata = _read_layer(product.layers["unw_phase"], plan, on_lattice)
         if not np.any(np.isfinite(phase) & (phase != 0)):
             plan.dropped[product.name] = "no data inside the area of interest"
             shutil.rmtree(target)
         else:
             for layer, source in product.layers.items():
-                if layer != "unw_phase":
-                    _write_layer(source, target / f"{product.name}_{layer}.tif", plan, on_lattice)
+                if layer in GEOMETRY_LAYERS:
+                    continue
+                path = target / f"{product.name}_{layer}.tif"
+                if on_lattice:
+                    _write_window(source, path, plan)
+                else:
+                    data = (phase, nodata) if layer == "unw_phase" else _read_layer(source, plan, on_lattice)
+                    _write(path, *data, plan)
+            geometry.add(product, plan, on_lattice)
             (target / f"{product.name}.txt").write_text(product.metadata, encoding="utf-8")
             kept.append(product)
         if progress:
-            progress(100.0 * (done + 1) / len(plan.products))
+            progress(100.0 * (done + 1) / len(products))
     if not kept:
         raise ClipError("no product has data inside the area of interest")
     dates, note = linked_dates([product.dates for product in kept])
@@ -315,4 +408,6 @@ def _clip_into(plan: ClipPlan, folder: Path, progress, is_canceled) -> list:
         if product.dates[0] not in dates:
             plan.dropped[product.name] = "on the far side of a gap in the pair network"
             shutil.rmtree(folder / product.name)
-    return [product.name for product in kept if product.dates[0] in dates]
+    names = [product.name for product in kept if product.dates[0] in dates]
+    geometry.write(folder / names[0], names[0], plan)  # the first product's folder: where MintPy looks
+    return names

@@ -2,7 +2,7 @@
 
 HyP3 GAMMA rasters are 0 (NoData) outside a tilted swath whose along-track ends move from date to date, so
 a product's rectangle says little about where it has data. A product has data at a pixel where its unwrapped
-phase is finite and not 0 and its water mask, when it has one, says land: water counts as no data, since
+phase is finite and not 0 and the stack's water mask, when it has one, says land: water counts as no data, since
 MintPy's water mask leaves it without a solution."""
 
 from pathlib import Path
@@ -20,16 +20,20 @@ COVERAGE_VERSION = "coverage-1"
 SHORT_DATES_SHOWN = 5
 
 
-def _valid(product_dir: Path) -> np.ndarray:
-    name = product_dir.name
-    with rasterio.open(product_dir / f"{name}_unw_phase.tif") as dataset:
+def _land(clipped_dir: Path) -> Optional[np.ndarray]:
+    """The clipped folder's one water mask as land = True, or None when the products carry none."""
+    masks = sorted(clipped_dir.glob("*/*_water_mask.tif"))
+    if not masks:
+        return None
+    with rasterio.open(masks[0]) as dataset:
+        return dataset.read(1) != 0  # 1 land, 0 water
+
+
+def _valid(product_dir: Path, land: Optional[np.ndarray]) -> np.ndarray:
+    with rasterio.open(product_dir / f"{product_dir.name}_unw_phase.tif") as dataset:
         phase = dataset.read(1)
     valid = np.isfinite(phase) & (phase != 0)
-    water_mask = product_dir / f"{name}_water_mask.tif"
-    if water_mask.is_file():
-        with rasterio.open(water_mask) as dataset:
-            valid &= dataset.read(1) != 0  # 1 land, 0 water
-    return valid
+    return valid if land is None else valid & land
 
 
 def measure_coverage(clipped_dir, rows, cols, out_tif, is_canceled: Optional[Callable[[], bool]] = None) -> dict:
@@ -44,15 +48,25 @@ def measure_coverage(clipped_dir, rows, cols, out_tif, is_canceled: Optional[Cal
         for date in pair_dates(product_dir.name):
             by_date.setdefault(date, []).append(product_dir)
     with rasterio.open(product_dirs[0] / f"{product_dirs[0].name}_unw_phase.tif") as dataset:
-        profile = {**dataset.profile, "dtype": "int16", "nodata": None}
+        profile = {  # the grid of the clipped layers, which may be VRT windows: a GeoTIFF of its own
+            "driver": "GTiff",
+            "width": dataset.width,
+            "height": dataset.height,
+            "count": 1,
+            "dtype": "int16",
+            "crs": dataset.crs,
+            "transform": dataset.transform,
+            "nodata": None,
+        }
     counts = np.zeros((profile["height"], profile["width"]), np.int16)
+    land = _land(Path(clipped_dir))
     date_pixels = {}
     # Date by date, one product in memory at a time: each product is read once per date it joins.
     for date in sorted(by_date):
         check_canceled(is_canceled)
         any_product = np.zeros_like(counts, dtype=bool)
         for product_dir in by_date[date]:
-            valid = _valid(product_dir)
+            valid = _valid(product_dir, land)
             any_product |= valid
             if date == pair_dates(product_dir.name)[0]:
                 counts += valid
