@@ -33,6 +33,8 @@ apt_packages=(
   qttools5-dev-tools
   # a Japanese font, so graphs with Japanese names draw them (Windows has Yu Gothic / Meiryo)
   fonts-ipaexfont-gothic
+  # a one-node SLURM that tests/unit/test_cluster.py starts, to run MintPy's workers as real batch jobs
+  slurm-wlm munge
 )
 missing=()
 for p in "${apt_packages[@]}"; do

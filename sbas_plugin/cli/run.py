@@ -3,7 +3,7 @@
 import argparse
 
 from sbas_plugin.cli.common import fail, report_progress
-from sbas_plugin.core.names import TROPOSPHERE_METHODS
+from sbas_plugin.core.names import CLUSTERS, TROPOSPHERE_METHODS
 
 
 def add_mintpy_options(parser) -> None:
@@ -33,6 +33,20 @@ def add_mintpy_options(parser) -> None:
         default=True,
         help="filter the atmosphere left after MintPy: high-pass in time, low-pass in space (default on; "
         "docs/accuracy.md)",
+    )
+    group.add_argument(
+        "--cluster",
+        choices=CLUSTERS,
+        default="local",
+        help="where MintPy's workers run: local (this machine) or slurm/pbs batch jobs (one per worker, "
+        "--workers of them; run on a login node)",
+    )
+    group.add_argument(
+        "--cluster-config",
+        metavar="FILE",
+        default="",
+        help="dask-jobqueue YAML file for slurm/pbs (jobqueue: slurm: cores, memory, queue, walltime...); "
+        "default: dask-jobqueue's defaults",
     )
     group.add_argument("--unit", choices=("Meters", "Centimeters"), default="Meters", help="of the per-date GeoTIFFs")
     group.add_argument(
@@ -67,6 +81,8 @@ def options_from(args):
         troposphere=args.troposphere,
         deramp=args.deramp,
         atmosphere_filter=args.atmosphere_filter,
+        cluster=args.cluster,
+        cluster_config=args.cluster_config,
     )
     return RunOptions(
         mintpy=mintpy,

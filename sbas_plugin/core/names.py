@@ -24,6 +24,11 @@ HYP3_OPTIONS = {
 # phase-elevation ratio estimated from the stack itself (offline).
 TROPOSPHERE_METHODS = ("no", "pyaps", "height_correlation")
 
+# Where MintPy's Dask workers run (mintpy.compute.cluster): this machine, or batch jobs through dask-jobqueue,
+# each submitted with its scheduler's command.
+CLUSTERS = ("local", "slurm", "pbs")
+SUBMIT_COMMANDS = {"slurm": "sbatch", "pbs": "qsub"}
+
 # HyP3 project names (public on HyP3): 1 to 20 of these characters, as Vertex allows.
 PROJECT_NAME_CHARACTERS = "[A-Za-z0-9_-]"
 PROJECT_NAME_LENGTH = 20

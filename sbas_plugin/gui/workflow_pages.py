@@ -362,6 +362,20 @@ class TimeSeriesPage(Page):
         )
         self.filter_check.setChecked(True)
         form.addRow(self.filter_check)
+        self.cluster_combo = QComboBox()
+        self.cluster_combo.addItems(choices("sbas:run", "CLUSTER"))
+        form.addRow(tr("MintPy's workers run on"), self.cluster_combo)
+        self.cluster_config_widget = QgsFileWidget()
+        self.cluster_config_widget.setFilter("YAML (*.yaml *.yml)")
+        self.cluster_config_widget.setToolTip(
+            tr(
+                "A dask-jobqueue YAML file (jobqueue: slurm: or pbs: with cores, memory, queue, walltime); "
+                "empty: dask-jobqueue's defaults. Each worker is one batch job."
+            )
+        )
+        self.cluster_combo.currentIndexChanged.connect(lambda i: self.cluster_config_widget.setEnabled(i > 0))
+        self.cluster_config_widget.setEnabled(False)  # the first choice is this computer
+        form.addRow(tr("Cluster configuration"), self.cluster_config_widget)
         form.addRow(
             note(
                 tr(
@@ -401,6 +415,8 @@ class TimeSeriesPage(Page):
             "troposphere": self.troposphere_combo.currentIndex(),
             "deramp": self.deramp_combo.currentIndex(),
             "atmosphere_filter": self.filter_check.isChecked(),
+            "cluster": self.cluster_combo.currentIndex(),
+            "cluster_config": self.cluster_config_widget.filePath(),
         }
 
     def restore(self, state: dict) -> None:
@@ -418,6 +434,8 @@ class TimeSeriesPage(Page):
         self.troposphere_combo.setCurrentIndex(state.get("troposphere", 0))
         self.deramp_combo.setCurrentIndex(state.get("deramp", 0))
         self.filter_check.setChecked(state.get("atmosphere_filter", True))
+        self.cluster_combo.setCurrentIndex(state.get("cluster", 0))
+        self.cluster_config_widget.setFilePath(state.get("cluster_config", ""))
 
     def parameters(self) -> dict:
         """Without the AOI, which the area page chooses."""
@@ -428,6 +446,8 @@ class TimeSeriesPage(Page):
             "TROPOSPHERE": self.troposphere_combo.currentIndex(),
             "DERAMP": self.deramp_combo.currentIndex(),
             "ATMOSPHERE_FILTER": self.filter_check.isChecked(),
+            "CLUSTER": self.cluster_combo.currentIndex(),
+            "CLUSTER_CONFIG": self.cluster_config_widget.filePath(),
         }
         if self.reference_point:
             x, y, authid = self.reference_point

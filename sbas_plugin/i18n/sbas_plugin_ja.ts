@@ -937,6 +937,21 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>MintPy's workers run on</source>
+      <translation>MintPy のワーカーの実行場所</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>A dask-jobqueue YAML file (jobqueue: slurm: or pbs: with cores, memory, queue, walltime); empty: dask-jobqueue's defaults. Each worker is one batch job.</source>
+      <translation>dask-jobqueue の YAML ファイル（jobqueue: の下の slurm: または pbs: に cores、memory、queue、walltime などを書きます）。空欄なら dask-jobqueue の既定値。ワーカー 1 つが 1 つのバッチジョブになります。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Cluster configuration</source>
+      <translation>クラスター設定</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
       <source>Run / resume</source>
       <translation>実行 / 再開</translation>
     </message>
@@ -1121,6 +1136,26 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
+      <source>This computer</source>
+      <translation>このコンピュータ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>SLURM batch jobs</source>
+      <translation>SLURM のバッチジョブ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>PBS batch jobs</source>
+      <translation>PBS のバッチジョブ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>Where MintPy's workers run</source>
+      <translation>MintPy のワーカーの実行場所</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>Work folder (keeps hyp3_jobs.json, the local job record)</source>
       <translation>作業フォルダ（ローカルのジョブ記録 hyp3_jobs.json を保存）</translation>
     </message>
@@ -1169,6 +1204,11 @@
       <location filename="../../sbas_plugin/processing/base.py" />
       <source>Filter the remaining atmosphere (high-pass in time, low-pass in space)</source>
       <translation>残った大気遅延をフィルタする（時間方向ハイパス・空間方向ローパス）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
+      <source>dask-jobqueue configuration of the cluster (YAML; empty: dask-jobqueue's defaults)</source>
+      <translation>クラスターの dask-jobqueue 設定（YAML。空欄: dask-jobqueue の既定値）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />

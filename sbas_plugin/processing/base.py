@@ -22,7 +22,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from sbas_plugin.core.names import TROPOSPHERE_METHODS
+from sbas_plugin.core.names import CLUSTERS, TROPOSPHERE_METHODS
 from sbas_plugin.i18n import tr
 from sbas_plugin.log import install_log_handler
 from sbas_plugin.settings import load_settings
@@ -239,6 +239,19 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
                 defaultValue=True,
             )
         )
+        labels = {"local": tr("This computer"), "slurm": tr("SLURM batch jobs"), "pbs": tr("PBS batch jobs")}
+        cluster = QgsProcessingParameterEnum(
+            "CLUSTER", tr("Where MintPy's workers run"), options=[labels[name] for name in CLUSTERS], defaultValue=0
+        )
+        self.add_advanced(cluster)
+        self.add_advanced(
+            QgsProcessingParameterFile(
+                "CLUSTER_CONFIG",
+                tr("dask-jobqueue configuration of the cluster (YAML; empty: dask-jobqueue's defaults)"),
+                optional=True,
+                fileFilter="YAML (*.yaml *.yml)",
+            )
+        )
 
     def mintpy_options(self, parameters, context):
         from sbas_plugin.core.stack.mintpy import MintpyOptions
@@ -249,6 +262,8 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
             troposphere=self.enum_value(parameters, "TROPOSPHERE", context, self.TROPOSPHERE),
             deramp=self.enum_value(parameters, "DERAMP", context, self.DERAMP),
             atmosphere_filter=self.parameterAsBoolean(parameters, "ATMOSPHERE_FILTER", context),
+            cluster=self.enum_value(parameters, "CLUSTER", context, CLUSTERS),
+            cluster_config=self.parameterAsFile(parameters, "CLUSTER_CONFIG", context) or "",
         )
 
     # -- HyP3: where, and the Earthdata token

@@ -22,6 +22,7 @@ from qgis.core import (
     QgsPointXY,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingParameterDefinition,
     QgsProject,
     QgsVectorLayer,
 )
@@ -251,6 +252,21 @@ def test_bad_input_gives_the_cores_message(provider, aoi_3857, tmp_path):
     with pytest.raises(QgsProcessingException, match="either"):
         points = QgsVectorLayer("Point?crs=EPSG:4326", "p", "memory")
         processing.run("sbas:extract", {"POINTS": points, "OUTPUT": str(tmp_path / "v.csv")})
+
+
+def test_a_cluster_without_its_submit_command_is_refused_before_any_work(
+    provider, stack, aoi_3857, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no sbatch, no qsub
+    for name in ("sbas:run", "sbas:mintpy"):
+        algorithm = QgsApplication.processingRegistry().algorithmById(name)
+        assert algorithm.parameterDefinition("CLUSTER").options()[0] == "This computer"
+        optional = QgsProcessingParameterDefinition.Flag.FlagOptional
+        assert algorithm.parameterDefinition("CLUSTER_CONFIG").flags() & optional
+    with pytest.raises(QgsProcessingException, match="with sbatch, which is not on PATH: run on a machine"):
+        parameters = {"PRODUCTS": str(stack[0]), "AOI": aoi_3857[0], "WORK": str(tmp_path / "w"), "CLUSTER": 1}
+        processing.run("sbas:run", parameters)
+    assert not (tmp_path / "w" / "clipped").exists()
 
 
 # -- HyP3: submit, status, download against tests/support/hyp3_server.py

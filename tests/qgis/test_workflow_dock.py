@@ -341,8 +341,14 @@ def test_the_project_file_keeps_the_dock(qgis_iface, qgis_canvas, qgis_processin
         dock.time_series_page.reference_date_combo.setCurrentIndex(2)
         date_edit = dock.time_series_page.reference_date_edit
         date_edit.setDate(date_edit.date().fromString("2020-01-15", "yyyy-MM-dd"))
+        page = dock.time_series_page
+        assert not page.cluster_config_widget.isEnabled()  # this computer: no file
+        page.cluster_combo.setCurrentIndex(1)  # SLURM
+        page.cluster_config_widget.setFilePath(str(tmp_path / "cluster.yaml"))
+        assert page.cluster_config_widget.isEnabled()
+        assert {"CLUSTER": 1, "CLUSTER_CONFIG": str(tmp_path / "cluster.yaml")}.items() <= page.parameters().items()
         state = dock.project_state()
-        assert state["reference_date"] == "20200115" and state["area_layer"]
+        assert state["reference_date"] == "20200115" and state["area_layer"] and state["cluster"] == 1
 
         path = tmp_path / "project.qgz"
         assert QgsProject.instance().write(str(path))

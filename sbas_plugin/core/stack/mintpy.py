@@ -23,11 +23,28 @@ import rasterio
 from sbas_plugin.core.cancel import Canceled
 from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, quoted
 from sbas_plugin.core.files import write_json
-from sbas_plugin.core.names import TROPOSPHERE_METHODS
+from sbas_plugin.core.names import CLUSTERS, SUBMIT_COMMANDS, TROPOSPHERE_METHODS
 from sbas_plugin.core.results.mintpy_files import FILTER_KEY
 from sbas_plugin.core.stack.atmosphere import apply_filter_setting
 
 LOG = logging.getLogger(__name__)
+
+# MintPy's residual series, a time series each: its residual_RMS step reads them for the RMS per date it keeps
+# in rms_timeseriesResidual_ramp.txt, and no later step or result reads them; removed when MintPy has finished.
+RESIDUAL_SCRATCH = ("timeseriesResidual.h5", "timeseriesResidual_ramp.h5")
+
+
+def mintpy_disk_bytes(pixels: int, pairs: int, dates: int, options: "MintpyOptions") -> int:
+    """What a MintPy run writes at its fullest, from what its files hold: float32 phase and coherence of every
+    pair (inputs/ifgramStack.h5), each time series file alive at once, some 16 single-band layers, HDF5's
+    chunks over the edges (5 %) and the pictures (about 20 MB). On bench/scale.py's 300 x 300 px, 61 dates
+    and 177 pairs it says 289 MB for the 257 MB written: on the safe side."""
+    series = 4  # timeseries.h5, its demErr correction and the two residuals (RESIDUAL_SCRATCH)
+    series += options.deramp != "no"
+    series += {"pyaps": 2, "height_correlation": 1}.get(options.troposphere, 0)  # ERA5: its delays as well
+    series += options.atmosphere_filter
+    return int(pixels * 1.05 * (8 * pairs + 4 * dates * series + 64) + 32 * 2**20)
+
 
 # smallbaselineApp's steps (mintpy.defaults.template.STEP_LIST in MintPy 1.6); a test checks they agree.
 STEPS = (
@@ -76,6 +93,38 @@ class MintpyOptions:
     deramp: str = "no"  # "no", "linear" or "quadratic"
     max_memory_gb: float = 0.0  # 0: half the free memory
     atmosphere_filter: bool = True  # the project's spatio-temporal filter after MintPy (core/stack/atmosphere.py)
+    # where MintPy's Dask workers run: "local" (this machine, when workers > 1) or "slurm" / "pbs" (workers
+    # are batch jobs, dask-jobqueue); cluster_config: a dask-jobqueue YAML file, "" for its defaults
+    cluster: str = "local"
+    cluster_config: str = ""
+
+    def __post_init__(self):
+        """Refuses a cluster MintPy cannot use from here at once, not after the clipping."""
+        if self.cluster not in CLUSTERS:
+            raise ValueError(f"the cluster must be one of {', '.join(CLUSTERS)}, not {self.cluster!r}")
+        if self.cluster == "local":
+            return
+        submit = SUBMIT_COMMANDS[self.cluster]
+        if shutil.which(submit) is None:
+            raise MintpyError(
+                f"MintPy on {self.cluster} submits its workers with {submit}, which is not on PATH: run on a machine "
+                f"that can submit {self.cluster} jobs (a login node), or choose the local cluster"
+            )
+        if not self.cluster_config:
+            return
+        try:
+            text = Path(self.cluster_config).read_text(encoding="utf-8")
+        except (OSError, UnicodeError) as error:
+            raise MintpyError(
+                f"cannot read the cluster configuration {self.cluster_config} ({error}): choose a readable "
+                "dask-jobqueue YAML file, or none for dask-jobqueue's defaults"
+            ) from error
+        # MintPy would pass over a section of another name for dask-jobqueue's defaults, saying nothing
+        if not re.search(rf"^jobqueue\s*:[\s\S]*^\s+{self.cluster}\s*:", text, re.MULTILINE):
+            raise MintpyError(
+                f"the cluster configuration {self.cluster_config} has no section jobqueue: {self.cluster}:, "
+                "which MintPy reads (dask-jobqueue's YAML format)"
+            )
 
 
 @dataclass(frozen=True)
@@ -106,7 +155,7 @@ def choose_reference_pixel(clipped_dir) -> ReferencePixel:
         raise MintpyError(f"{clipped_dir}: no clipped interferograms")
     water = _layer_files(clipped_dir, "water_mask")
     if water:
-        with rasterio.open(water[0]) as mask:  # MintPy uses the first water mask too
+        with rasterio.open(water[0]) as mask:  # the clipped folder's one water mask, which MintPy reads
             valid &= mask.read(1) != 0
     if not valid.any():
         raise MintpyError("no land pixel has phase in every interferogram: enlarge the area of interest")
@@ -136,9 +185,9 @@ def check_reference_pixel(clipped_dir, row: int, col: int) -> Optional[str]:
             return float(layer.read(1, window=((row, row + 1), (col, col + 1)))[0, 0])  # one pixel, not the band
 
     water = _layer_files(clipped_dir, "water_mask")
-    if water and pixel(water[0]) == 0:  # 1 land, 0 water; MintPy masks with the first one too
+    if water and pixel(water[0]) == 0:  # 1 land, 0 water: the one merged mask, which MintPy reads too
         raise MintpyError(
-            "the reference point is on water, or outside the first product's coverage (its water mask is 0 "
+            "the reference point is on water, or outside every product's coverage (the water mask is 0 "
             "there); choose a land pixel that every product covers"
         )
     for path in _layer_files(clipped_dir, "unw_phase"):
@@ -167,15 +216,30 @@ def _max_memory_gb(options: MintpyOptions) -> float:
         return 4.0  # MintPy's own default
 
 
+def dask_config_dir(template) -> Path:
+    """The folder beside the template with write_template's copy of the cluster's dask-jobqueue file."""
+    return Path(template).with_suffix(".dask")
+
+
 def write_template(path, clipped_dir, reference: tuple, options: MintpyOptions) -> Path:
     """The MintPy template for clipped HyP3 products. Unwrapping-error correction stays off: GAMMA
-    products carry no connected components."""
+    products carry no connected components. A cluster's dask-jobqueue file is copied to dask_config_dir."""
     clipped = Path(clipped_dir).resolve().as_posix()  # forward slashes: MintPy's globs break on mixed ones
     if options.troposphere not in TROPOSPHERE_METHODS:
         raise ValueError(f"tropospheric correction must be one of {', '.join(TROPOSPHERE_METHODS)}")
     if options.troposphere == "pyaps" and not (Path.home() / ".cdsapirc").is_file():
         raise MintpyError("tropospheric correction with ERA5 needs a CDS key in ~/.cdsapirc; or choose 'no'")
     workers = options.workers or os.cpu_count() or 1
+    cluster, config = ("local" if workers > 1 else "no"), "none"  # local: as before the option, no config
+    dask_dir = dask_config_dir(path)
+    shutil.rmtree(dask_dir, ignore_errors=True)  # an earlier choice's copy
+    if options.cluster != "local":  # MintpyOptions has checked it
+        cluster = config = options.cluster  # MintPy reads dask's config `jobqueue.<cluster>`
+        if options.cluster_config:
+            # MintPy finds it only in dask's config folders: _run_steps points DASK_CONFIG at this one. Named as
+            # dask-jobqueue's own file, so that dask-jobqueue writes no commented copy of its defaults beside it.
+            dask_dir.mkdir(parents=True)
+            shutil.copyfile(options.cluster_config, dask_dir / "jobqueue.yaml")
     layers = {
         "unwFile": "unw_phase",
         "corFile": "corr",
@@ -191,8 +255,9 @@ def write_template(path, clipped_dir, reference: tuple, options: MintpyOptions) 
             lines.append(f"mintpy.load.{key} = {clipped}/*/*_{layer}.tif")
     reference_date = {"first": "no", "auto": "auto"}.get(options.reference_date, options.reference_date)
     lines += [
-        f"mintpy.compute.cluster = {'local' if workers > 1 else 'no'}",
+        f"mintpy.compute.cluster = {cluster}",
         f"mintpy.compute.numWorker = {workers}",
+        f"mintpy.compute.config = {config}",
         f"mintpy.compute.maxMemory = {_max_memory_gb(options)}",
         f"mintpy.reference.yx = {reference[0]},{reference[1]}",
         f"mintpy.reference.date = {reference_date}",
@@ -269,6 +334,8 @@ def run_smallbaseline(
             return notes
         failed_step, tail = _run_steps(template, work_dir, pending[0], python, state, state_path, progress, is_canceled)
         if failed_step is None:
+            for name in RESIDUAL_SCRATCH:
+                (work_dir / name).unlink(missing_ok=True)
             state["finished"] = list(STEPS)
             write_json(state_path, state, indent=1)
             continue
@@ -359,10 +426,13 @@ def _run_steps(template, work_dir, start, python, state, state_path, progress, i
     LOG.info("running %s", " ".join(command))
     with open(log_path, "a", encoding="utf-8") as log:
         log.write(f"\n#### {' '.join(command)}\n")
+        env = child_environment()
+        if dask_config_dir(template).is_dir():  # the cluster's dask-jobqueue file: dask reads only its folders
+            env["DASK_CONFIG"] = str(dask_config_dir(template).resolve())
         process = subprocess.Popen(
             command,
             cwd=work_dir,
-            env=child_environment(),
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
