@@ -31,14 +31,15 @@ from sbas_plugin.core.results.quality import (
     read_point_quality,
 )
 from sbas_plugin.core.results.wide_table import split_note
-from sbas_plugin.core.stack.clip import clip_products, plan_clip
+from sbas_plugin.core.stack.clip import CLIP_VERSION, GEOMETRY_LAYERS, clip_products, plan_clip
 from sbas_plugin.core.stack.coverage import COVERAGE_VERSION, coverage_note, measure_coverage, partial_coverage_note
 from sbas_plugin.core.stack.export import MINTPY_RESULTS_READ, export_geotiffs
-from sbas_plugin.core.stack.ingest import find_products, verify_products
+from sbas_plugin.core.stack.ingest import find_products, pair_dates, verify_products
 from sbas_plugin.core.stack.mintpy import (
     MintpyOptions,
     check_reference_pixel,
     choose_reference_pixel,
+    mintpy_disk_bytes,
     result_settings,
     run_smallbaseline,
     write_template,
@@ -50,9 +51,6 @@ LOG = logging.getLogger(__name__)
 QUALITY_COLUMNS_VERSION = "quality-2"  # 2: partial_coverage
 # Share of the progress bar per step: MintPy is most of the time.
 WEIGHTS = {"ingest": 5, "clip": 10, "mintpy": 70, "export": 5, "points": 5, "extract": 5}
-# MintPy's folder against the clipped data it reads: 2.9 in the demo (2.8 MB, 1.5 MB of it pictures, which
-# hardly grow with the area; its HDF5 files alone 1.0), more with deramp or troposphere (more time series).
-MINTPY_PER_CLIPPED_BYTE = 2.5
 
 
 @dataclass(frozen=True)
@@ -159,7 +157,9 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
 
     # 2. clip onto one grid
     clipped_dir = folder.clipped
-    clip_signature = signature(ingest_signature, _aoi_bytes(aoi), aoi_crs)
+    # The clipped pair layers are windows into the products' zips: where they are is part of the clip.
+    sources = sorted(str(product.source.resolve()) for product in products)
+    clip_signature = signature(ingest_signature, _aoi_bytes(aoi), aoi_crs, CLIP_VERSION, sources)
     # Planned when first needed (it opens every product's layers): a rerun with every step done never is.
     plan = cache(lambda: plan_clip(products, aoi, aoi_crs))
     if manifest.done("clip", clip_signature, clipped_dir):
@@ -167,8 +167,11 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     else:
         clip_plan = plan()
         grid = clip_plan.grid
-        layers = sum(len(product.layers) for product in clip_plan.products)
-        # Uncompressed, 4 bytes a pixel at most: the same grid for every layer of every product.
+        geometry = {layer for product in clip_plan.products for layer in product.layers if layer in GEOMETRY_LAYERS}
+        copied = [product for product in clip_plan.products if product.name in clip_plan.resampled]
+        layers = len(geometry) + sum(len(set(product.layers) - geometry) for product in copied)
+        # Uncompressed, 4 bytes a pixel at most: the geometry once, and the pair layers of the products resampled
+        # onto the lattice (the others' are VRT windows of a few kB).
         needed = grid.width * grid.height * 4 * layers
         check_free_space(work, needed, "clipping", "choose another work folder", free_bytes)
         kept = clip_products(clip_plan, clipped_dir, progress=stage("clip"), is_canceled=is_canceled)
@@ -219,7 +222,10 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     template = write_template(mintpy_dir / MINTPY_TEMPLATE, clipped_dir, (row, col), options.mintpy)
     mintpy_signature = signature(clip_signature, result_settings(template))
     if not manifest.done("mintpy", mintpy_signature):  # what an unfinished run has written counts
-        needed = MINTPY_PER_CLIPPED_BYTE * _bytes_in(clipped_dir) - _bytes_in(mintpy_dir)
+        height, width = clip["grid"][5], clip["grid"][4]
+        dates = {date for name in clip["kept"] for date in pair_dates(name)}
+        needed = mintpy_disk_bytes(width * height, len(clip["kept"]), len(dates), options.mintpy)
+        needed -= _bytes_in(mintpy_dir)
         check_free_space(mintpy_dir, needed, "MintPy", "choose another work folder", free_bytes)
     mintpy_notes = run_smallbaseline(
         template, mintpy_dir, python=options.python, progress=stage("mintpy"), is_canceled=is_canceled

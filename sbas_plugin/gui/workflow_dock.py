@@ -35,6 +35,7 @@ from qgis.PyQt.QtWidgets import (
 
 from sbas_plugin.core.online.hyp3 import PENDING, Hyp3Failure, load_record, read_pairs
 from sbas_plugin.core.online.network import credits
+from sbas_plugin.core.results.wide_table import files_named_as_table
 from sbas_plugin.core.workfolder import WorkFolder
 from sbas_plugin.gui.layers import put_back_layers, remove_layers_of, replace_layer, set_aside_layers
 from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
@@ -410,7 +411,7 @@ class WorkflowDock(QgsDockWidget):
             folder.clipped,
             folder.points_gpkg,
             folder.points_csv,
-            folder.values_csv,
+            *files_named_as_table(folder.values_csv),  # or its parts
         ]
         self._run_replacing(replaced, "sbas:run", parameters, self._time_series_done)
 
@@ -448,7 +449,7 @@ class WorkflowDock(QgsDockWidget):
 
     def extract_values(self) -> None:
         parameters = {"WORK": self.work(), **self.results_page.values_parameters()}
-        self._run_replacing([parameters["OUTPUT"]], "sbas:extract", parameters)
+        self._run_replacing(files_named_as_table(parameters["OUTPUT"]), "sbas:extract", parameters)
 
     def make_graphs(self) -> None:
         work = Path(self.work())

@@ -43,6 +43,12 @@ def _parts_on_disk(path: Path) -> dict:
     return {int(match[1]): path.with_name(match[0]) for match in found if match}
 
 
+def files_named_as_table(path) -> list:
+    """`path` and every part of it on disk: the files a new table named `path` replaces."""
+    path = Path(path)
+    return [path, *(part for _, part in sorted(_parts_on_disk(path).items()))]
+
+
 def table_files(path) -> list:
     """The files holding the table named `path`: `path` itself when it is a file, else its parts in
     order (a part's own name is a table of its own: it reads that part alone)."""
