@@ -143,6 +143,33 @@ def test_unsafe_corrupted_and_truncated_zips_are_refused_and_kept(tmp_path):
         verify_product(product)
 
 
+def test_a_raster_of_one_value_is_read_and_a_ratio_deflate_cannot_make_is_refused(tmp_path):
+    """A frame's water mask of land only deflates near 1000:1 and is a product's; a member compressed beyond
+    what deflate can reach (bzip2 of zeros) is no HyP3 product's."""
+    truth = write_synthetic_stack(tmp_path / "src", n_dates=3, shape=(20, 30), zipped=True)
+    name = truth.product_names[0]
+    folder = tmp_path / "products"
+    folder.mkdir()
+    with zipfile.ZipFile(tmp_path / "src" / f"{name}.zip") as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    land = tmp_path / "land.tif"
+    with rasterio.open(land, "w", driver="GTiff", width=3000, height=2300, count=1, dtype="uint8") as dst:
+        dst.write(np.ones((2300, 3000), np.uint8), 1)
+    members[f"{name}/{name}_water_mask.tif"] = land.read_bytes()
+    with zipfile.ZipFile(folder / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    with zipfile.ZipFile(folder / f"{name}.zip") as archive:
+        info = archive.getinfo(f"{name}/{name}_water_mask.tif")
+    assert info.file_size > 500 * info.compress_size  # beyond the old limit of 200:1
+    (product,) = find_products(folder)
+    verify_product(product)
+    with zipfile.ZipFile(folder / f"{name}.zip", "a", zipfile.ZIP_BZIP2) as archive:
+        archive.writestr(f"{name}/{name}.zeros", bytes(50_000_000))
+    with pytest.raises(ProductError, match="implausibly large"):
+        find_products(folder)
+
+
 def test_a_member_zlib_cannot_inflate_is_named_corrupted(tmp_path):
     truth = write_synthetic_stack(tmp_path, n_dates=3, shape=(20, 30), zipped=True)
     name = truth.product_names[0]

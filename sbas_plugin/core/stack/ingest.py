@@ -28,7 +28,9 @@ LAYERS = REQUIRED_LAYERS + OPTIONAL_LAYERS
 # A HyP3 zip holds one folder of a few dozen files; anything far outside that is not a product.
 MAX_MEMBERS = 200
 MAX_MEMBER_BYTES = 8 * 1024**3
-MAX_COMPRESSION_RATIO = 200
+# Deflate's own limit (about 1032:1): an uncompressed raster of one value, such as a frame's water mask or a
+# zeroed swath edge, comes near it, so only a member no deflate stream can make (another method) is refused.
+MAX_COMPRESSION_RATIO = 1100
 MAX_TEXT_BYTES = 1024**2
 # The download's record of the zips it CRC-checked, beside them: filename -> identity (see `identity`).
 
