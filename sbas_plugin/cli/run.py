@@ -35,6 +35,12 @@ def add_mintpy_options(parser) -> None:
         "docs/accuracy.md)",
     )
     group.add_argument(
+        "--pictures",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="MintPy's pictures in mintpy/pic (default on; minutes on a large area, no result depends on them)",
+    )
+    group.add_argument(
         "--cluster",
         choices=CLUSTERS,
         default="local",
@@ -81,6 +87,7 @@ def options_from(args):
         troposphere=args.troposphere,
         deramp=args.deramp,
         atmosphere_filter=args.atmosphere_filter,
+        pictures=args.pictures,
         cluster=args.cluster,
         cluster_config=args.cluster_config,
     )

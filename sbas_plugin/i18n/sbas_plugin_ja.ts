@@ -1207,6 +1207,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
+      <source>MintPy's pictures in mintpy/pic (minutes on a large area)</source>
+      <translation>MintPy の図（mintpy/pic。広い範囲では数分かかります）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/base.py" />
       <source>dask-jobqueue configuration of the cluster (YAML; empty: dask-jobqueue's defaults)</source>
       <translation>クラスターの dask-jobqueue 設定（YAML。空欄: dask-jobqueue の既定値）</translation>
     </message>

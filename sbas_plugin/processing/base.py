@@ -239,6 +239,11 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
                 defaultValue=True,
             )
         )
+        self.add_advanced(
+            QgsProcessingParameterBoolean(
+                "PICTURES", tr("MintPy's pictures in mintpy/pic (minutes on a large area)"), defaultValue=True
+            )
+        )
         labels = {"local": tr("This computer"), "slurm": tr("SLURM batch jobs"), "pbs": tr("PBS batch jobs")}
         cluster = QgsProcessingParameterEnum(
             "CLUSTER", tr("Where MintPy's workers run"), options=[labels[name] for name in CLUSTERS], defaultValue=0
@@ -262,6 +267,7 @@ class SbasAlgorithm(QgsProcessingAlgorithm):
             troposphere=self.enum_value(parameters, "TROPOSPHERE", context, self.TROPOSPHERE),
             deramp=self.enum_value(parameters, "DERAMP", context, self.DERAMP),
             atmosphere_filter=self.parameterAsBoolean(parameters, "ATMOSPHERE_FILTER", context),
+            pictures=self.parameterAsBoolean(parameters, "PICTURES", context),
             cluster=self.enum_value(parameters, "CLUSTER", context, CLUSTERS),
             cluster_config=self.parameterAsFile(parameters, "CLUSTER_CONFIG", context) or "",
         )

@@ -17,11 +17,13 @@ from sbas_plugin.core.results.wide_table import read_wide_table
 from sbas_plugin.core.simulate import realistic
 from sbas_plugin.core.simulate.realistic import write_realistic_stack
 from sbas_plugin.core.stack.coverage import coverage_note
+from sbas_plugin.core.stack.mintpy import MintpyOptions
 from sbas_plugin.core.workfolder import WorkFolder
 
 SIZE, DATES = 40, 10
 CUT = 5  # the patch's pairs from before this date to it or later are empty
 PATCH = (slice(24, 28), slice(8, 12))  # rows, cols: land every product covers, away from the reference
+QUIET = MintpyOptions(pictures=False)  # MintPy's pictures: half a minute of each run, and no result depends on them
 
 
 def _zero_patch(folder, name) -> None:
@@ -52,7 +54,7 @@ def run(tmp_path_factory):
     x0, dx, _, y0, _, dy = truth.transform
     ring = [(0, 0), (SIZE, 0), (SIZE, SIZE), (0, SIZE), (0, 0)]
     aoi = "POLYGON((" + ",".join(f"{x0 + c * dx} {y0 + r * dy}" for c, r in ring) + "))"
-    result = run_pipeline(folder, aoi, root / "work", aoi_crs=f"EPSG:{truth.epsg}")
+    result = run_pipeline(folder, aoi, root / "work", aoi_crs=f"EPSG:{truth.epsg}", options=RunOptions(mintpy=QUIET))
     return truth, pairs, valid, aoi, result
 
 
@@ -172,7 +174,7 @@ def test_masked_low_coherence_gives_the_csv_the_geotiffs_numbers(run):
     truth, _, _, aoi, result = run
 
     def rerun(mask: bool):
-        options = RunOptions(mask_low_coherence=mask)
+        options = RunOptions(mintpy=QUIET, mask_low_coherence=mask)
         return run_pipeline(result.work.parent / "products", aoi, result.work, f"EPSG:{truth.epsg}", options)
 
     masked = rerun(True)

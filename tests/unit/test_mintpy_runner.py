@@ -25,6 +25,7 @@ from sbas_plugin.core.stack.mintpy import (
     check_mintpy_version,
     check_reference_pixel,
     choose_reference_pixel,
+    result_settings,
     run_smallbaseline,
     write_template,
 )
@@ -135,11 +136,15 @@ def test_template_has_the_users_options_and_forward_slash_globs(clipped, tmp_pat
         "mintpy.deramp = linear",
         "mintpy.unwrapError.method = no",
         "mintpy.troposphericDelay.method = no",
+        "mintpy.plot = yes",
     ):
         assert line in text.splitlines()
-    assert (
-        "mintpy.reference.date = no" in write_template(tmp_path / "u.txt", clipped, (4, 7), MintpyOptions()).read_text()
-    )
+    default = write_template(tmp_path / "u.txt", clipped, (4, 7), MintpyOptions()).read_text()
+    assert "mintpy.reference.date = no" in default
+    quiet = write_template(tmp_path / "w.txt", clipped, (4, 7), MintpyOptions(pictures=False)).read_text()
+    assert "mintpy.plot = no" in quiet.splitlines()
+    # a fresh run with pictures has them: switching them reruns MintPy, as any of its settings does
+    assert result_settings(tmp_path / "w.txt") != result_settings(tmp_path / "u.txt")
     monkeypatch.setenv("HOME", str(tmp_path))
     with pytest.raises(MintpyError, match="cdsapirc"):
         write_template(tmp_path / "v.txt", clipped, (4, 7), MintpyOptions(troposphere="pyaps"))

@@ -12,11 +12,12 @@ delay, about the motion of a few months, and an all-zero result scores about as 
 import numpy as np
 import pytest
 
-from sbas_plugin.core.pipeline import run_pipeline
+from sbas_plugin.core.pipeline import RunOptions, run_pipeline
 from sbas_plugin.core.results.points import read_points_csv
 from sbas_plugin.core.results.wide_table import read_wide_table
 from sbas_plugin.core.simulate.realistic import write_realistic_stack
 from sbas_plugin.core.simulate.scoring import score_points, score_work
+from sbas_plugin.core.stack.mintpy import MintpyOptions
 
 pytestmark = pytest.mark.mintpy
 
@@ -74,13 +75,15 @@ def broken(score) -> list:
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
-    """The stack's truth and the pipeline's run over all of it but a 2-pixel border, with the default options."""
+    """The stack's truth and the pipeline's run over all of it but a 2-pixel border, with the default options
+    but MintPy's pictures, on which no result depends."""
     root = tmp_path_factory.mktemp("accuracy")
     truth = write_realistic_stack(root / "products", seed=SEED, rows=SIZE, cols=SIZE, n_dates=DATES)
     x0, dx, _, y0, _, dy = truth.transform
     ring = [(2, 2), (SIZE - 2, 2), (SIZE - 2, SIZE - 2), (2, SIZE - 2), (2, 2)]
     aoi = "POLYGON((" + ",".join(f"{x0 + c * dx} {y0 + r * dy}" for c, r in ring) + "))"
-    return truth, run_pipeline(root / "products", aoi, root / "work", aoi_crs=f"EPSG:{truth.epsg}")
+    options = RunOptions(mintpy=MintpyOptions(pictures=False))
+    return truth, run_pipeline(root / "products", aoi, root / "work", aoi_crs=f"EPSG:{truth.epsg}", options=options)
 
 
 def wrong_results(run, truth) -> tuple:

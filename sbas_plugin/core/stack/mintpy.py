@@ -93,6 +93,9 @@ class MintpyOptions:
     deramp: str = "no"  # "no", "linear" or "quadratic"
     max_memory_gb: float = 0.0  # 0: half the free memory
     atmosphere_filter: bool = True  # the project's spatio-temporal filter after MintPy (core/stack/atmosphere.py)
+    # MintPy's pictures in mintpy/pic: no result depends on them, and they took 27 % of the run at 600 x 600 px
+    # (bench/scale.py); switching them reruns MintPy, as any of its settings does.
+    pictures: bool = True
     # where MintPy's Dask workers run: "local" (this machine, when workers > 1) or "slurm" / "pbs" (workers
     # are batch jobs, dask-jobqueue); cluster_config: a dask-jobqueue YAML file, "" for its defaults
     cluster: str = "local"
@@ -264,7 +267,7 @@ def write_template(path, clipped_dir, reference: tuple, options: MintpyOptions) 
         f"mintpy.troposphericDelay.method = {options.troposphere}",
         f"mintpy.deramp = {options.deramp}",
         "mintpy.unwrapError.method = no",
-        "mintpy.plot = yes",
+        f"mintpy.plot = {'yes' if options.pictures else 'no'}",
         f"{FILTER_KEY} = {'yes' if options.atmosphere_filter else 'no'}",
     ]
     path = Path(path)
