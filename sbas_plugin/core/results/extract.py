@@ -25,6 +25,7 @@ from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.manifest import Manifest
 from sbas_plugin.core.names import dated_geotiff_dates
 from sbas_plugin.core.results.blanks import read_blanks
+from sbas_plugin.core.results.decimals import csv_cells, decimal_texts
 from sbas_plugin.core.results.mintpy_files import TimeseriesHeader, find_timeseries, read_header
 from sbas_plugin.core.results.points import PointTable
 from sbas_plugin.core.results.quality import DEFAULT_MIN_COHERENCE, PointQuality, has_quality_files, point_quality
@@ -42,6 +43,7 @@ TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTE_COUNTS = 322, 323, 324, 325
 GEOKEY_TAGS = (34735, 34736, 34737)  # GeoKeyDirectory, GeoDoubleParams, GeoAsciiParams
 TIFF_TAGS = {ROWS_PER_STRIP, STRIP_OFFSETS, STRIP_BYTE_COUNTS, TILE_WIDTH, TILE_LENGTH, TILE_OFFSETS, TILE_BYTE_COUNTS}
 TIFF_TAGS.update(GEOKEY_TAGS)
+LONG_BLOCK_POINTS = 4096  # the long table's values are formatted this many points at a time
 TIFF_TYPES = {1: "B", 2: "B", 3: "H", 4: "I", 7: "B", 12: "d", 16: "Q"}  # type code -> numpy/struct code
 
 
@@ -400,17 +402,6 @@ def read_timeseries_h5_series(
     return PointSeries(dates[0], dates, points, values - values[0], inside)
 
 
-def _decimal_texts(values: np.ndarray) -> list:
-    """Each float32 as the shortest decimal that reads back as the same float32, with a digit after the
-    point and no exponent (0.0, 2.5, 0.00001); empty for NaN."""
-    values = values + np.float32(0)  # -0.0 -> 0.0
-    texts = values.astype(str).tolist()  # numpy's shortest repr, in C; ~3x faster than format_float_positional
-    for i, text in enumerate(texts):
-        if "e" in text or text == "nan":  # below 1e-4 or from 1e16 numpy writes an exponent
-            texts[i] = "" if text == "nan" else np.format_float_positional(values[i], unique=True, trim="0")
-    return texts
-
-
 def write_wide_csv(path, series: PointSeries) -> list:
     """Geotiff_value.csv as users have always had it: `Date,<fid>_value,...` (points in the points
     file's order), then one row per date labelled `<first>_<date>`; metres; empty cells for no data. In
@@ -419,7 +410,7 @@ def write_wide_csv(path, series: PointSeries) -> list:
         path,
         [f"{fid}_value" for fid in series.points.fid.tolist()],
         [f"{series.first_date}_{date}" for date in series.dates],
-        lambda i: _decimal_texts(series.values[i]),
+        lambda i, part: csv_cells(series.values[i, part]),
     )
 
 
@@ -436,14 +427,18 @@ def write_long_csv(path, series: PointSeries, quality=None) -> Path:
             raise ValueError("the quality given is not of the series' points (other ids or order)")
         columns = quality.columns()
         header += "".join(f",{name}" for name in columns)
-        texts = [_decimal_texts(v) if v.dtype.kind == "f" else v.astype(str).tolist() for v in columns.values()]
+        texts = [decimal_texts(v) if v.dtype.kind == "f" else v.astype(str).tolist() for v in columns.values()]
         suffixes = ["".join(f",{text}" for text in point) for point in zip(*texts)]
     with written_whole(path) as file:
         file.write(header + "\r\n")
-        rows = zip(points.fid.tolist(), points.x.tolist(), points.y.tolist(), series.values.T, suffixes)
-        for fid, x, y, column, suffix in rows:
-            prefix = f"{fid},{x!r},{y!r},"
-            file.writelines(f"{prefix}{date},{text}{suffix}\r\n" for date, text in zip(dates, _decimal_texts(column)))
+        for start in range(0, len(points), LONG_BLOCK_POINTS):  # formatted a block of points at a time
+            block = slice(start, start + LONG_BLOCK_POINTS)
+            texts = decimal_texts(series.values[:, block].T)  # point by point, dates in order
+            rows = zip(points.fid[block].tolist(), points.x[block].tolist(), points.y[block].tolist(), suffixes[block])
+            for n, (fid, x, y, suffix) in enumerate(rows):
+                prefix = f"{fid},{x!r},{y!r},"
+                cells = texts[n * len(dates) : (n + 1) * len(dates)]
+                file.writelines(f"{prefix}{date},{text}{suffix}\r\n" for date, text in zip(dates, cells))
     return Path(path)
 
 

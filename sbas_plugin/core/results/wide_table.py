@@ -65,9 +65,10 @@ def table_files(path) -> list:
     return [parts[n] for n in sorted(parts)]
 
 
-def write_wide_table(path, columns: Sequence[str], labels: Sequence[str], row: Callable[[int], Sequence[str]]) -> list:
-    """Write the table named `path`: header `Date,<columns>`, then per label `<label>,<row(i)>` (the
-    cells of row i, one per column, made as it is written: one row in memory at a time); CRLF line ends.
+def write_wide_table(path, columns: Sequence[str], labels: Sequence[str], cells: Callable[[int, slice], str]) -> list:
+    """Write the table named `path`: header `Date,<columns>`, then per label `<label>,<cells(i, part)>`
+    (the comma-joined cells of row i in the columns of `part`, made as they are written: one part of a row
+    in memory at a time); CRLF line ends.
     In parts when the columns do not fit one sheet. Every file is written whole, and the files of an
     earlier table of the same name that this one does not have are removed; when putting the files in
     place fails, the table is removed rather than left half old, half new. Returns the files written."""
@@ -87,9 +88,8 @@ def write_wide_table(path, columns: Sequence[str], labels: Sequence[str], row: C
             for file, part in zip(files, slices):
                 file.write(",".join(["Date", *columns[part]]) + "\r\n")
             for i, label in enumerate(labels):
-                cells = row(i)
                 for file, part in zip(files, slices):
-                    file.write(",".join([label, *cells[part]]) + "\r\n")
+                    file.write(f"{label},{cells(i, part)}\r\n" if len(columns) else f"{label}\r\n")
             for stale in [path, *_parts_on_disk(path).values()]:
                 if stale not in paths:  # before the renames: a failure here leaves the old table incomplete
                     stale.unlink(missing_ok=True)
