@@ -32,7 +32,13 @@ from sbas_plugin.core.results.quality import (
 )
 from sbas_plugin.core.results.wide_table import split_note
 from sbas_plugin.core.stack.clip import CLIP_VERSION, GEOMETRY_LAYERS, clip_products, plan_clip
-from sbas_plugin.core.stack.coverage import COVERAGE_VERSION, coverage_note, measure_coverage, partial_coverage_note
+from sbas_plugin.core.stack.coverage import (
+    COVERAGE_VERSION,
+    coverage_note,
+    measure_coverage,
+    partial_coverage_note,
+    scan_clipped,
+)
 from sbas_plugin.core.stack.export import MINTPY_RESULTS_READ, export_geotiffs
 from sbas_plugin.core.stack.ingest import find_products, pair_dates, verify_products
 from sbas_plugin.core.stack.mintpy import (
@@ -162,6 +168,7 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     clip_signature = signature(ingest_signature, _aoi_bytes(aoi), aoi_crs, CLIP_VERSION, sources)
     # Planned when first needed (it opens every product's layers): a rerun with every step done never is.
     plan = cache(lambda: plan_clip(products, aoi, aoi_crs))
+    area_pixels = cache(lambda: _area_pixels(plan(), aoi, aoi_crs))  # the points, and the coverage's area
     if manifest.done("clip", clip_signature, clipped_dir):
         result.skipped.append("clip")
     else:
@@ -191,9 +198,13 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     result.notes += clip["notes"]
     # Where the clipped products have data: a product's rectangle is not its swath.
     coverage_signature = signature(clip_signature, COVERAGE_VERSION)
+    reference_signature = signature(clip_signature, options.reference_point)
+    # One pass over the clipped products serves both steps; the coherence only when choosing the reference.
+    choosing = options.reference_point is None and not manifest.done("reference", reference_signature)
+    scan = cache(lambda: scan_clipped(clipped_dir, coherence=choosing, is_canceled=is_canceled))
     if not manifest.done("coverage", coverage_signature, folder.coverage):
-        area = _area_pixels(plan(), aoi, aoi_crs)
-        counts = measure_coverage(clipped_dir, area.rows, area.cols, folder.coverage, is_canceled)
+        area = area_pixels()
+        counts = measure_coverage(clipped_dir, area.rows, area.cols, folder.coverage, is_canceled, scan())
         manifest.record("coverage", coverage_signature, **counts)
     result.notes.append(coverage_note(manifest.step("coverage")))
     finish("clip")
@@ -204,10 +215,9 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
         shutil.rmtree(mintpy_dir, ignore_errors=True)
     mintpy_dir.mkdir(exist_ok=True)
     # Kept in the manifest: choosing reads every clipped interferogram.
-    reference_signature = signature(clip_signature, options.reference_point)
     if not manifest.done("reference", reference_signature):
         if options.reference_point is None:
-            chosen = choose_reference_pixel(clipped_dir)
+            chosen = choose_reference_pixel(clipped_dir, scan())
             row, col, note = chosen.row, chosen.col, chosen.note
         else:
             row, col = _pixel_of(options.reference_point, plan())
@@ -216,6 +226,7 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
                 or f"reference pixel row {row}, col {col}: the point you chose"
             )
         manifest.record("reference", reference_signature, pixel=[row, col], note=note)
+    scan.cache_clear()  # not held through MintPy
     reference = manifest.step("reference")
     row, col = reference["pixel"]
     result.notes.append(reference["note"])
@@ -272,7 +283,7 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
         result.skipped.append("points")
     else:
         product_count = manifest.step("coverage")["products"]
-        quality, partial = _points(plan(), aoi, aoi_crs, result, options.min_coherence, product_count)
+        quality, partial = _points(area_pixels(), plan(), result, options.min_coherence, product_count)
         manifest.record(
             "points",
             points_signature,
@@ -342,14 +353,13 @@ def _area_pixels(plan, aoi: str, aoi_crs: Optional[str]):
     return pixel_centres_in_polygons(plan.grid, read_aoi(aoi, plan.lattice.crs_wkt, aoi_crs))
 
 
-def _points(plan, aoi: str, aoi_crs: Optional[str], result: RunResult, min_coherence: float, product_count: int):
+def _points(points, plan, result: RunResult, min_coherence: float, product_count: int):
     """points.csv stays `fid,x,y`, the users' format; the quality goes into points.gpkg, with
     partial_coverage = 1 where some products have data and others not. Returns (quality, partial_coverage)."""
     import rasterio
 
     from sbas_plugin.core.results.gpkg import write_points_gpkg
 
-    points = _area_pixels(plan, aoi, aoi_crs)
     quality = read_point_quality(result.mintpy_dir, points.rows, points.cols, min_coherence=min_coherence)
     with rasterio.open(WorkFolder(result.work).coverage) as coverage:
         counts = coverage.read(1)[points.rows, points.cols]

@@ -1,4 +1,5 @@
 import csv
+import re
 
 import numpy as np
 import pytest
@@ -100,6 +101,36 @@ def test_read_points_csv_round_trip_and_errors(tmp_path):
     (tmp_path / "dup.csv").write_text("fid,x,y\n1,0,0\n1,1,1\n")
     with pytest.raises(PointsFileError, match="repeat"):
         read_points_csv(tmp_path / "dup.csv")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'x,y,fid,name\r\n1.5,2.5,7,"a, b"\r\n\r\n-3.0e2,4.000000000000001,9,c\r\n',  # quoted comma, blank line
+        "\ufeffFID, X ,Y\n1, 400040.0 ,3899960.0\n2,1e400,nan\n",  # BOM, spaces, extremes
+        "x,y\n0.1,0.2\n0.30000000000000004,5\n",  # no fid: numbered from 1
+        "fid,x,y\n1.0,2,3\n",  # a fid that is not an integer: refused by the row reader
+        "fid,x,y\n1,2\n",  # a short row
+        "fid,x,y\n1,1_000,2\n",  # what Python's float reads and numpy's does not
+        "fid,x,y\n",  # no points
+    ],
+)
+def test_points_files_read_alike_by_numpy_and_row_by_row(tmp_path, text):
+    """The fast reader gives exactly what the row reader gives, or leaves the file to it."""
+    from sbas_plugin.core.results.points import PointsFileError, _read_points_rows, read_points_csv
+
+    path = tmp_path / "points.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        expected = _read_points_rows(path)
+    except PointsFileError as error:
+        with pytest.raises(PointsFileError, match=re.escape(str(error))):
+            read_points_csv(path)
+        return
+    table = read_points_csv(path)
+    for name in ("fid", "x", "y"):
+        assert np.array_equal(getattr(table, name), getattr(expected, name), equal_nan=True)
+        assert getattr(table, name).dtype == getattr(expected, name).dtype
 
 
 def test_self_intersecting_area_is_repaired_and_a_degenerate_one_refused(caplog):

@@ -1,6 +1,7 @@
 """Pixel-centre points of a raster inside a polygon: the users' "points" step, done on the exact lattice."""
 
 import csv
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -87,6 +88,37 @@ class PointsFileError(ValueError):
 
 def read_points_csv(path) -> PointTable:
     """A `fid,x,y` CSV (extra columns are ignored; a missing fid column numbers the rows from 1)."""
+    return _read_plain_points(path) or _read_points_rows(path)
+
+
+def _read_plain_points(path) -> Optional[PointTable]:
+    """The points of a plain file (numbers only, integer fids), parsed by numpy in C: a frame's million
+    points take ~1 s, not ~5. None when the file is anything else: the row-by-row reader then reads it or
+    says what is wrong."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        names = next(csv.reader(f), [])
+        header = {name.strip().lower(): i for i, name in enumerate(names)}
+        if "x" not in header or "y" not in header:
+            return None
+        columns = [header[name] for name in ("fid", "x", "y") if name in header]
+        dtype = [(name, "i8" if name == "fid" else "f8") for name in ("fid", "x", "y") if name in header]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # an empty file warns: the row reader says "no points"
+                table = np.loadtxt(
+                    f, delimiter=",", usecols=columns, dtype=dtype, comments=None, ndmin=1, quotechar='"'
+                )
+        except (ValueError, UserWarning):
+            return None
+    if not len(table):
+        return None
+    fid = table["fid"] if "fid" in header else np.arange(1, len(table) + 1)
+    if len(np.unique(fid)) != len(fid):
+        return None
+    return PointTable(fid.astype(np.int64), table["x"].copy(), table["y"].copy())
+
+
+def _read_points_rows(path) -> PointTable:
     with open(path, newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     if not rows:

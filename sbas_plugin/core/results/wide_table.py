@@ -11,6 +11,7 @@ what everything that reads the table uses."""
 
 import csv
 import re
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from sbas_plugin.core.files import written_whole
 SHEET_COLUMNS = 16_384  # Excel's and LibreOffice Calc's most columns in a sheet
 SHEET_ROWS = 1_048_576  # and most rows
 POINTS_PER_PART = SHEET_COLUMNS - 1  # the Date column takes one
+CELL_WRITERS = 2  # threads making a row's parts
 
 
 def part_paths(path, count: int) -> list:
@@ -87,9 +89,13 @@ def write_wide_table(path, columns: Sequence[str], labels: Sequence[str], cells:
             files = [stack.enter_context(written_whole(p)) for p in paths]
             for file, part in zip(files, slices):
                 file.write(",".join(["Date", *columns[part]]) + "\r\n")
+            # A row's parts are made two at a time (numpy lets go of Python's lock while it works), one row
+            # in memory.
+            pool = stack.enter_context(ThreadPoolExecutor(max_workers=CELL_WRITERS))
             for i, label in enumerate(labels):
-                for file, part in zip(files, slices):
-                    file.write(f"{label},{cells(i, part)}\r\n" if len(columns) else f"{label}\r\n")
+                texts = pool.map(cells, [i] * len(slices), slices) if len(columns) else [None] * len(slices)
+                for file, text in zip(files, list(texts)):
+                    file.write(f"{label}\r\n" if text is None else f"{label},{text}\r\n")
             for stale in [path, *_parts_on_disk(path).values()]:
                 if stale not in paths:  # before the renames: a failure here leaves the old table incomplete
                     stale.unlink(missing_ok=True)

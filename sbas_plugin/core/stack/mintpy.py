@@ -26,6 +26,7 @@ from sbas_plugin.core.files import write_json
 from sbas_plugin.core.names import CLUSTERS, SUBMIT_COMMANDS, TROPOSPHERE_METHODS
 from sbas_plugin.core.results.mintpy_files import FILTER_KEY
 from sbas_plugin.core.stack.atmosphere import apply_filter_setting
+from sbas_plugin.core.stack.coverage import scan_clipped
 
 LOG = logging.getLogger(__name__)
 
@@ -142,27 +143,20 @@ def _layer_files(clipped_dir: Path, layer: str) -> list:
     return sorted(clipped_dir.glob(f"*/*_{layer}.tif"))
 
 
-def choose_reference_pixel(clipped_dir) -> ReferencePixel:
+def choose_reference_pixel(clipped_dir, scan=None) -> ReferencePixel:
     """The land pixel with the highest average coherence among those with phase in every
     interferogram, as MintPy computes both. Deterministic (MintPy picks at random among pixels above
-    0.85 and stops when there are none, which happens on real stacks)."""
-    clipped_dir = Path(clipped_dir)
-    coherence_sum, valid = None, None
-    for corr_path, unw_path in zip(_layer_files(clipped_dir, "corr"), _layer_files(clipped_dir, "unw_phase")):
-        with rasterio.open(corr_path) as corr, rasterio.open(unw_path) as unw:
-            coherence, phase = corr.read(1).astype(np.float64), unw.read(1)
-        has_phase = np.isfinite(phase) & (phase != 0)
-        coherence_sum = np.nan_to_num(coherence) if coherence_sum is None else coherence_sum + np.nan_to_num(coherence)
-        valid = has_phase if valid is None else valid & has_phase
-    if valid is None:
-        raise MintpyError(f"{clipped_dir}: no clipped interferograms")
-    water = _layer_files(clipped_dir, "water_mask")
-    if water:
-        with rasterio.open(water[0]) as mask:  # the clipped folder's one water mask, which MintPy reads
-            valid &= mask.read(1) != 0
+    0.85 and stops when there are none, which happens on real stacks). `scan`: the folder's scan_clipped
+    with coherence, when already made."""
+    if scan is None or scan.coherence_sum is None:
+        try:
+            scan = scan_clipped(clipped_dir, coherence=True)
+        except FileNotFoundError:
+            raise MintpyError(f"{clipped_dir}: no clipped interferograms") from None
+    valid = scan.counts == scan.products  # phase in every interferogram, on land
     if not valid.any():
         raise MintpyError("no land pixel has phase in every interferogram: enlarge the area of interest")
-    average = np.where(valid, coherence_sum / len(_layer_files(clipped_dir, "corr")), -1.0)
+    average = np.where(valid, scan.coherence_sum / scan.products, -1.0)
     row, col = np.unravel_index(int(np.argmax(average)), average.shape)
     best = float(average[row, col])
     note = f"reference pixel row {row}, col {col}: the most coherent land pixel (average coherence {best:.2f})"
