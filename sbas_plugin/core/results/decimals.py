@@ -33,7 +33,7 @@ _SCALES = np.arange(-HIGHEST_EXPONENT - 1, MAX_DIGITS - LOWEST_EXPONENT + 1)
 POWERS = np.array([float(Fraction(10) ** int(s)) for s in _SCALES])
 INT_POWERS = 10 ** np.arange(19, dtype=np.int64)
 SAFETY = 1e-15  # relative; float64's own error here is below 3e-16
-DIGITS, POINT, MINUS, COMMA = np.frombuffer(b"0123456789", np.uint8), ord("."), ord("-"), ord(",")
+POINT, MINUS, COMMA = ord("."), ord("-"), ord(",")
 
 
 def _nearest_decimal(magnitude: np.ndarray, down: np.ndarray, up: np.ndarray, exponent, digits):
