@@ -487,8 +487,9 @@ def main() -> None:
     if args.soffice and found:
         largest = max(found, key=lambda table: table["bytes"])
         converted = soffice_convert(work / largest["file"], args.to)
-        shown = f"ok in {converted['seconds']} s, {converted['bytes'] / MB:.1f} MB {converted['range']}"
-        shown = shown if converted["ok"] else "FAILED"
+        shown = "FAILED"
+        if converted["ok"]:
+            shown = f"ok in {converted['seconds']} s, {converted['bytes'] / MB:.1f} MB {converted['range']}"
         print(f"soffice {largest['file']} -> {args.to}: {shown} {converted.get('why', '')}")
 
     overhead = 100 * (ours["seconds"] - mintpy["seconds"]) / mintpy["seconds"]

@@ -13,6 +13,7 @@ from qgis.PyQt.QtWidgets import QAction
 from sbas_plugin.i18n import install_translator, tr
 from sbas_plugin.log import install_log_handler
 from sbas_plugin.processing.provider import SbasProvider
+from sbas_plugin.settings import use_managed_packages
 from sbas_plugin.tasks.registry import TaskRegistry
 
 ICON = Path(__file__).resolve().parent / "icons" / "sbas.svg"
@@ -36,6 +37,7 @@ class SbasPlugin:
         self._remove_log_handler = None
         # Before the provider and the docks exist, so their strings come out translated.
         self.translator = install_translator(QgsSettings().value("locale/userLocale", "") or "")
+        use_managed_packages()  # hyp3_sdk and asf_search from "Install MintPy…"'s environment if QGIS lacks them
 
     def initProcessing(self):  # noqa: N802 (QGIS's name)
         if self.provider is None:

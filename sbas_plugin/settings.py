@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from qgis.core import QgsSettings
+from qgis.core import QgsApplication, QgsSettings
 
 GROUP = "sbas_plugin"
 
@@ -29,6 +29,7 @@ class Settings:
     max_temporal_baseline_days: int = 36
     max_perpendicular_baseline_m: float = 400.0
     low_coherence_threshold: float = 0.7
+    package_index_url: str = ""  # where "Install MintPy…" gets its wheels; "" = pip's configured index (PyPI)
 
 
 def load_settings() -> Settings:
@@ -64,3 +65,22 @@ def automatic_python():
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
     return shutil.which("python3")
+
+
+def managed_mintpy_folder() -> Path:
+    """Where "Install MintPy…" makes the managed MintPy environment: in the QGIS profile's folder."""
+    return Path(QgsApplication.qgisSettingsDirPath()) / GROUP / "mintpy-env"
+
+
+def use_managed_packages() -> None:
+    """Let the plugin import hyp3_sdk and asf_search from the managed environment when QGIS's Python lacks
+    them: its site-packages goes last on the path, so QGIS's own packages always win."""
+    import importlib.util
+
+    from sbas_plugin.core.mintpy_env import PLUGIN_MODULES, plugin_site_packages
+
+    if all(importlib.util.find_spec(name) for name in PLUGIN_MODULES):
+        return
+    site = plugin_site_packages(managed_mintpy_folder())
+    if site is not None and str(site) not in sys.path:
+        sys.path.append(str(site))

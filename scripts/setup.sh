@@ -99,5 +99,14 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   PIP_DISABLE_PIP_VERSION_CHECK=1 .venv/bin/pip install -q --no-build-isolation -c "$pins" -e ".[dev]"
   echo "$want" > "$stamp"
 fi
+# The wheels of the managed MintPy environment's list (sbas_plugin/core/mintpy_requirements.txt) for this
+# machine: the tests install that environment from them through a package index on 127.0.0.1, not PyPI.
+wheelhouse=.venv/wheelhouse
+want=$(sha256sum sbas_plugin/core/mintpy_requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$wheelhouse/.stamp" 2>/dev/null)" != "$want" ]; then
+  PIP_DISABLE_PIP_VERSION_CHECK=1 .venv/bin/pip download -q --no-deps --only-binary=:all: -d "$wheelhouse" \
+    -r sbas_plugin/core/mintpy_requirements.txt
+  echo "$want" > "$wheelhouse/.stamp"
+fi
 .venv/bin/sbas --version
 echo "setup: done ($root/.venv)"

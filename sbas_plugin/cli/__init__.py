@@ -11,6 +11,7 @@ from sbas_plugin.cli import (
     demo,
     download,
     extract,
+    install_mintpy,
     pairs,
     plot,
     points,
@@ -39,6 +40,7 @@ COMMANDS = (
     validate,
     report,
     coherence,
+    install_mintpy,
 )
 
 

@@ -1,7 +1,7 @@
 """sbas demo: the whole pipeline offline on a synthetic HyP3 stack with known truth."""
 
 from sbas_plugin.cli.common import fail, report_progress
-from sbas_plugin.cli.run import pipeline_step, print_result
+from sbas_plugin.cli.run import add_mintpy_python, pipeline_step, print_result
 
 
 def register(commands) -> None:
@@ -15,6 +15,7 @@ def register(commands) -> None:
         help="a realistic stack instead (two satellites, atmosphere, DEM error, decorrelation, unwrapping errors), "
         "scored honestly; takes minutes",
     )
+    add_mintpy_python(parser)
     parser.set_defaults(func=run)
 
 
@@ -34,7 +35,7 @@ def run(args) -> int:
         return 0
     try:
         with report_progress("demo", pipeline_step) as progress:
-            result = run_demo(args.out, progress=progress)
+            result = run_demo(args.out, progress=progress, python=args.mintpy_python or None)
     except (ValueError, RuntimeError, OSError) as error:
         return fail(str(error))
     print(f"area of interest (drawn in EPSG:3857): {result.aoi}")

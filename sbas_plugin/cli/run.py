@@ -54,6 +54,7 @@ def add_mintpy_options(parser) -> None:
         help="dask-jobqueue YAML file for slurm/pbs (jobqueue: slurm: cores, memory, queue, walltime...); "
         "default: dask-jobqueue's defaults",
     )
+    add_mintpy_python(group)
     group.add_argument("--unit", choices=("Meters", "Centimeters"), default="Meters", help="of the per-date GeoTIFFs")
     group.add_argument(
         "--mask-low-coherence",
@@ -67,6 +68,15 @@ def add_mintpy_options(parser) -> None:
         metavar="C",
         help="points with temporal coherence below C are flagged low_quality=1 in points.gpkg, never dropped "
         "(default 0.7)",
+    )
+
+
+def add_mintpy_python(parser) -> None:
+    parser.add_argument(
+        "--mintpy-python",
+        metavar="PYTHON",
+        default="",
+        help="the Python that runs MintPy, such as the one `sbas install-mintpy DIR` prints (default: this one)",
     )
 
 
@@ -97,6 +107,7 @@ def options_from(args):
         unit=args.unit,
         mask_low_coherence=args.mask_low_coherence,
         min_coherence=args.min_coherence,
+        python=args.mintpy_python or None,
     )
 
 

@@ -58,7 +58,27 @@ def quoted(path: str) -> str:
     return shlex.quote(path)
 
 
-MINTPY_VERSION_SCRIPT = "import mintpy; print(mintpy.__version__)"
+# MintPy's optional features: the module each needs, none of which has wheels for Windows.
+OPTIONAL_FEATURES = {
+    "SET": "pysolid",  # solid-earth tides
+    "ERA5": "pyaps3",  # weather-model tropospheric delays (pygrib, eccodes)
+}
+OPTIONAL_PREFIX = "optional:"
+# Prints the optional features' modules that are there, then MintPy's version on the last line.
+MINTPY_VERSION_SCRIPT = (
+    "import importlib.util, mintpy; "
+    f"print({OPTIONAL_PREFIX!r}, *[m for m in {tuple(OPTIONAL_FEATURES.values())!r} if importlib.util.find_spec(m)]); "
+    "print(mintpy.__version__)"
+)
+
+
+def optional_features(printed: str) -> list:
+    """The optional features (OPTIONAL_FEATURES' names) whose modules MINTPY_VERSION_SCRIPT's output lists."""
+    for line in printed.splitlines():
+        if line.startswith(OPTIONAL_PREFIX):
+            found = set(line[len(OPTIONAL_PREFIX) :].split())
+            return [name for name, module in OPTIONAL_FEATURES.items() if module in found]
+    return []
 
 
 def child_environment() -> dict:

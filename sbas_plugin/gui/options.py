@@ -25,7 +25,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment
+from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, optional_features
 from sbas_plugin.gui.packages import PackagesBox, default_python
 from sbas_plugin.i18n import tr
 from sbas_plugin.settings import HYP3_ENDPOINTS, load_settings, save_settings
@@ -44,6 +44,7 @@ class SbasOptionsPage(QgsOptionsPageWidget):
         layout.addWidget(self._mintpy_box())
         layout.addWidget(self._defaults_box())
         self.packages = PackagesBox()
+        self.packages.mintpy_installed.connect(self.python.setFilePath)  # saving the page keeps it
         layout.addWidget(self.packages)
         layout.addStretch(1)
         scroll = QScrollArea()
@@ -201,8 +202,9 @@ class SbasOptionsPage(QgsOptionsPageWidget):
         if not self.check_timer.isActive():  # it fired and killed the process
             self._check_done(False, tr("no answer within {:g} s").format(self.check_timer.interval() / 1000))
         elif exit_status == QProcess.ExitStatus.NormalExit and exit_code == 0:
-            lines = bytes(process.readAllStandardOutput()).decode("utf-8", "replace").strip().splitlines()
-            self._check_done(True, lines[-1] if lines else tr("installed"))
+            printed = bytes(process.readAllStandardOutput()).decode("utf-8", "replace")
+            lines = printed.strip().splitlines()
+            self._check_done(True, lines[-1] if lines else tr("installed"), optional_features(printed))
         else:
             stderr = bytes(process.readAllStandardError()).decode("utf-8", "replace")
             lines = [line.strip() for line in stderr.splitlines() if line.strip()]
@@ -214,7 +216,7 @@ class SbasOptionsPage(QgsOptionsPageWidget):
                 why = tr("it crashed")
             self._check_done(False, why)
 
-    def _check_done(self, ok: bool, text: str) -> None:
+    def _check_done(self, ok: bool, text: str, features=()) -> None:
         self.check_timer.stop()
         python = self.check_process.program()
         self.check_process.deleteLater()
@@ -224,7 +226,13 @@ class SbasOptionsPage(QgsOptionsPageWidget):
 
         refusal = version_refusal(text, python) if ok else None
         if ok and not refusal:
-            self.check_result.setText(tr("MintPy {} runs with {}.").format(text, python))
+            self.check_result.setText(
+                tr("MintPy {} runs with {}.").format(text, python)
+                + " "
+                + tr("Solid-earth tides (SET): {}. ERA5 tropospheric correction: {}.").format(
+                    *(tr("available") if name in features else tr("not installed") for name in ("SET", "ERA5"))
+                )
+            )
         else:
             text = refusal or text
             self.check_result.setText(tr("MintPy cannot run: {}").format(f"{python}: {text}"))

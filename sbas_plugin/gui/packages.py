@@ -2,8 +2,8 @@
 
 import sys
 
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton
 
 from sbas_plugin.core.environment import install_command, package_status
 from sbas_plugin.i18n import tr
@@ -16,7 +16,10 @@ def default_python() -> str:
 
 
 class PackagesBox(QGroupBox):
-    """Filled when first shown: looking the packages up is no work for QGIS's start."""
+    """Filled when first shown: looking the packages up is no work for QGIS's start. Its Install MintPy…
+    button makes the managed MintPy environment; `mintpy_installed(python)` when MintPy runs with it."""
+
+    mintpy_installed = pyqtSignal(str)
 
     def __init__(self, parent=None):
         super().__init__(tr("Python packages (QGIS's Python)"), parent)
@@ -27,6 +30,16 @@ class PackagesBox(QGroupBox):
         self.install_hint.setObjectName("SbasInstallHint")
         self.install_hint.setWordWrap(True)
         self.install_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.install_button = QPushButton(tr("Install MintPy…"))
+        self.install_button.setObjectName("SbasInstallMintpyButton")
+        self.install_button.setToolTip(
+            tr(
+                "Install MintPy, hyp3_sdk and asf_search from wheels into a Python environment of their own in "
+                "the QGIS profile's folder, without a compiler, and run MintPy with it"
+            )
+        )
+        self.install_button.clicked.connect(self.install_mintpy)
+        self.install_dialog = None
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         if not self.labels:
@@ -55,3 +68,10 @@ class PackagesBox(QGroupBox):
         else:
             self.install_hint.setText(tr("Every package is installed."))
         self.form.addRow(self.install_hint)
+        self.form.addRow(self.install_button)
+
+    def install_mintpy(self) -> None:
+        from sbas_plugin.gui.install_mintpy import open_install_dialog
+
+        self.install_dialog = open_install_dialog(default_python())
+        self.install_dialog.installed.connect(self.mintpy_installed)

@@ -4,6 +4,36 @@
   <context>
     <name>sbas_plugin</name>
     <message>
+      <location filename="../../sbas_plugin/gui/install_mintpy.py" />
+      <source>Install MintPy</source>
+      <translation>MintPy のインストール</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/install_mintpy.py" />
+      <source>Stopped. Install again to go on where it stopped.</source>
+      <translation>中止しました。もう一度インストールすると、止まったところから続けます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/install_mintpy.py" />
+      <source>MintPy and the modules it needs are installed from wheels (no compiler) into {}, built on {}. Solid-earth tides (SET) and ERA5 corrections are left out: their modules have no wheels for Windows.</source>
+      <translation>MintPy と必要なモジュールを wheel から（コンパイラ不要で）{} にインストールします（基になる Python: {}）。固体地球潮汐（SET）と ERA5 補正は含みません。これらのモジュールには Windows 用の wheel がないためです。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/install_mintpy.py" />
+      <source>MintPy {} is installed in {}, and MintPy runs with {} now.</source>
+      <translation>MintPy {} を {} にインストールしました。今後 MintPy は {} で実行されます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/install_mintpy.py" />
+      <source>MintPy could not be installed: {}</source>
+      <translation>MintPy をインストールできませんでした: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/install_mintpy.py" />
+      <source>Not available: {} (for them, install MintPy from conda-forge; see the README).</source>
+      <translation>利用できない機能: {}（これらが必要な場合は conda-forge から MintPy をインストールしてください。README を参照）。</translation>
+    </message>
+    <message>
       <location filename="../../sbas_plugin/gui/jobs_table.py" />
       <source>pending</source>
       <translation>待機中</translation>
@@ -188,13 +218,13 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/options.py" />
-      <source>MintPy {} runs with {}.</source>
-      <translation>MintPy {} は {} で実行されます。</translation>
+      <source>MintPy cannot run: {}</source>
+      <translation>MintPy を実行できません: {}</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/options.py" />
-      <source>MintPy cannot run: {}</source>
-      <translation>MintPy を実行できません: {}</translation>
+      <source>Solid-earth tides (SET): {}. ERA5 tropospheric correction: {}.</source>
+      <translation>固体地球潮汐（SET）: {}。ERA5 対流圏補正: {}。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/options.py" />
@@ -202,9 +232,34 @@
       <translation>終了コード {}</translation>
     </message>
     <message>
+      <location filename="../../sbas_plugin/gui/options.py" />
+      <source>MintPy {} runs with {}.</source>
+      <translation>MintPy {} は {} で実行されます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/options.py" />
+      <source>available</source>
+      <translation>利用可能</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/options.py" />
+      <source>not installed</source>
+      <translation>未インストール</translation>
+    </message>
+    <message>
       <location filename="../../sbas_plugin/gui/packages.py" />
       <source>Python packages (QGIS's Python)</source>
       <translation>Python パッケージ（QGIS の Python）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/packages.py" />
+      <source>Install MintPy…</source>
+      <translation>MintPy をインストール…</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/packages.py" />
+      <source>Install MintPy, hyp3_sdk and asf_search from wheels into a Python environment of their own in the QGIS profile's folder, without a compiler, and run MintPy with it</source>
+      <translation>MintPy・hyp3_sdk・asf_search を wheel から（コンパイラ不要で）QGIS プロファイルのフォルダ内の専用 Python 環境にインストールし、MintPy をその環境で実行します</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/packages.py" />

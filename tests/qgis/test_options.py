@@ -43,6 +43,7 @@ CHANGED = Settings(
     max_temporal_baseline_days=48,
     max_perpendicular_baseline_m=150.5,
     low_coherence_threshold=0.55,
+    package_index_url="http://127.0.0.1:8080/simple/",
 )
 
 
@@ -75,6 +76,7 @@ def test_defaults():
     assert defaults.max_temporal_baseline_days == 36
     assert defaults.max_perpendicular_baseline_m == 400
     assert defaults.low_coherence_threshold == 0.7
+    assert defaults.package_index_url == ""  # pip's own configuration: PyPI
     assert [url for _, url in HYP3_ENDPOINTS] == [
         "https://hyp3-api.asf.alaska.edu",
         "https://hyp3-plus.asf.alaska.edu",
@@ -128,6 +130,7 @@ def test_page_loads_values_and_apply_saves_them():
         max_temporal_baseline_days=24,
         max_perpendicular_baseline_m=300.0,
         low_coherence_threshold=0.8,
+        package_index_url=CHANGED.package_index_url,  # not on the page: kept
     )
 
     page.api_url.setText("  ")
@@ -148,7 +151,7 @@ def test_factory_title_icon_and_package_list():
     assert packages.missing == [] and packages.install_hint.text() == "Every package is installed."
     page.hide()
     page.show()
-    assert packages.form.rowCount() == len(packages.labels) + 1  # filled once
+    assert packages.form.rowCount() == len(packages.labels) + 2  # filled once: the hint and Install MintPy…
 
 
 def test_plugin_registers_and_unregisters_the_factory(qgis_iface):
@@ -182,7 +185,10 @@ def fake_python(path: Path, body: str) -> Path:
 def test_check_reports_mintpys_version(qgis_app):
     page = SbasOptionsPage()
     text = check(qgis_app, page, VENV_PYTHON)
-    assert text == f"MintPy {metadata.version('mintpy')} runs with {VENV_PYTHON}."
+    assert text == (
+        f"MintPy {metadata.version('mintpy')} runs with {VENV_PYTHON}. "
+        "Solid-earth tides (SET): available. ERA5 tropospheric correction: available."
+    )
 
 
 def test_check_on_a_bogus_path_says_why(qgis_app, tmp_path):
@@ -208,7 +214,10 @@ def test_check_refuses_the_mintpy_a_run_refuses(qgis_app, tmp_path):
     assert text.startswith(f"MintPy cannot run: {old}: MintPy 1.5.1 in {old} is older than 1.5.2"), text
     assert "-m pip install -U mintpy" in text
     new = fake_python(tmp_path / "new", "echo 1.5.2\n")
-    assert check(qgis_app, SbasOptionsPage(), new) == f"MintPy 1.5.2 runs with {new}."
+    assert check(qgis_app, SbasOptionsPage(), new) == (
+        f"MintPy 1.5.2 runs with {new}. Solid-earth tides (SET): not installed. ERA5 tropospheric correction: "
+        "not installed."
+    )
 
 
 def test_check_leaves_qgis_responsive_and_the_answer_arrives(qgis_app, tmp_path):
@@ -226,7 +235,7 @@ def test_check_leaves_qgis_responsive_and_the_answer_arrives(qgis_app, tmp_path)
     assert page.check_result.text() == "Checking…" and not page.check_button.isEnabled()
     QTimer.singleShot(0, lambda: go.touch())  # runs only if the event loop does while the check is pending
     wait_until(qgis_app, page.check_button.isEnabled, 60, "the check")
-    assert page.check_result.text() == f"MintPy 9.9.9 runs with {python}."
+    assert page.check_result.text().startswith(f"MintPy 9.9.9 runs with {python}. ")
 
 
 def test_check_without_an_answer_gives_up(qgis_app, tmp_path):

@@ -16,7 +16,7 @@ import numpy as np
 from sbas_plugin.core.crs import transform_xy
 from sbas_plugin.core.dates import parse_date
 from sbas_plugin.core.grid import Grid
-from sbas_plugin.core.pipeline import RunResult, run_pipeline
+from sbas_plugin.core.pipeline import RunOptions, RunResult, run_pipeline
 from sbas_plugin.core.results.points import read_points_csv
 from sbas_plugin.core.results.wide_table import read_wide_table
 from sbas_plugin.core.simulate.realistic import TRUTH_NAME, read_truth, write_realistic_stack
@@ -111,7 +111,9 @@ def run_demo(
     out,
     progress: Optional[Callable[[float], None]] = None,
     is_canceled: Optional[Callable[[], bool]] = None,
+    python: Optional[str] = None,
 ) -> DemoResult:
+    """The easy demo's stack in `out`, run through the pipeline (MintPy with `python`; None: this one) and scored."""
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     truth = easy_demo_truth(out)
@@ -119,7 +121,10 @@ def run_demo(
     aoi = aoi_in_web_mercator(
         out / "aoi_epsg3857.geojson", truth["transform"], int(truth["epsg"]), (8.3, 78.6), (6.2, 44.7)
     )
-    run = run_pipeline(out / "products", str(aoi), out / "work", progress=progress, is_canceled=is_canceled)
+    options = RunOptions(python=python)
+    run = run_pipeline(
+        out / "products", str(aoi), out / "work", options=options, progress=progress, is_canceled=is_canceled
+    )
     rms, n_points, n_dates = score(run, truth)
     return DemoResult(run, aoi, rms, n_points, n_dates)
 

@@ -1,18 +1,14 @@
 """MintPy: the template users used to edit in notebooks, and smallbaselineApp run as a child process
 that streams its log, reports step progress, can be cancelled (the whole process tree) and resumes."""
 
-import contextlib
 import hashlib
 import json
 import logging
 import os
-import queue
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -20,8 +16,14 @@ from typing import Callable, Optional
 import numpy as np
 import rasterio
 
-from sbas_plugin.core.cancel import Canceled
-from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, quoted
+from sbas_plugin.core.child import run_streaming
+from sbas_plugin.core.environment import (
+    MINTPY_VERSION_SCRIPT,
+    OPTIONAL_FEATURES,
+    child_environment,
+    optional_features,
+    quoted,
+)
 from sbas_plugin.core.files import write_json
 from sbas_plugin.core.names import CLUSTERS, SUBMIT_COMMANDS, TROPOSPHERE_METHODS
 from sbas_plugin.core.results.mintpy_files import FILTER_KEY
@@ -269,17 +271,6 @@ def write_template(path, clipped_dir, reference: tuple, options: MintpyOptions) 
     return path
 
 
-def _kill_tree(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    if os.name == "nt":
-        subprocess.run(["taskkill", "/T", "/F", "/PID", str(process.pid)], capture_output=True)
-    else:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # the session holds dask's workers too
-    process.wait()
-
-
 def _read_state(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -320,7 +311,14 @@ def run_smallbaseline(
         state = {"template": template_hash, "finished": []}
         write_json(state_path, state, indent=1)
     if any(step not in state["finished"] for step in STEPS):
-        check_mintpy_version(python)
+        features = check_mintpy_version(python)
+        era5 = "mintpy.troposphericDelay.method = pyaps" in result_settings(template)
+        if era5 and "ERA5" not in features:
+            raise MintpyError(
+                f"the ERA5 tropospheric correction needs the module {OPTIONAL_FEATURES['ERA5']}, which the "
+                f"MintPy in {python or sys.executable} lacks (the managed MintPy environment cannot have it: it "
+                "has no wheels for Windows); choose another correction, or MintPy from conda-forge (README)"
+            )
     notes = []
     while True:
         pending = [step for step in STEPS if step not in state["finished"]]
@@ -362,9 +360,10 @@ def clear_results(work_dir: Path, keep=()) -> None:
     shutil.rmtree(work_dir / PICTURES, ignore_errors=True)
 
 
-def check_mintpy_version(python: Optional[str] = None) -> None:
-    """Refuses a MintPy older than MINIMUM_MINTPY in `python` (this interpreter when None), or none at all.
-    Cheap: importing mintpy takes well under a second."""
+def check_mintpy_version(python: Optional[str] = None) -> list:
+    """Refuses a MintPy older than MINIMUM_MINTPY in `python` (this interpreter when None), or none at all;
+    returns the optional features (OPTIONAL_FEATURES) it can run. Cheap: importing mintpy takes well under a
+    second."""
     python = python or sys.executable
     upgrade = f"{quoted(python)} -m pip install -U mintpy"
     try:
@@ -386,7 +385,9 @@ def check_mintpy_version(python: Optional[str] = None) -> None:
     refusal = version_refusal(printed, python)
     if refusal:
         raise MintpyError(refusal)
-    LOG.info("MintPy %s in %s", printed, python)
+    features = optional_features(answer.stdout)
+    LOG.info("MintPy %s in %s; optional features: %s", printed, python, ", ".join(features) or "none")
+    return features
 
 
 def version_refusal(printed: str, python: str) -> Optional[str]:
@@ -418,54 +419,29 @@ def _run_steps(template, work_dir, start, python, state, state_path, progress, i
     ]
     if start != STEPS[0]:
         command += ["--start", start]
-    spawn = {"creationflags": subprocess.CREATE_NO_WINDOW} if os.name == "nt" else {"start_new_session": True}
     log_path = work_dir / LOG_NAME
     LOG.info("running %s", " ".join(command))
+    env = child_environment()
+    if dask_config_dir(template).is_dir():  # the cluster's dask-jobqueue file: dask reads only its folders
+        env["DASK_CONFIG"] = str(dask_config_dir(template).resolve())
+    current, tail = None, []
+
+    def on_line(line):
+        nonlocal current, tail
+        log.write(line)
+        tail = [*tail[-59:], line.rstrip()]
+        if line.startswith(STEP_HEADER):
+            step = line[len(STEP_HEADER) :].split()[0]
+            if current is not None:
+                state["finished"].append(current)
+                write_json(state_path, state, indent=1)
+            current = step
+            if progress and step in STEPS:
+                progress(FILTER_START * STEPS.index(step) / len(STEPS))
+
     with open(log_path, "a", encoding="utf-8") as log:
         log.write(f"\n#### {' '.join(command)}\n")
-        env = child_environment()
-        if dask_config_dir(template).is_dir():  # the cluster's dask-jobqueue file: dask reads only its folders
-            env["DASK_CONFIG"] = str(dask_config_dir(template).resolve())
-        process = subprocess.Popen(
-            command,
-            cwd=work_dir,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            **spawn,
-        )
-        lines = queue.Queue()
-        reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout] + [lines.put(None)])
-        reader.daemon = True
-        reader.start()
-        current, tail = None, []
-        try:
-            while True:
-                if is_canceled and is_canceled():
-                    _kill_tree(process)
-                    raise Canceled()
-                try:
-                    line = lines.get(timeout=0.2)
-                except queue.Empty:
-                    continue
-                if line is None:
-                    break
-                log.write(line)
-                tail = [*tail[-59:], line.rstrip()]
-                if line.startswith(STEP_HEADER):
-                    step = line[len(STEP_HEADER) :].split()[0]
-                    if current is not None:
-                        state["finished"].append(current)
-                        write_json(state_path, state, indent=1)
-                    current = step
-                    if progress and step in STEPS:
-                        progress(FILTER_START * STEPS.index(step) / len(STEPS))
-            process.wait()
-        finally:
-            _kill_tree(process)  # only does anything when leaving early
-    if process.returncode == 0:
+        returncode = run_streaming(command, on_line, is_canceled, cwd=work_dir, env=env)
+    if returncode == 0:
         return None, ""
     return current or start, "\n".join(tail)
