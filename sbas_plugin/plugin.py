@@ -145,6 +145,10 @@ class SbasPlugin:
 
     def unload(self):
         self.tasks.cancel_all()
+        if self.options_factory is not None:  # initGui ran: an "Install MintPy…" may be running
+            from sbas_plugin.gui.install_mintpy import INSTALLS
+
+            INSTALLS.cancel_all()
         if self.dock is not None:  # initGui ran: the project signals are connected
             project = QgsProject.instance()
             project.writeProject.disconnect(self.write_project)

@@ -3,6 +3,8 @@ state() is what the project file keeps of it, restore() shows such a state again
 lacks), parameters() are the Processing parameters of its step (the dock adds the work folder). Where a
 page offers a choice, the choices are the Processing algorithm's own."""
 
+import sys
+
 from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
@@ -12,7 +14,7 @@ from qgis.core import (
     QgsProject,
 )
 from qgis.gui import QgsDateEdit, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox, QgsVertexMarker
-from qgis.PyQt.QtCore import QDate, QRegularExpression, Qt
+from qgis.PyQt.QtCore import QDate, QProcess, QProcessEnvironment, QRegularExpression, Qt
 from qgis.PyQt.QtGui import QColor, QPixmap, QRegularExpressionValidator
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -350,6 +352,7 @@ class TimeSeriesPage(Page):
         self.troposphere_combo = QComboBox()
         self.troposphere_combo.addItems(choices("sbas:run", "TROPOSPHERE"))
         form.addRow(tr("Tropospheric correction"), self.troposphere_combo)
+        self.features_process = None  # asks MintPy's Python which optional features it has, when shown
         self.deramp_combo = QComboBox()
         self.deramp_combo.addItems(choices("sbas:run", "DERAMP"))
         form.addRow(tr("Remove a ramp"), self.deramp_combo)
@@ -389,6 +392,12 @@ class TimeSeriesPage(Page):
         self.coverage_label = note("")  # the last run's coverage from valid data
         form.addRow(self.coverage_label)
         self.canvas.destinationCrsChanged.connect(self.place_marker)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        # Each time: "Install MintPy…" or the options page may have changed MintPy's Python since.
+        if self.features_process is None:
+            offer_optional_features(self)
+        super().showEvent(event)
 
     def set_work(self, work: str) -> None:
         """An empty products folder means the work folder's products/."""
@@ -487,6 +496,44 @@ class TimeSeriesPage(Page):
         """The marker off the canvas, which no longer moves it."""
         self.set_reference_point(None)
         self.canvas.destinationCrsChanged.disconnect(self.place_marker)
+
+
+def offer_optional_features(page: "TimeSeriesPage") -> None:
+    """Offer ERA5 only when MintPy's Python has its module: asked in a child process, QGIS carrying on."""
+    from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment
+    from sbas_plugin.settings import mintpy_python
+
+    environment = QProcessEnvironment()
+    for key, value in child_environment().items():
+        environment.insert(key, value)
+    process = QProcess(page)
+    process.setProcessEnvironment(environment)
+    process.setStandardInputFile(QProcess.nullDevice())
+    process.finished.connect(lambda code, status: _features_answered(page, process, code, status))
+    page.features_process = process
+    process.start(mintpy_python() or sys.executable, ["-c", MINTPY_VERSION_SCRIPT])
+
+
+def _features_answered(page, process, exit_code: int, exit_status) -> None:
+    from sbas_plugin.core.environment import OPTIONAL_FEATURES, optional_features
+    from sbas_plugin.core.names import TROPOSPHERE_METHODS
+
+    page.features_process = None
+    process.deleteLater()
+    if exit_status != QProcess.ExitStatus.NormalExit or exit_code != 0:
+        return  # no MintPy there: the run says so
+    features = optional_features(bytes(process.readAllStandardOutput()).decode("utf-8", "replace"))
+    era5 = page.troposphere_combo.model().item(TROPOSPHERE_METHODS.index("pyaps"))
+    era5.setEnabled("ERA5" in features)
+    era5.setToolTip(
+        ""
+        if "ERA5" in features
+        else tr("Needs the module {} in MintPy's Python {}: install MintPy from conda-forge (see the README).").format(
+            OPTIONAL_FEATURES["ERA5"], process.program()
+        )
+    )
+    if "ERA5" not in features and page.troposphere_combo.currentIndex() == TROPOSPHERE_METHODS.index("pyaps"):
+        page.troposphere_combo.setCurrentIndex(TROPOSPHERE_METHODS.index("no"))
 
 
 class ResultsPage(Page):

@@ -1150,6 +1150,11 @@
       <translation>{} ペア、HyP3 クレジット {}。</translation>
     </message>
     <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Needs the module {} in MintPy's Python {}: install MintPy from conda-forge (see the README).</source>
+      <translation>モジュール {} が MintPy 用の Python（{}）に必要です。conda-forge から MintPy をインストールしてください（README を参照）。</translation>
+    </message>
+    <message>
       <location filename="../../sbas_plugin/processing/base.py" />
       <source>The Earthdata token comes from an authentication configuration (Settings &gt; Options &gt; Authentication; method Basic, any user name, the token as password): the one chosen here, else the one chosen in Settings &gt; Options &gt; SBAS InSAR, else the EARTHDATA_TOKEN environment variable. It is never stored with the algorithm's history or models, and never logged.</source>
       <translation>Earthdata トークンは認証設定（設定 &gt; オプション &gt; 認証。方式は Basic、ユーザー名は任意、パスワードにトークン）から取得します。ここで選んだ設定、なければ 設定 &gt; オプション &gt; SBAS InSAR で選んだ設定、それもなければ環境変数 EARTHDATA_TOKEN を使います。トークンがアルゴリズムの履歴やモデルに保存されることはなく、ログにも出力されません。</translation>

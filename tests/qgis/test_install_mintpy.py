@@ -90,3 +90,31 @@ def test_cancel_stops_the_install_and_keeps_the_option(qgis_app, empty_profile):
     assert not (empty_profile / DONE_NAME).exists()
     assert load_settings().mintpy_python == ""
     dialog.close()
+
+
+def test_era5_is_offered_only_when_mintpys_python_has_pyaps3(qgis_app, provider, tmp_path):
+    from qgis.gui import QgsMapCanvas
+
+    from sbas_plugin.core.names import TROPOSPHERE_METHODS
+    from sbas_plugin.gui.workflow_pages import TimeSeriesPage
+
+    era5 = TROPOSPHERE_METHODS.index("pyaps")
+    without = tmp_path / "python"  # answers as a MintPy without pyaps3 (the managed environment) does
+    without.write_text("#!/bin/sh\necho 'optional: pysolid'\necho 1.6.4\n")
+    without.chmod(0o755)
+    saved = load_settings()
+    canvas = QgsMapCanvas()
+    try:
+        for python, offered in ((without, False), (ROOT / ".venv" / "bin" / "python", True)):
+            save_settings(dataclasses.replace(saved, mintpy_python=str(python)))
+            page = TimeSeriesPage(canvas)
+            page.troposphere_combo.setCurrentIndex(era5)
+            page.show()
+            wait_until(qgis_app, lambda page=page: page.features_process is None, 120, "the features check")
+            item = page.troposphere_combo.model().item(era5)
+            assert item.isEnabled() is offered
+            assert page.troposphere_combo.currentIndex() == (era5 if offered else TROPOSPHERE_METHODS.index("no"))
+            assert ("pyaps3" in item.toolTip() and str(python) in item.toolTip()) is not offered
+            page.close()
+    finally:
+        save_settings(saved)
