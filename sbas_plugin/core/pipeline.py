@@ -294,6 +294,12 @@ def _run(products_dir: Path, aoi: str, work: Path, aoi_crs, options: RunOptions,
     points_step = manifest.step("points")
     result.notes.append(low_quality_note(points_step["low_quality"], points_step["count"], options.min_coherence))
     result.notes.append(partial_coverage_note(points_step["partial_coverage"], points_step["count"]))
+    # A whole frame has millions of pixels: points.csv (fid,x,y, one row each) is then beyond a sheet.
+    from sbas_plugin.core.results.extract import long_rows_note
+
+    too_long = long_rows_note(result.points_csv, points_step["count"])
+    if too_long:
+        result.notes.append(too_long)
     finish("points")
 
     # 6. Geotiff_value.csv, read from MintPy's HDF5 (the same numbers as the GeoTIFFs, faster)
