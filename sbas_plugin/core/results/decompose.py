@@ -1,0 +1,38 @@
+"""Vertical and east–west motion from an ascending and a descending line of sight over the same ground, the
+standard two-track decomposition with north–south neglected (the method of MintPy's asc_desc2horz_vert.py):
+each pixel's two line-of-sight values are two equations in east and up, solved exactly with that pixel's
+geometry.
+
+Geometry is MintPy's (geometryGeo.h5): incidenceAngle, from the vertical, and azimuthAngle, of the vector
+from the ground to the satellite, measured from north, anticlockwise positive; both in degrees. A line-of-sight
+value is positive towards the satellite (MintPy's sign: uplift is positive on both tracks)."""
+
+from typing import Tuple
+
+import numpy as np
+
+# Below this |determinant| the two lines of sight nearly coincide in the east-up plane: no solution.
+MIN_DETERMINANT = 0.05
+
+
+def los_unit_east_up(incidence_deg, azimuth_deg) -> Tuple[np.ndarray, np.ndarray]:
+    """The east and up components of the unit vector from the ground to the satellite: a motion (east, north,
+    up) is seen in the line of sight as east * e + north * n + up * u."""
+    incidence, azimuth = np.deg2rad(incidence_deg), np.deg2rad(azimuth_deg)
+    return -np.sin(incidence) * np.sin(azimuth), np.cos(incidence)
+
+
+def decompose(
+    ascending, descending, ascending_incidence, ascending_azimuth, descending_incidence, descending_azimuth
+) -> Tuple[np.ndarray, np.ndarray]:
+    """(east, up) from the two tracks' line-of-sight values (any shape, e.g. dates x rows x cols or a
+    velocity map) and each track's geometry (broadcast against them, e.g. rows x cols). NaN where either
+    track has no value or their lines of sight cannot be told apart."""
+    east_a, up_a = los_unit_east_up(ascending_incidence, ascending_azimuth)
+    east_d, up_d = los_unit_east_up(descending_incidence, descending_azimuth)
+    determinant = east_a * up_d - east_d * up_a
+    determinant = np.where(np.abs(determinant) < MIN_DETERMINANT, np.nan, determinant)
+    ascending, descending = np.asarray(ascending, dtype=np.float64), np.asarray(descending, dtype=np.float64)
+    east = (ascending * up_d - descending * up_a) / determinant
+    up = (east_a * descending - east_d * ascending) / determinant
+    return east, up
