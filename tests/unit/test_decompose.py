@@ -86,3 +86,34 @@ def test_the_same_numbers_as_mintpys_asc_desc2horz_vert():
     # Its default horizontal direction is east (azimuth -90); its output is float32: 0.1 mm/yr is 1e-4 m/yr.
     np.testing.assert_allclose(east, horizontal, atol=1e-6)
     np.testing.assert_allclose(up, vertical, atol=1e-6)
+
+
+def test_tracks_on_common_dates_interpolated_and_referred_to_the_first():
+    import datetime as dt
+
+    from sbas_plugin.core.results.decompose import DATES_RULE, to_common_dates
+
+    def days(first, step, count):
+        return [dt.date(2024, 1, 1) + dt.timedelta(days=first + step * k) for k in range(count)]
+
+    ascending_dates, descending_dates = days(0, 12, 20), days(5, 12, 20)  # 5 days apart, as two tracks are
+    rate = np.array([[0.01, -0.03]])  # m per 12 days at two pixels
+
+    def truth(dates):
+        return np.array([(d - dt.date(2024, 1, 1)).days / 12.0 for d in dates])[:, None, None] * rate
+
+    ascending = truth(ascending_dates) - truth(ascending_dates)[0]  # each track zero at its own first date
+    descending = truth(descending_dates) - truth(descending_dates)[0]
+    descending[7, 0, 1] = np.nan
+    dates, asc, desc = to_common_dates(ascending_dates, ascending, descending_dates, descending)
+    assert dates[0] == descending_dates[0] and dates[-1] == ascending_dates[-1]  # the span both cover
+    assert len(dates) == 19 + 19 and dates == sorted(dates)  # every date of either track inside it
+    expected = truth(dates) - truth(dates)[0]
+    np.testing.assert_allclose(asc, expected, atol=1e-12)
+    # Missing on one descending date: that date and the ascending dates on either side of it.
+    assert np.isnan(desc[:, 0, 1]).sum() == 3 and np.isfinite(asc).all()
+    np.testing.assert_allclose(desc[:, 0, 0], expected[:, 0, 0], atol=1e-12)
+    assert (asc[0] == 0).all() and np.nan_to_num(desc[0]).tolist() == [[0.0, 0.0]]
+    assert "interpolated linearly" in DATES_RULE and "never extrapolated" in DATES_RULE
+    with pytest.raises(ValueError, match="share no time span"):
+        to_common_dates(days(0, 12, 3), ascending[:3], days(400, 12, 3), descending[:3])

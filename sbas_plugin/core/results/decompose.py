@@ -36,3 +36,41 @@ def decompose(
     east = (ascending * up_d - descending * up_a) / determinant
     up = (east_a * descending - east_d * ascending) / determinant
     return east, up
+
+
+# How the two tracks' dates are brought together, said in the decomposition's output.
+DATES_RULE = (
+    "dates: every acquisition date of either track inside the span both tracks cover; each track's series is "
+    "interpolated linearly in time at the dates it lacks (never extrapolated), then both are referred to the "
+    "first common date"
+)
+
+
+def to_common_dates(ascending_dates, ascending, descending_dates, descending) -> Tuple[list, np.ndarray, np.ndarray]:
+    """(the common dates, ascending and descending series on them, both zero at the first) from each track's
+    dates (datetime.date, increasing) and series (dates x ...). DATES_RULE says how."""
+    start = max(ascending_dates[0], descending_dates[0])
+    end = min(ascending_dates[-1], descending_dates[-1])
+    if start >= end:
+        raise ValueError(
+            f"the tracks share no time span (ascending {ascending_dates[0]}–{ascending_dates[-1]}, "
+            f"descending {descending_dates[0]}–{descending_dates[-1]})"
+        )
+    dates = sorted({d for d in (*ascending_dates, *descending_dates) if start <= d <= end})
+    on_dates = []
+    for track_dates, series in ((ascending_dates, ascending), (descending_dates, descending)):
+        values = _interpolated(track_dates, np.asarray(series, dtype=np.float64), dates)
+        on_dates.append(values - values[0])
+    return dates, on_dates[0], on_dates[1]
+
+
+def _interpolated(track_dates, series: np.ndarray, dates) -> np.ndarray:
+    days = np.array([(d - track_dates[0]).days for d in track_dates], dtype=np.float64)
+    wanted = np.array([(d - track_dates[0]).days for d in dates], dtype=np.float64)
+    after = np.clip(np.searchsorted(days, wanted, side="left"), 1, len(days) - 1)  # days[after-1] <= t <= days[after]
+    before = after - 1
+    weight = (wanted - days[before]) / (days[after] - days[before])
+    weight = weight.reshape((-1,) + (1,) * (series.ndim - 1))
+    blended = (1.0 - weight) * series[before] + weight * series[after]
+    # On a track's own date its value alone, not a blend with a neighbour that may be missing.
+    return np.where(weight == 1.0, series[after], np.where(weight == 0.0, series[before], blended))
