@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from qgis.gui import QgsAuthConfigSelect, QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
-from qgis.PyQt.QtCore import QProcess, QProcessEnvironment, Qt, QTimer
+from qgis.PyQt.QtCore import QProcess, Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import (
     QCompleter,
@@ -25,8 +25,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, optional_features
-from sbas_plugin.gui.packages import PackagesBox, default_python
+from sbas_plugin.core.environment import optional_features
+from sbas_plugin.gui.packages import PackagesBox, default_python, mintpy_check_process, start_mintpy_check
 from sbas_plugin.i18n import tr
 from sbas_plugin.settings import HYP3_ENDPOINTS, load_settings, save_settings
 
@@ -176,12 +176,7 @@ class SbasOptionsPage(QgsOptionsPageWidget):
     def check_python(self) -> None:
         """Ask the interpreter for MintPy's version in a child process while QGIS carries on. The process is
         the page's child: when the Options dialog closes, Qt kills it with the page."""
-        environment = QProcessEnvironment()
-        for key, value in child_environment().items():
-            environment.insert(key, value)
-        process = QProcess(self)
-        process.setProcessEnvironment(environment)
-        process.setStandardInputFile(QProcess.nullDevice())
+        process = mintpy_check_process(self)
         process.finished.connect(self._check_finished)
         process.errorOccurred.connect(self._check_failed)
         self.check_timer.timeout.connect(process.kill)
@@ -190,7 +185,7 @@ class SbasOptionsPage(QgsOptionsPageWidget):
         self.check_result.setText(tr("Checking…"))
         self.check_result.setStyleSheet("")
         self.check_timer.start()
-        process.start(self.python.filePath().strip() or default_python(), ["-c", MINTPY_VERSION_SCRIPT])
+        start_mintpy_check(process, self.python.filePath().strip() or default_python())
 
     def _check_failed(self, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:  # missing, not executable, not a program

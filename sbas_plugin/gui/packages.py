@@ -2,10 +2,10 @@
 
 import sys
 
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtCore import QProcess, QProcessEnvironment, Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton
 
-from sbas_plugin.core.environment import install_command, package_status
+from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, install_command, package_status
 from sbas_plugin.i18n import tr
 from sbas_plugin.settings import automatic_python
 
@@ -13,6 +13,23 @@ from sbas_plugin.settings import automatic_python
 def default_python() -> str:
     """The interpreter used when none is set: the one QGIS's Python is (this one outside QGIS)."""
     return automatic_python() or sys.executable
+
+
+def mintpy_check_process(parent) -> QProcess:
+    """A child process of `parent` (Qt kills it with its parent) in MintPy's environment, not yet started:
+    connect to it, then start_mintpy_check."""
+    environment = QProcessEnvironment()
+    for key, value in child_environment().items():
+        environment.insert(key, value)
+    process = QProcess(parent)
+    process.setProcessEnvironment(environment)
+    process.setStandardInputFile(QProcess.nullDevice())
+    return process
+
+
+def start_mintpy_check(process: QProcess, python: str) -> None:
+    """`python` prints the optional features its MintPy has and MintPy's version (MINTPY_VERSION_SCRIPT)."""
+    process.start(python, ["-c", MINTPY_VERSION_SCRIPT])
 
 
 class PackagesBox(QGroupBox):

@@ -3,8 +3,6 @@ state() is what the project file keeps of it, restore() shows such a state again
 lacks), parameters() are the Processing parameters of its step (the dock adds the work folder). Where a
 page offers a choice, the choices are the Processing algorithm's own."""
 
-import sys
-
 from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
@@ -14,7 +12,7 @@ from qgis.core import (
     QgsProject,
 )
 from qgis.gui import QgsDateEdit, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox, QgsVertexMarker
-from qgis.PyQt.QtCore import QDate, QProcess, QProcessEnvironment, QRegularExpression, Qt
+from qgis.PyQt.QtCore import QDate, QProcess, QRegularExpression, Qt
 from qgis.PyQt.QtGui import QColor, QPixmap, QRegularExpressionValidator
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -500,18 +498,13 @@ class TimeSeriesPage(Page):
 
 def offer_optional_features(page: "TimeSeriesPage") -> None:
     """Offer ERA5 only when MintPy's Python has its module: asked in a child process, QGIS carrying on."""
-    from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment
+    from sbas_plugin.gui.packages import default_python, mintpy_check_process, start_mintpy_check
     from sbas_plugin.settings import mintpy_python
 
-    environment = QProcessEnvironment()
-    for key, value in child_environment().items():
-        environment.insert(key, value)
-    process = QProcess(page)
-    process.setProcessEnvironment(environment)
-    process.setStandardInputFile(QProcess.nullDevice())
+    process = mintpy_check_process(page)
     process.finished.connect(lambda code, status: _features_answered(page, process, code, status))
     page.features_process = process
-    process.start(mintpy_python() or sys.executable, ["-c", MINTPY_VERSION_SCRIPT])
+    start_mintpy_check(process, mintpy_python() or default_python())
 
 
 def _features_answered(page, process, exit_code: int, exit_status) -> None:
@@ -522,17 +515,12 @@ def _features_answered(page, process, exit_code: int, exit_status) -> None:
     process.deleteLater()
     if exit_status != QProcess.ExitStatus.NormalExit or exit_code != 0:
         return  # no MintPy there: the run says so
-    features = optional_features(bytes(process.readAllStandardOutput()).decode("utf-8", "replace"))
+    offered = "ERA5" in optional_features(bytes(process.readAllStandardOutput()).decode("utf-8", "replace"))
     era5 = page.troposphere_combo.model().item(TROPOSPHERE_METHODS.index("pyaps"))
-    era5.setEnabled("ERA5" in features)
-    era5.setToolTip(
-        ""
-        if "ERA5" in features
-        else tr("Needs the module {} in MintPy's Python {}: install MintPy from conda-forge (see the README).").format(
-            OPTIONAL_FEATURES["ERA5"], process.program()
-        )
-    )
-    if "ERA5" not in features and page.troposphere_combo.currentIndex() == TROPOSPHERE_METHODS.index("pyaps"):
+    era5.setEnabled(offered)
+    why = tr("Needs the module {} in MintPy's Python {}: install MintPy from conda-forge (see the README).")
+    era5.setToolTip("" if offered else why.format(OPTIONAL_FEATURES["ERA5"], process.program()))
+    if not offered and page.troposphere_combo.currentIndex() == TROPOSPHERE_METHODS.index("pyaps"):
         page.troposphere_combo.setCurrentIndex(TROPOSPHERE_METHODS.index("no"))
 
 
