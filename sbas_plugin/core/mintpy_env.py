@@ -130,8 +130,7 @@ def install_mintpy_env(
             tell(f"{package}: QGIS's own (shared with GDAL)\n")
         # --ignore-installed: into the environment, never "satisfied" by (or uninstalling) the base's copy
         command = [str(python), "-m", "pip", "install", "--no-deps", "--ignore-installed", "--only-binary=:all:"]
-        command += ["--no-input"]
-        command += ["--disable-pip-version-check", "--progress-bar", "off", "-r", str(listed)]
+        command += ["--no-input", "--disable-pip-version-check", "--progress-bar", "off", "-r", str(listed)]
         if index_url:
             command += ["--index-url", index_url]
         count = len(lines)

@@ -107,20 +107,17 @@ class InstallMintpyDialog(QDialog):
         settings = load_settings()
         save_settings(dataclasses.replace(settings, mintpy_python=str(env.python)))
         use_managed_packages()
-        missing = [name for name in ("SET", "ERA5") if name not in env.features]
-        self.status.setText(
-            tr("MintPy {} is installed in {}, and MintPy runs with {} now.").format(
-                env.mintpy_version, env.folder, env.python
-            )
-            + (
-                " "
-                + tr("Not available: {} (for them, install MintPy from conda-forge; see the README).").format(
-                    ", ".join(missing)
-                )
-                if missing
-                else ""
-            )
+        from sbas_plugin.core.environment import OPTIONAL_FEATURES
+
+        text = tr("MintPy {} is installed in {}, and MintPy runs with {} now.").format(
+            env.mintpy_version, env.folder, env.python
         )
+        missing = [name for name in OPTIONAL_FEATURES if name not in env.features]
+        if missing:
+            text += " " + tr("Not available: {} (for them, install MintPy from conda-forge; see the README).").format(
+                ", ".join(missing)
+            )
+        self.status.setText(text)
         self.installed.emit(str(env.python))
 
     def _terminated(self) -> None:
