@@ -89,3 +89,18 @@ def child_environment() -> dict:
         env.pop(key, None)
     env.update(HDF5_USE_FILE_LOCKING="FALSE", MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
     return env
+
+
+def run_python(python, script: str, *arguments: str) -> subprocess.CompletedProcess:
+    """`python -c script arguments…` in child_environment(), its output captured as text, no input and no
+    console window; a first import on a cold disk can take minutes (the timeout)."""
+    return subprocess.run(
+        [str(python), "-c", script, *arguments],
+        env=child_environment(),
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+        creationflags=subprocess.CREATE_NO_WINDOW if os.name == "nt" else 0,
+    )

@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Callable, Optional
 
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.child import run_streaming
-from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, optional_features
+from sbas_plugin.core.environment import MINTPY_VERSION_SCRIPT, child_environment, optional_features, run_python
 from sbas_plugin.core.files import write_json
 
 LOG = logging.getLogger(__name__)
@@ -116,8 +115,8 @@ def install_mintpy_env(
             )
         report(5.0)
         check_canceled(is_canceled)
-        from_qgis = _present(python, FROM_QGIS, env)
-        if "osgeo" not in _present(python, ("osgeo",), env, import_names=True):
+        from_qgis = _present(python, FROM_QGIS)
+        if "osgeo" not in _present(python, ("osgeo",), import_names=True):
             raise InstallError(
                 f"{base_python} has no GDAL Python bindings (osgeo), which MintPy reads the products with and "
                 "which has no wheels: choose the Python that comes with QGIS"
@@ -147,7 +146,7 @@ def install_mintpy_env(
 
         _run(command, pip_line, is_canceled, env, "pip could not install MintPy's packages", log_path)
         report(95.0)
-        version, features = _check(python, env, log_path)
+        version, features = _check(python, log_path)
         tell(f"MintPy {version} imports; optional features: {', '.join(features) or 'none'}\n")
     done = {**wanted, "mintpy": version, "features": features, "from_qgis": from_qgis}
     write_json(folder / DONE_NAME, done, indent=1)
@@ -211,7 +210,7 @@ def _next_step(tail: list) -> str:
     return "Install again to go on where it stopped, or see the log; MintPy from conda-forge is the alternative."
 
 
-def _present(python: Path, names, env, import_names: bool = False) -> list:
+def _present(python: Path, names, import_names: bool = False) -> list:
     """Which of `names` the environment's Python has: distributions as "name version", or importable modules."""
     if import_names:
         script = "import importlib.util, sys; print(*[n for n in sys.argv[1:] if importlib.util.find_spec(n)])"
@@ -224,31 +223,22 @@ def _present(python: Path, names, env, import_names: bool = False) -> list:
             "    except m.PackageNotFoundError:\n"
             "        if u.find_spec(n): print(n, 'installed')"
         )
-    answer = _ask(python, [script, *names], env)
+    answer = _ask(python, [script, *names])
     return answer.split() if import_names else answer.splitlines()
 
 
-def _check(python: Path, env, log_path: Path) -> tuple:
+def _check(python: Path, log_path: Path) -> tuple:
     """MintPy's version and optional features in the environment, importing the modules the steps use."""
     script = "import mintpy.cli.smallbaselineApp, mintpy.ifgram_inversion, mintpy.objects.cluster\n"
     try:
-        printed = _ask(python, [script + MINTPY_VERSION_SCRIPT], env)
+        printed = _ask(python, [script + MINTPY_VERSION_SCRIPT])
     except InstallError as error:
         raise InstallError(f"MintPy was installed but does not start: {error}\nLog: {log_path}") from error
     return printed.strip().splitlines()[-1], optional_features(printed)
 
 
-def _ask(python: Path, arguments: list, env) -> str:
-    answer = subprocess.run(
-        [str(python), "-c", *arguments],
-        env=env,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-        creationflags=subprocess.CREATE_NO_WINDOW if os.name == "nt" else 0,
-    )
+def _ask(python: Path, arguments: list) -> str:
+    answer = run_python(python, *arguments)
     if answer.returncode != 0:
         raise InstallError((answer.stderr.strip().splitlines() or [f"exit status {answer.returncode}"])[-1])
     return answer.stdout

@@ -23,6 +23,7 @@ from sbas_plugin.core.environment import (
     child_environment,
     optional_features,
     quoted,
+    run_python,
 )
 from sbas_plugin.core.files import write_json
 from sbas_plugin.core.names import CLUSTERS, SUBMIT_COMMANDS, TROPOSPHERE_METHODS
@@ -367,15 +368,7 @@ def check_mintpy_version(python: Optional[str] = None) -> list:
     python = python or sys.executable
     upgrade = f"{quoted(python)} -m pip install -U mintpy"
     try:
-        answer = subprocess.run(
-            [python, "-c", MINTPY_VERSION_SCRIPT],
-            env=child_environment(),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=300,  # a first import on a cold disk can be slow
-            creationflags=subprocess.CREATE_NO_WINDOW if os.name == "nt" else 0,
-        )
+        answer = run_python(python, MINTPY_VERSION_SCRIPT)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise MintpyError(f"cannot start {python} ({error}): choose MintPy's Python in the plugin's options") from error
     printed = (answer.stdout.strip().splitlines() or [""])[-1].strip()
