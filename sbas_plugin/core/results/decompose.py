@@ -64,13 +64,27 @@ def to_common_dates(ascending_dates, ascending, descending_dates, descending) ->
     return dates, on_dates[0], on_dates[1]
 
 
-def _interpolated(track_dates, series: np.ndarray, dates) -> np.ndarray:
+def interpolation_weights(track_dates, dates) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(before, after, weight): a track's series at `dates` is (1 - weight) * series[before] + weight *
+    series[after], with weight exactly 0 or 1 on the track's own dates (datetime.date, both increasing;
+    `dates` inside the track's span)."""
     days = np.array([(d - track_dates[0]).days for d in track_dates], dtype=np.float64)
     wanted = np.array([(d - track_dates[0]).days for d in dates], dtype=np.float64)
     after = np.clip(np.searchsorted(days, wanted, side="left"), 1, len(days) - 1)  # days[after-1] <= t <= days[after]
     before = after - 1
-    weight = (wanted - days[before]) / (days[after] - days[before])
-    weight = weight.reshape((-1,) + (1,) * (series.ndim - 1))
-    blended = (1.0 - weight) * series[before] + weight * series[after]
-    # On a track's own date its value alone, not a blend with a neighbour that may be missing.
-    return np.where(weight == 1.0, series[after], np.where(weight == 0.0, series[before], blended))
+    return before, after, (wanted - days[before]) / (days[after] - days[before])
+
+
+def blend(before_values, after_values, weight: float) -> np.ndarray:
+    """One date of a track from its two neighbours; on a track's own date its value alone, not a blend with a
+    neighbour that may be missing."""
+    if weight == 0.0:
+        return np.asarray(before_values, dtype=np.float64)
+    if weight == 1.0:
+        return np.asarray(after_values, dtype=np.float64)
+    return (1.0 - weight) * np.asarray(before_values, dtype=np.float64) + weight * np.asarray(after_values)
+
+
+def _interpolated(track_dates, series: np.ndarray, dates) -> np.ndarray:
+    before, after, weight = interpolation_weights(track_dates, dates)
+    return np.stack([blend(series[b], series[a], w) for b, a, w in zip(before, after, weight)])

@@ -54,6 +54,12 @@ The effects (the constants below carry each magnitude):
   (``LANDSLIDE_M_PER_YEAR``), an annual sinusoid (``SEASONAL_AMPLITUDE_M``), a step of ``STEP_M`` at the
   middle date in a sharp-edged disc, and a 3x3-pixel block (``BLOCK_M_PER_YEAR``).
 
+Two tracks: with ``track`` ("ascending" or "descending") the same world (terrain, land cover, ground motion:
+a seed's) is seen from that pass, with its own acquisitions (the ascending ones ``ASCENDING_OFFSET_DAYS`` later),
+look vectors, swath and nuisance delays (the track's own draws). The motion is then on the ground: the bowl,
+seasonal, step and block move vertically and the landslide slides east and down (``LANDSLIDE_EAST_M_PER_YEAR``,
+``LANDSLIDE_UP_M_PER_YEAR``), and the truth keeps east and up beside the line of sight.
+
 The truth (``truth.npz`` beside the product zips, written last, so a stack without it is unfinished): the grid,
 the dates, the displacement of every pixel at every date (m, relative to the first date, before any
 reference), where it is meaningful (land covered by at least one product), how many products cover each pixel,
@@ -80,6 +86,9 @@ from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import replace_with
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.simulate.synthetic import (
+    ACQUISITION_START,
+    ASCENDING_HEADING_DEG,
+    ASCENDING_START,
     HEADING_DEG,
     SLANT_RANGE_FAR_M,
     SLANT_RANGE_NEAR_M,
@@ -139,9 +148,15 @@ SEASONAL_AMPLITUDE_M = 0.008
 SEASONAL_PEAK_DAY_OF_YEAR = 60  # the ground is highest in early spring (aquifer recharge)
 STEP_M = -0.012  # below a quarter wavelength: a 6-day pair across it unwraps
 BLOCK_M_PER_YEAR = -0.06
+# Two-track worlds: the landslide moves east and down on the ground; the ascending pass comes 3 days later.
+LANDSLIDE_EAST_M_PER_YEAR = 0.08
+LANDSLIDE_UP_M_PER_YEAR = -0.05
+ASCENDING_OFFSET_DAYS = 3
+TRACKS = {"descending": (HEADING_DEG, 1), "ascending": (ASCENDING_HEADING_DEG, 2)}  # heading, draw stream
 
 URBAN, VEGETATION, WATER = 1, 2, 3
 AREAS = ("bowl", "landslide", "seasonal", "step", "block")
+GROUND_FIELDS = ("east_velocity", "up_velocity", "seasonal_shape", "step")
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,9 @@ class RealisticTruth:
     pairs: list  # (dt.date, dt.date) per product
     unwrap_errors: dict  # product name -> (region label, cycles)
     step_date: dt.date
+    # Two-track worlds: the ground motion's fields (GROUND_FIELDS -> float32 rows x cols; ground_motion reads
+    # them); None for a line-of-sight world.
+    ground: dict | None = None
 
     @property
     def grid(self) -> Grid:
@@ -176,17 +194,21 @@ def write_realistic_stack(
     *,
     unwrap_errors: bool = True,
     broad_m_per_year: float = 0.0,
+    track: str | None = None,
     progress: Callable[[float], None] | None = None,
     is_canceled: Callable[[], bool] | None = None,
 ) -> RealisticTruth:
     """Write one zipped HyP3 INSAR_GAMMA product per pair of the network, and ``truth.npz``, into ``out_dir``.
     ``unwrap_errors=False`` writes the same stack without its unwrapping errors (everything else identical).
     ``broad_m_per_year`` adds motion broader than the scene (regional subsidence, a plane from 0 at the west edge
-    to that velocity at the east edge), which a per-date ramp removal takes for a ramp."""
+    to that velocity at the east edge), which a per-date ramp removal takes for a ramp. ``track`` makes it a
+    two-track world seen from that pass (module docstring)."""
     if pixel_m not in (40, 80):
         raise ValueError("HyP3 INSAR_GAMMA products have 40 m (10x2 looks) or 80 m (20x4 looks) pixels")
     if n_dates < 5:
         raise ValueError("a realistic stack needs at least 5 dates")
+    if track is not None and track not in TRACKS:
+        raise ValueError(f"track must be one of {', '.join(TRACKS)}")
     if min(rows, cols) < 30:
         raise ValueError("the scene needs at least 30 x 30 pixels to hold its signal areas")
     rng = np.random.default_rng(seed)
@@ -230,31 +252,57 @@ def write_realistic_stack(
     regions = regions.reshape(shape).astype(np.int32)
     n_regions = int(regions.max())
 
+    heading = HEADING_DEG
+    first_date = FIRST_DATE
+    if track:  # the world so far is the seed's; what follows is the track's own
+        heading, stream = TRACKS[track]
+        rng = np.random.default_rng([seed, stream])
+        first_date += dt.timedelta(days=ASCENDING_OFFSET_DAYS if track == "ascending" else 0)
+        along, _ = _track_coordinates(r, c, heading)
+    start_time = ASCENDING_START if track == "ascending" else ACQUISITION_START
+
     # Acquisitions and the pair network.
-    dates, platforms, orbits = _acquisitions(rng, n_dates)
-    granules = [_granule_name(d, o, rng, p) for d, o, p in zip(dates, orbits, platforms)]
+    dates, platforms, orbits = _acquisitions(rng, n_dates, first_date)
+    granules = [_granule_name(d, o, rng, p, start_time) for d, o, p in zip(dates, orbits, platforms)]
     baselines = rng.uniform(-BASELINE_SCATTER_M, BASELINE_SCATTER_M, n_dates)
     pairs = _network(rng, n_dates)
 
     # Coverage per date: the swath's far-range edge cuts the upper-left corner, the along-track ends move.
-    swath = c >= 0.12 * cols - r * math.tan(math.radians(HEADING_DEG + 180.0))
+    if math.cos(math.radians(heading)) < 0:  # descending: the far-range edge cuts the upper-left corner
+        swath = c >= 0.12 * cols - r * math.tan(math.radians(heading + 180.0))
+    else:  # ascending: far range is east, the edge cuts the upper-right corner
+        swath = c <= 0.88 * cols + r * math.tan(math.radians(heading))
     shift_px = min(ALONG_TRACK_SHIFT_M / pixel_m, ALONG_TRACK_SHIFT_MAX_FRACTION * rows)
     ends = rng.uniform(0.0, shift_px, (n_dates, 2))
     covered = [swath & (along >= along.min() + a) & (along <= along.max() - b) for a, b in ends]
 
     # Ground motion (the truth) and the nuisance delays, per date.
-    years = np.array([(d - FIRST_DATE).days / 365.25 for d in dates])
+    years = np.array([(d - FIRST_DATE).days / 365.25 for d in dates])  # the world's time, both tracks
     day_of_year = np.array([d.timetuple().tm_yday for d in dates])
     step_index = n_dates // 2
     velocity = BOWL_M_PER_YEAR * bowl_shape + LANDSLIDE_M_PER_YEAR * landslide + BLOCK_M_PER_YEAR * block
     velocity = velocity + broad_m_per_year * c / (cols - 1)
     seasonal = np.cos(2 * np.pi * (day_of_year - SEASONAL_PEAK_DAY_OF_YEAR) / 365.25)
+    step_date = dates[step_index]
+    if track:  # one step date for the world, whichever track sees it
+        step_date = FIRST_DATE + dt.timedelta(days=REVISIT_DAYS * (n_dates // 2))
+    lv_theta, lv_phi = look_vectors(grid, c, heading)
     displacement = np.empty((n_dates, rows, cols), np.float32)
+    ground = None
+    if track:
+        up_velocity = velocity + (LANDSLIDE_UP_M_PER_YEAR - LANDSLIDE_M_PER_YEAR) * landslide
+        fields = (LANDSLIDE_EAST_M_PER_YEAR * landslide, up_velocity, seasonal_shape, step)
+        ground = {name: field.astype(np.float32) for name, field in zip(GROUND_FIELDS, fields)}
+        ground_at = [ground_motion(ground, step_date, d) for d in dates]
     for k in range(n_dates):
+        if track:  # on the ground, since the track's first date, seen in its line of sight (towards the satellite)
+            east = ground_at[k][0] - ground_at[0][0]
+            up = ground_at[k][1] - ground_at[0][1]
+            displacement[k] = east * np.cos(lv_theta) * np.cos(lv_phi) + up * np.sin(lv_theta)
+            continue
         displacement[k] = velocity * years[k] + SEASONAL_AMPLITUDE_M * seasonal_shape * (seasonal[k] - seasonal[0])
-        displacement[k] += STEP_M * step * (k >= step_index)
+        displacement[k] += STEP_M * step * (dates[k] >= step_date)
 
-    lv_theta, lv_phi = look_vectors(grid, c)
     incidence = np.pi / 2 - lv_theta
     dem_error = DEM_ERROR_SMOOTH_STD_M * _smooth_noise(rng, shape, 0.05 * size)
     dem_error += DEM_ERROR_SHARP_M * (rng.random(shape) < DEM_ERROR_SHARP_FRACTION)
@@ -314,7 +362,9 @@ def write_realistic_stack(
         for suffix, data in layers.items():
             _write_tif(product_dir / f"{name}_{suffix}.tif", data, transform, EPSG)
         reference_point["Phase at reference point"] = round(float(phase[ref_row, ref_col]), 4)
-        metadata = _metadata_text(granules[i], granules[j], baselines[j] - baselines[i], pixel_m, reference_point)
+        metadata = _metadata_text(
+            granules[i], granules[j], baselines[j] - baselines[i], pixel_m, reference_point, heading
+        )
         (product_dir / f"{name}.txt").write_text(metadata, encoding="utf-8")
         _zip_product(product_dir)
         names.append(name)
@@ -335,20 +385,32 @@ def write_realistic_stack(
         product_names=names,
         pairs=[(dates[i], dates[j]) for i, j in pairs],
         unwrap_errors={names[n]: error for n, error in recorded_errors.items()},
-        step_date=dates[step_index],
+        step_date=step_date,
+        ground=ground,
     )
     save_truth(out_dir / TRUTH_NAME, truth)
     return truth
 
 
-def _track_coordinates(rows: np.ndarray, cols: np.ndarray) -> tuple:
+def ground_motion(ground: dict, step_date: dt.date, date: dt.date) -> tuple:
+    """(east, up) in metres at ``date`` of a two-track world's ground motion (its truth's ``ground`` and
+    ``step_date``), since the world's FIRST_DATE: the same for whichever track sees it."""
+    years = (date - FIRST_DATE).days / 365.25
+    seasonal = math.cos(2 * math.pi * (date.timetuple().tm_yday - SEASONAL_PEAK_DAY_OF_YEAR) / 365.25)
+    seasonal_first = math.cos(2 * math.pi * (FIRST_DATE.timetuple().tm_yday - SEASONAL_PEAK_DAY_OF_YEAR) / 365.25)
+    up = ground["up_velocity"] * years + SEASONAL_AMPLITUDE_M * ground["seasonal_shape"] * (seasonal - seasonal_first)
+    up = up + STEP_M * ground["step"] * (date >= step_date)
+    return ground["east_velocity"] * years, up
+
+
+def _track_coordinates(rows: np.ndarray, cols: np.ndarray, heading_deg: float = HEADING_DEG) -> tuple:
     """(along-track, across-track) position in pixels: along grows in the flight direction (heading)."""
-    heading = math.radians(HEADING_DEG)
+    heading = math.radians(heading_deg)
     east, south = math.sin(heading), -math.cos(heading)  # the flight direction in (col, row) units
     return rows * south + cols * east, cols * south - rows * east
 
 
-def _acquisitions(rng: np.random.Generator, n_dates: int) -> tuple:
+def _acquisitions(rng: np.random.Generator, n_dates: int, first_date: dt.date = FIRST_DATE) -> tuple:
     """Dates, platforms ("A"/"C") and absolute orbits: S1A on even 6-day slots, S1C on odd ones; the 4th
     slot and some others missing, never two in a row (no gap longer than 12 days)."""
     dates, platforms, orbits = [], [], []
@@ -358,7 +420,7 @@ def _acquisitions(rng: np.random.Generator, n_dates: int) -> tuple:
         if not skip:
             platform = "A" if slot % 2 == 0 else "C"
             first_orbit = S1A_FIRST_ORBIT if platform == "A" else S1C_FIRST_ORBIT
-            dates.append(FIRST_DATE + dt.timedelta(days=REVISIT_DAYS * slot))
+            dates.append(first_date + dt.timedelta(days=REVISIT_DAYS * slot))
             platforms.append(platform)
             orbits.append(first_orbit + ORBITS_PER_CYCLE * (slot // 2))
         skipped, slot = skip, slot + 1
@@ -428,6 +490,8 @@ def save_truth(path, truth: RealisticTruth) -> Path:
         regions=truth.regions,
         about=np.array(json.dumps(about)),
     )
+    if truth.ground is not None:
+        arrays.update({f"ground_{name}": field for name, field in truth.ground.items()})
     return replace_with(path, lambda partial: np.savez_compressed(partial, **arrays), keep_suffix=True)
 
 
@@ -450,4 +514,5 @@ def read_truth(path) -> RealisticTruth:
             pairs=[(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in about["pairs"]],
             unwrap_errors={name: tuple(error) for name, error in about["unwrap_errors"].items()},
             step_date=dt.date.fromisoformat(about["step_date"]),
+            ground={name: data[f"ground_{name}"] for name in GROUND_FIELDS} if "ground_step" in data.files else None,
         )

@@ -162,3 +162,35 @@ def score_timeseries(mintpy, points_csv, truth: RealisticTruth) -> Score:
     path = find_timeseries(mintpy) if mintpy.is_dir() else mintpy
     series = read_timeseries_h5_series(path, read_points_csv(points_csv))
     return score_points(series.points, series.dates, series.values, truth)
+
+
+def score_decomposition(folder, ascending: RealisticTruth, descending: RealisticTruth) -> dict:
+    """Score a decomposition of a two-track world (``sbas decompose`` of its ascending and descending runs) as
+    the users get it: ``Geotiff_value_<component>.csv`` at the points of ``vertical_points.gpkg``, against the
+    world's ground motion at the same dates; points count as having truth where both tracks' products cover
+    land. {"vertical": Score, "east": Score}."""
+    from sbas_plugin.core.results.decomposition import COMPONENTS, DecompositionFolder
+    from sbas_plugin.core.results.gpkg import read_points_gpkg
+    from sbas_plugin.core.simulate.realistic import ground_motion
+
+    if ascending.ground is None or descending.ground is None:
+        raise ValueError("the truths are not of a two-track world (write_realistic_stack with track=...)")
+    folder = DecompositionFolder(folder)
+    points, _ = read_points_gpkg(folder.points_gpkg)
+    rows, cols, inside = ascending.grid.pixel_of(points.x, points.y)
+    if not inside.all():
+        raise ValueError(f"{int((~inside).sum())} points lie off the truth's grid: are they of another world?")
+    has_truth = ascending.has_truth[rows, cols] & descending.has_truth[rows, cols]
+    areas = {name: mask[rows, cols] for name, mask in ascending.areas.items()}
+    surroundings = {name: surroundings_of(mask)[rows, cols] for name, mask in ascending.areas.items()}
+    scores = {}
+    for component in COMPONENTS:
+        table = read_wide_table(folder.values_csv(component))
+        if table.columns != [f"{fid}_value" for fid in points.fid.tolist()]:
+            raise ValueError(f"{folder.values_csv(component)} does not hold the points of {folder.points_gpkg}")
+        dates = [parse_date(label.split("_")[1]) for label in table.labels]
+        motion = [ground_motion(ascending.ground, ascending.step_date, d) for d in dates]
+        expected = np.array([(m[1] if component == "vertical" else m[0])[rows, cols] for m in motion])
+        years = np.array([(d - dates[0]).days / 365.25 for d in dates])
+        scores[component] = score_arrays(table.values, expected - expected[0], years, has_truth, areas, surroundings)
+    return scores

@@ -49,6 +49,9 @@ NEIGHBOURS = 2  # each date is paired with the next two: a connected SBAS networ
 ACQUISITION_START = dt.time(20, 46, 8, 523411)
 SLICE_SECONDS = 27
 HEADING_DEG = -167.3
+# The ascending pass over the same ground (relative orbit 39), for two-track worlds.
+ASCENDING_START = dt.time(8, 41, 32, 117036)
+ASCENDING_HEADING_DEG = -12.7
 FIRST_ABSOLUTE_ORBIT = 30568  # (30568 - 73) % 175 + 1 == 46, the relation MintPy uses for S1A
 ORBITS_PER_REVISIT = 175
 SPACECRAFT_HEIGHT_M = 693000.0
@@ -223,9 +226,11 @@ def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], scale_px: fl
     return (field - field.mean()) / field.std()
 
 
-def _granule_name(date: dt.date, orbit: int, rng: np.random.Generator, platform: str = "A") -> str:
+def _granule_name(
+    date: dt.date, orbit: int, rng: np.random.Generator, platform: str = "A", start_time: dt.time = ACQUISITION_START
+) -> str:
     """A 67-character Sentinel-1 (A by default) IW SLC scene name for the date's pass on absolute orbit ``orbit``."""
-    start = dt.datetime.combine(date, ACQUISITION_START)
+    start = dt.datetime.combine(date, start_time)
     stop = start + dt.timedelta(seconds=SLICE_SECONDS)
     datatake = int(rng.integers(0x010000, 0xFFFFFF))
     product_id = int(rng.integers(0, 0xFFFF))
@@ -235,14 +240,14 @@ def _granule_name(date: dt.date, orbit: int, rng: np.random.Generator, platform:
     )
 
 
-def look_vectors(grid: Grid, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def look_vectors(grid: Grid, cols: np.ndarray, heading_deg: float = HEADING_DEG) -> tuple[np.ndarray, np.ndarray]:
     """HyP3's lv_theta and lv_phi (radians) at columns ``cols`` (a 2-D grid of column indices): the look
-    vector from ground to satellite, theta from the horizontal, phi from east anticlockwise."""
-    incidence_deg = (
-        INCIDENCE_CENTRE_DEG
-        + INCIDENCE_PER_KM_EAST_DEG * (grid.centre_x(cols) - grid.centre_x(grid.width / 2)) / 1000.0
-    )
-    phi_deg = (180.0 - HEADING_DEG + 180.0) % 360.0 - 180.0  # 180 - heading, wrapped to [-180, 180)
+    vector from ground to satellite, theta from the horizontal, phi from east anticlockwise. The radar looks
+    right of the heading: far range (larger incidence) is west on a descending pass, east on an ascending one."""
+    far_range_west = math.cos(math.radians(heading_deg)) < 0
+    per_km_east = INCIDENCE_PER_KM_EAST_DEG if far_range_west else -INCIDENCE_PER_KM_EAST_DEG
+    incidence_deg = INCIDENCE_CENTRE_DEG + per_km_east * (grid.centre_x(cols) - grid.centre_x(grid.width / 2)) / 1000.0
+    phi_deg = (180.0 - heading_deg + 180.0) % 360.0 - 180.0  # 180 - heading, wrapped to [-180, 180)
     return np.radians(90.0 - incidence_deg), np.full(cols.shape, math.radians(phi_deg))
 
 
@@ -295,21 +300,28 @@ def _reference_point_lines(grid: Grid, row: int, col: int, epsg: int) -> dict[st
 
 
 def _metadata_text(
-    reference: str, secondary: str, baseline_m: float, pixel_size: float, reference_point: dict[str, object]
+    reference: str,
+    secondary: str,
+    baseline_m: float,
+    pixel_size: float,
+    reference_point: dict[str, object],
+    heading_deg: float = HEADING_DEG,
 ) -> str:
     """The ``<name>.txt`` parameter file, with the keys and order of hyp3-gamma's make_parameter_file."""
     azimuth_looks = int(pixel_size) // 20
-    start = ACQUISITION_START  # every date is the same pass, at the same time of day
+    ascending = math.cos(math.radians(heading_deg)) > 0
+    direction = "ASCENDING" if ascending else "DESCENDING"
+    start = ASCENDING_START if ascending else ACQUISITION_START  # every date is the same pass, at one time of day
     lines = {
         "Reference Granule": reference,
         "Secondary Granule": secondary,
-        "Reference Pass Direction": "DESCENDING",
+        "Reference Pass Direction": direction,
         "Reference Orbit Number": _absolute_orbit(reference),
-        "Secondary Pass Direction": "DESCENDING",
+        "Secondary Pass Direction": direction,
         "Secondary Orbit Number": _absolute_orbit(secondary),
         "Baseline": round(baseline_m, 4),
         "UTC time": start.hour * 3600 + start.minute * 60 + start.second + start.microsecond / 1e6,
-        "Heading": HEADING_DEG,
+        "Heading": heading_deg,
         "Spacecraft height": SPACECRAFT_HEIGHT_M,
         "Earth radius at nadir": EARTH_RADIUS_AT_NADIR_M,
         "Slant range near": SLANT_RANGE_NEAR_M,

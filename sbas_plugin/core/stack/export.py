@@ -15,6 +15,7 @@ import rasterio
 
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.files import replace_with
+from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.names import UNITS, dated_geotiff_name
 from sbas_plugin.core.results.blanks import MASK, read_blanks
 from sbas_plugin.core.results.mintpy_files import attributes, dates_of, epsg_of, find_timeseries, grid_of
@@ -47,7 +48,27 @@ def _read(mintpy_dir: Path, file_name: str, dataset: str) -> np.ndarray:
         return f[dataset][()]
 
 
-def _write(path: Path, data: np.ndarray, profile: dict) -> None:
+def geotiff_profile(grid: Grid, crs: str) -> dict:
+    """The GeoTIFFs the project writes for users: float32, NaN where there is no value, tiled and
+    uncompressed so that extraction reads single pixels straight from the file."""
+    return {
+        "driver": "GTiff",
+        "width": grid.width,
+        "height": grid.height,
+        "count": 1,
+        "dtype": "float32",
+        "crs": crs,
+        "transform": rasterio.Affine(grid.dx, 0, grid.x0, 0, grid.dy, grid.y0),
+        "nodata": np.nan,
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+    }
+
+
+def write_float_geotiff(path: Path, data: np.ndarray, profile: dict) -> None:
+    """One band, written whole or not at all."""
+
     def write(partial: Path) -> None:
         with rasterio.open(partial, "w", **profile) as out:
             out.write(data.astype(np.float32), 1)
@@ -73,20 +94,7 @@ def export_geotiffs(
     series_path = find_timeseries(mintpy_dir)
     attrs = attributes(series_path)
     grid = grid_of(attrs)
-    profile = {
-        "driver": "GTiff",
-        "width": grid.width,
-        "height": grid.height,
-        "count": 1,
-        "dtype": "float32",
-        "crs": f"EPSG:{epsg_of(attrs)}",
-        "transform": rasterio.Affine(grid.dx, 0, grid.x0, 0, grid.dy, grid.y0),
-        "nodata": np.nan,
-        # Tiled and uncompressed: extraction reads single pixels straight from the file.
-        "tiled": True,
-        "blockxsize": 256,
-        "blockysize": 256,
-    }
+    profile = geotiff_profile(grid, f"EPSG:{epsg_of(attrs)}")
     dates = dates_of(series_path)
     blanks = read_blanks(mintpy_dir, dates, (grid.height, grid.width), mask_low_coherence, is_canceled)
 
@@ -101,7 +109,7 @@ def export_geotiffs(
             data = (series[i] - first) * UNITS[unit]
             data[blanks.on_date(i)] = np.nan
             path = displacement_dir / dated_geotiff_name(dates[0], date, series_path.stem, unit)
-            _write(path, data, profile)
+            write_float_geotiff(path, data, profile)
             files.append(path)
             if progress:
                 progress(90.0 * (i + 1) / len(dates))
@@ -115,7 +123,7 @@ def export_geotiffs(
         if name.startswith("velocity"):
             data[blanks.no_value] = np.nan
         extras[name] = out_dir / f"{name}.tif"
-        _write(extras[name], data, profile)
+        write_float_geotiff(extras[name], data, profile)
     _remove_other_dated_geotiffs(out_dir / DISPLACEMENT_MAPS, files)
     if progress:
         progress(100.0)
