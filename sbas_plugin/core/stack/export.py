@@ -67,11 +67,14 @@ def geotiff_profile(grid: Grid, crs: str) -> dict:
 
 
 def write_float_geotiff(path: Path, data: np.ndarray, profile: dict) -> None:
-    """One band, written whole or not at all."""
+    """One band, written whole or not at all. Every empty value is the one NaN: arithmetic leaves NaNs of either
+    sign, as SIMD paths and memory alignment fall, and equal results must be equal files."""
+    data = data.astype(np.float32)
+    data[np.isnan(data)] = np.nan
 
     def write(partial: Path) -> None:
         with rasterio.open(partial, "w", **profile) as out:
-            out.write(data.astype(np.float32), 1)
+            out.write(data, 1)
 
     replace_with(path, write)
 
