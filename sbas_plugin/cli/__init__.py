@@ -8,6 +8,7 @@ from sbas_plugin.__about__ import __version__
 from sbas_plugin.cli import (
     check,
     coherence,
+    decompose,
     demo,
     download,
     extract,
@@ -38,6 +39,7 @@ COMMANDS = (
     status,
     download,
     validate,
+    decompose,
     report,
     coherence,
     install_mintpy,

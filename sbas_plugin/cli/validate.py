@@ -12,7 +12,13 @@ def register(commands) -> None:
         "its survey span by a polynomial (order 0-3 by F-test) and compared with InSAR as changes since "
         "the first SAR date both have. Benchmarks that cannot be compared are listed, not fatal.",
     )
-    parser.add_argument("--work", required=True, metavar="DIR", help="work folder of sbas run (with mintpy/)")
+    parser.add_argument(
+        "--work",
+        required=True,
+        metavar="DIR",
+        help="work folder of sbas run (with mintpy/), or the folder of sbas decompose: then the vertical is "
+        "compared directly (levelling heights as they are, GNSS up)",
+    )
     parser.add_argument(
         "--benchmarks",
         required=True,
@@ -74,7 +80,8 @@ def run(args) -> int:
     print(f"{validation.referencing}")
     print(
         f"{summary['n_points']} benchmarks, {summary['n_differences']} differences: RMS {summary['rms_mm']:.2f} mm, "
-        f"mean {summary['mean_mm']:.2f} mm, std {summary['std_mm']:.2f} mm (InSAR - {args.kind}, LOS)"
+        f"mean {summary['mean_mm']:.2f} mm, std {summary['std_mm']:.2f} mm (InSAR - {args.kind}, "
+        f"{validation.measured})"
     )
     print(f"written to {args.out}: validation.csv, summary.json, scatter.png, series_<id>.png")
     return 0

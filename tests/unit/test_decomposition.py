@@ -346,3 +346,51 @@ def test_bad_pairs_of_folders_get_clear_errors_and_write_nothing(demo, tmp_path)
     with pytest.raises(DecompositionError, match="outside the tracks' overlap"):
         decompose_work_folders(list(works.values()), out, reference=(0.0, 0.0))
     assert not out.exists() or not any(out.rglob("*.tif"))
+
+
+def _levelling(path: Path, truth, pixels, sign: float = 1.0) -> Path:
+    """Levelling from the world's vertical ground motion: monthly surveys from before the first SAR date to past
+    the last, 1 mm noise, an arbitrary height per mark."""
+    import datetime as dt
+
+    from sbas_plugin.core.simulate.realistic import ground_motion
+
+    rng = np.random.default_rng(5)
+    grid = truth.grid
+    first, last = truth.dates[0] - dt.timedelta(days=5), truth.dates[-1] + dt.timedelta(days=30)
+    lines = ["id,x,y,date,height"]
+    for number, (row, col) in enumerate(pixels, start=1):
+        height = rng.uniform(2.0, 40.0)
+        date = first
+        while date <= last:
+            up = ground_motion(truth.ground, truth.step_date, date)[1][row, col]
+            value = height + sign * up + rng.normal(0.0, 0.001)
+            lines.append(f"BM{number:02d},{grid.centre_x(col):.2f},{grid.centre_y(row):.2f},{date},{value:.5f}")
+            date += dt.timedelta(days=30)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_validate_compares_a_decomposition_with_levelling_in_the_vertical(demo, tmp_path):
+    from sbas_plugin.core.reports.validate import validate
+
+    truth = _truths(demo)["ascending"]
+    rows, cols = truth.grid.height, truth.grid.width
+    # In the bowl, on the block, the landslide and the seasonal area, and on stable ground.
+    pixels = [(rows // 2, cols // 2), (int(0.4 * rows), int(0.3 * cols)), (int(0.32 * rows), int(0.74 * cols))]
+    pixels += [
+        (int(0.68 * rows), int(0.25 * cols)),
+        (int(0.2 * rows), int(0.5 * cols)),
+        (int(0.8 * rows), int(0.4 * cols)),
+    ]
+    folder = demo.decomposition.folder.root
+    right = validate(folder, _levelling(tmp_path / "levelling.csv", truth, pixels), "levelling")
+    assert right.measured == "vertical" and right.summary["measured"] == "vertical"
+    assert len(right.rows) == len(pixels) and right.summary["n_differences"] > 40
+    # Within the decomposition's own vertical error at points (datum removed): a few mm.
+    assert right.summary["rms_mm"] < 1.5 * demo.scores["vertical"].rms_mm, right.summary
+    flipped = validate(folder, _levelling(tmp_path / "flipped.csv", truth, pixels, sign=-1.0), "levelling")
+    assert flipped.summary["rms_mm"] > 2.0 * right.summary["rms_mm"], (flipped.summary, right.summary)
+    # A work folder is still compared in its line of sight.
+    los = validate(demo.runs["ascending"].work, tmp_path / "levelling.csv", "levelling")
+    assert los.measured == "LOS"

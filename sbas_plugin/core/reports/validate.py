@@ -17,6 +17,9 @@ they share (the anchor date, left out of the statistics: its difference is zero 
 
 Benchmarks that cannot be compared (outside the InSAR grid, one survey, no SAR dates in their span, no
 InSAR value) are listed with the reason, never an error, unless none is left.
+
+A decomposition folder (``sbas decompose``) is compared in the vertical directly: levelling heights as they
+are, GNSS by its up component; no line of sight is involved.
 """
 
 import csv
@@ -37,7 +40,7 @@ from sbas_plugin.core.dates import parse_written_date
 from sbas_plugin.core.files import save_figure, write_json, written_whole
 from sbas_plugin.core.fonts import use_japanese_fallback
 from sbas_plugin.core.results.mintpy_files import find_timeseries
-from sbas_plugin.core.results.pixel_series import H5PixelSeries
+from sbas_plugin.core.results.pixel_series import GeotiffPixelSeries, H5PixelSeries
 from sbas_plugin.core.workfolder import WorkFolder
 
 use_japanese_fallback()  # names in figures may be Japanese
@@ -93,6 +96,7 @@ class Validation:
     rows: list  # per compared benchmark: {id, n, mean_mm, std_mm, rms_mm}
     summary: dict
     skipped: list  # [{id, reason}]
+    measured: str = "LOS"  # what both sides are: "LOS" (a work folder) or "vertical" (a decomposition)
 
     @property
     def referencing(self) -> str:
@@ -208,6 +212,11 @@ def enu_to_los(east, north, up, incidence_deg, azimuth_deg):
     return -east * np.sin(inc) * np.sin(az) + north * np.sin(inc) * np.cos(az) + up * np.cos(inc)
 
 
+def survey_vertical(benchmark: Benchmark, kind: str) -> np.ndarray:
+    """The surveys' vertical motion: levelling heights, GNSS up."""
+    return benchmark.values if kind == "levelling" else benchmark.values[:, 2]
+
+
 def survey_los(benchmark: Benchmark, kind: str, incidence_deg: float, azimuth_deg: float) -> np.ndarray:
     if kind == "levelling":
         return benchmark.values * np.cos(np.radians(incidence_deg))
@@ -258,9 +267,16 @@ class _Insar:
     """MintPy's time series and geometry of a work folder, sampled at benchmarks."""
 
     def __init__(self, work, kind: str):
+        from sbas_plugin.core.results.decomposition import DecompositionFolder, is_decomposition
+
+        self.measured = "vertical" if is_decomposition(work) else "LOS"
+        self.geometry = None
+        if self.measured == "vertical":
+            self.series = GeotiffPixelSeries(DecompositionFolder(work).dated("vertical"))
+            self.angles = {}
+            return
         mintpy_dir = WorkFolder(work).mintpy
         self.series = H5PixelSeries(find_timeseries(mintpy_dir))
-        self.geometry = None
         geometry_path = mintpy_dir / GEOMETRY
         needed = ("incidenceAngle", "azimuthAngle") if kind == "gnss" else ("incidenceAngle",)
         try:
@@ -319,7 +335,10 @@ def _site(benchmark: Benchmark, kind: str, insar: _Insar, sar_dates: np.ndarray,
         return sampled
     row, col, metres = sampled
     incidence, azimuth = insar.angle("incidenceAngle", row, col), insar.angle("azimuthAngle", row, col)
-    los = survey_los(benchmark, kind, incidence, azimuth)
+    if insar.measured == "vertical":
+        los = survey_vertical(benchmark, kind)
+    else:
+        los = survey_los(benchmark, kind, incidence, azimuth)
     if not np.isfinite(los).all():
         return f"no incidence/azimuth angle at its pixel (row {row}, col {col})"
     days = (benchmark.dates - sar_dates[0]).astype(np.float64)
@@ -372,10 +391,10 @@ def validate(
     if reference is not None and reference in (s["id"] for s in skipped):
         reason = next(s["reason"] for s in skipped if s["id"] == reference)
         raise ValidationError(f"the reference benchmark {reference} cannot be used: {reason}")
-    return _result(kind, reference, radius_m, sar_dates, sites, skipped)
+    return _result(kind, reference, radius_m, sar_dates, sites, skipped, insar.measured)
 
 
-def _result(kind, reference, radius_m, sar_dates, sites, skipped) -> Validation:
+def _result(kind, reference, radius_m, sar_dates, sites, skipped, measured="LOS") -> Validation:
     needed = 1 if reference is None else 2  # datum alignment of one benchmark would zero it
     if len(sites) <= needed:
         reasons = "; ".join(f"{s['id']}: {s['reason']}" for s in skipped) or "too few benchmarks in the file"
@@ -401,10 +420,13 @@ def _result(kind, reference, radius_m, sar_dates, sites, skipped) -> Validation:
         "reference": reference,
         "referencing": "",
         "radius_m": radius_m,
+        "measured": measured,
         "orders": {s.benchmark.id: s.order for s in sites},
         "skipped": skipped,
     }
-    validation = Validation(kind, reference, radius_m, sar_dates, sites, ground, difference, rows, summary, skipped)
+    validation = Validation(
+        kind, reference, radius_m, sar_dates, sites, ground, difference, rows, summary, skipped, measured
+    )
     summary["referencing"] = validation.referencing
     return validation
 
@@ -423,8 +445,9 @@ def scatter_figure(validation: Validation) -> Figure:
     ax.set_ylim(low - pad, high + pad)
     ax.set_aspect("equal")
     ground_name = "levelling" if validation.kind == "levelling" else "GNSS"
-    ax.set_xlabel(f"{ground_name}, projected to LOS (mm)")
-    ax.set_ylabel("InSAR LOS (mm)")
+    vertical = validation.measured == "vertical"
+    ax.set_xlabel(f"{ground_name}, vertical (mm)" if vertical else f"{ground_name}, projected to LOS (mm)")
+    ax.set_ylabel("InSAR vertical (mm)" if vertical else "InSAR LOS (mm)")
     summary = validation.summary
     ax.set_title(
         f"InSAR vs {ground_name}: RMS {summary['rms_mm']:.2f} mm, mean {summary['mean_mm']:.2f} mm\n"
@@ -460,7 +483,7 @@ def series_figure(validation: Validation, index: int) -> Figure:
         color="tab:green",
         ms=4,
         alpha=0.6,
-        label="surveys, in LOS",
+        label="surveys" if validation.measured == "vertical" else "surveys, in LOS",
     )
     difference = validation.difference[index].copy()
     difference[np.argmax(compared)] = 0.0  # the anchor date: both sides zero by construction
@@ -473,7 +496,10 @@ def series_figure(validation: Validation, index: int) -> Figure:
         ms=5,
         label="InSAR",
     )
-    ax.set_ylabel("LOS displacement (mm), + towards the satellite")
+    if validation.measured == "vertical":
+        ax.set_ylabel("vertical displacement (mm), + up")
+    else:
+        ax.set_ylabel("LOS displacement (mm), + towards the satellite")
     row = next((r for r in validation.rows if r["id"] == site.benchmark.id), None)
     stats_text = f"RMS {row['rms_mm']:.2f} mm over {row['n']} dates" if row else "reference benchmark"
     ax.set_title(f"{site.benchmark.id} (pixel row {site.row}, col {site.col}): {stats_text}", fontsize=10)

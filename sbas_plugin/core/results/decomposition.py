@@ -16,6 +16,7 @@ the seed notebooks' naming, pixel-centre points and the wide CSV.
 
 Memory stays bounded: the dates are made one at a time from at most two resampled dates per track."""
 
+import contextlib
 import datetime
 import math
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from sbas_plugin.core.results.decompose import DATES_RULE, blend, decompose, int
 from sbas_plugin.core.results.extract import ExtractError, dated_geotiffs, geotiff_layout, one_grid
 from sbas_plugin.core.results.mintpy_files import attributes, epsg_of, grid_of
 from sbas_plugin.core.stack.export import geotiff_profile, write_float_geotiff
-from sbas_plugin.core.workfolder import WorkFolder
+from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 gdal.UseExceptions()
 
@@ -329,19 +330,34 @@ def decompose_work_folders(
     is_canceled: Optional[Callable[[], bool]] = None,
 ) -> Decomposition:
     """Decompose an ascending and a descending work folder (either order) into `out`. Nothing is redone when
-    `out` already holds this decomposition of these files."""
-    from sbas_plugin.core.results.extract import extract_values
-    from sbas_plugin.core.results.gpkg import write_points_gpkg
-    from sbas_plugin.core.results.points import PointTable
-
+    `out` already holds this decomposition of these files. The three folders are locked meanwhile: no sbas
+    run rewrites a track while it is read, no second decomposition writes `out`."""
     if len(works) != 2:
         raise DecompositionError(f"give two work folders, one ascending and one descending, not {len(works)}")
+    _tracks(works)  # folders that cannot be decomposed are refused before any lock creates anything
+    with contextlib.ExitStack() as locks:
+        for folder, step in ((out, STEP), *((work, f"{STEP} (reading)") for work in works)):
+            locks.enter_context(work_folder_lock(folder, step))
+        return _decompose(works, out, reference, reference_crs, progress, is_canceled)
+
+
+def _tracks(works) -> list:
+    """The ascending track, then the descending one."""
     tracks = sorted((read_track(work) for work in works), key=lambda t: t.direction)
     if tracks[0].direction == tracks[1].direction:
         raise DecompositionError(
             f"both work folders are {tracks[0].direction} ({tracks[0].work}, {tracks[1].work}): one must be "
             "ascending and the other descending"
         )
+    return tracks
+
+
+def _decompose(works, out, reference, reference_crs, progress, is_canceled) -> Decomposition:
+    from sbas_plugin.core.results.extract import extract_values
+    from sbas_plugin.core.results.gpkg import write_points_gpkg
+    from sbas_plugin.core.results.points import PointTable
+
+    tracks = _tracks(works)
     folder = DecompositionFolder(out)
     manifest = Manifest(folder.root)
     inputs = [[str(t.work), [identity(p) for p in (*t.paths, t.geometry, t.coherence) if p]] for t in tracks]
