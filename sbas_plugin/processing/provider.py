@@ -17,7 +17,7 @@ from sbas_plugin.processing.jobs import (
 from sbas_plugin.processing.pipeline import ClipAlgorithm, ExportAlgorithm, MintpyAlgorithm, RunAlgorithm
 from sbas_plugin.processing.points import PixelCentrePoints
 from sbas_plugin.processing.quality import ReportAlgorithm, ValidateAlgorithm
-from sbas_plugin.processing.results import CoherenceAlgorithm, ExtractAlgorithm, PlotAlgorithm
+from sbas_plugin.processing.results import CoherenceAlgorithm, DecomposeAlgorithm, ExtractAlgorithm, PlotAlgorithm
 
 ICON = Path(__file__).resolve().parent.parent / "icons" / "sbas.svg"
 
@@ -49,6 +49,7 @@ class SbasProvider(QgsProcessingProvider):
             PlotAlgorithm,
             CoherenceAlgorithm,
             ValidateAlgorithm,
+            DecomposeAlgorithm,
             ReportAlgorithm,
             SearchAlgorithm,
             PairsAlgorithm,

@@ -35,11 +35,12 @@ class ValidateAlgorithm(SbasAlgorithm):
             "With a reference benchmark both sides are made relative to it; without one the mean difference of "
             "all benchmarks is removed date by date. Writes validation.csv (id,n,mean_mm,std_mm,rms_mm), "
             "summary.json, scatter.png and one series_<id>.png per benchmark; benchmarks that cannot be "
-            "compared are listed with the reason."
+            "compared are listed with the reason. A decomposition folder (Vertical and east-west from ascending + "
+            "descending) is compared in the vertical directly: levelling heights as they are, GNSS by its up."
         )
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.add_folder("WORK", tr("Work folder of a run (with mintpy/)"))
+        self.add_folder("WORK", tr("Work folder of a run (with mintpy/), or a decomposition folder"))
         self.addParameter(QgsProcessingParameterFile("BENCHMARKS", tr("Benchmarks CSV"), extension="csv"))
         self.addParameter(
             QgsProcessingParameterCrs(

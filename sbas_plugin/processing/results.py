@@ -1,7 +1,6 @@
 """sbas:extract, sbas:plot and sbas:coherence — displacement at points, graphs of it, and the
 coherence report, as `sbas extract`, `sbas plot` and `sbas coherence` do it."""
 
-
 from qgis.core import (
     NULL,
     QgsProcessing,
@@ -237,3 +236,78 @@ class CoherenceAlgorithm(SbasAlgorithm):
             )
         )
         return {"OUTPUT": out}
+
+
+class DecomposeAlgorithm(SbasAlgorithm):
+    GROUP = "results"
+
+    def name(self) -> str:
+        return "decompose"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Vertical and east-west from ascending + descending")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(
+            "Solves each pixel's ascending and descending line of sight for vertical and east-west motion "
+            "(north-south neglected), with each track's incidence and azimuth from MintPy's geometryGeo.h5. Give "
+            "two exported work folders over the same ground, one ascending and one descending, in either order. "
+            "Both are put on one lattice in the UTM zone of their overlap (the coarser pixel, origin on its "
+            "multiples; a track already on it is not resampled, another is resampled bilinearly). Dates: every "
+            "date of either track inside the span both cover, each track interpolated linearly in time where it "
+            "lacks one. Both tracks are referred to one pixel: the point given, else the pixel with values on "
+            "every date in both tracks whose lower temporal coherence is the highest. Writes vertical.tif and "
+            "east.tif (velocity, mm/yr; up and east positive), per-date GeoTIFFs in vertical/ and east/ named "
+            "<first>_<date>_vertical_Meters.tif, vertical_points.gpkg and Geotiff_value_vertical.csv / "
+            "Geotiff_value_east.csv."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        from qgis.core import (
+            QgsProcessingOutputFile,
+            QgsProcessingOutputRasterLayer,
+            QgsProcessingOutputVectorLayer,
+            QgsProcessingParameterPoint,
+        )
+
+        self.add_folder("WORK_A", tr("Work folder of one track (ascending or descending)"))
+        self.add_folder("WORK_B", tr("Work folder of the other track"))
+        self.addParameter(
+            QgsProcessingParameterPoint(
+                "REFERENCE", tr("Reference point (empty: the most coherent pixel)"), optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Decomposition folder")))
+        self.addOutput(QgsProcessingOutputRasterLayer("VERTICAL", tr("Vertical velocity (mm/yr)")))
+        self.addOutput(QgsProcessingOutputRasterLayer("EAST", tr("East-west velocity (mm/yr)")))
+        self.addOutput(QgsProcessingOutputVectorLayer("POINTS", tr("Vertical points")))
+        self.addOutput(QgsProcessingOutputFile("VALUES", tr("Vertical values CSV")))
+
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.results.decompose import DATES_RULE
+        from sbas_plugin.core.results.decomposition import decompose_work_folders, srs_name
+
+        works = [self.folder(parameters, name, context) for name in ("WORK_A", "WORK_B")]
+        reference, reference_crs = None, None
+        if parameters.get("REFERENCE") not in (None, "", NULL):
+            point = self.parameterAsPoint(parameters, "REFERENCE", context)
+            reference = (point.x(), point.y())
+            reference_crs = crs_text(self.parameterAsPointCrs(parameters, "REFERENCE", context))
+        out = self.parameterAsString(parameters, "OUTPUT", context)
+        done = decompose_work_folders(works, out, reference, reference_crs, **self.bridge(feedback))
+        grid = done.grid
+        feedback.pushInfo(
+            tr("lattice: {} ({}), {} m pixels, {} x {}").format(
+                done.crs, srs_name(done.crs), f"{grid.dx:g}", grid.width, grid.height
+            )
+        )
+        feedback.pushInfo(tr("{} dates {}–{}; {}").format(len(done.dates), done.dates[0], done.dates[-1], DATES_RULE))
+        feedback.pushInfo(tr("reference: the pixel centred at {:.1f}, {:.1f}").format(*done.reference))
+        folder = done.folder
+        return {
+            "OUTPUT": str(folder.root),
+            "VERTICAL": str(folder.velocity("vertical")),
+            "EAST": str(folder.velocity("east")),
+            "POINTS": str(folder.points_gpkg),
+            "VALUES": str(folder.values_csv("vertical")),
+        }
