@@ -109,13 +109,6 @@ def load_results(work_dir, project: Optional[QgsProject] = None) -> LoadedResult
     group = root.insertGroup(0, tr("SBAS {name}").format(name=work.resolve().name))
     result = LoadedResults(group)
 
-    def add(layer, parent, visible=True):
-        project.addMapLayer(layer, False)
-        node = parent.addLayer(layer)
-        node.setItemVisibilityChecked(visible)
-        node.setExpanded(False)
-        return node
-
     result.velocity = _raster(geotiffs / "velocity.tif", tr("Velocity (mm/yr)"))
     result.coherence = _raster(geotiffs / "TemporalCoherence.tif", tr("Temporal coherence"))
     if result.velocity is not None:
@@ -131,37 +124,88 @@ def load_results(work_dir, project: Optional[QgsProject] = None) -> LoadedResult
             if VELOCITY_FIELD in layer.fields().names():
                 styles.style_points(layer, result.velocity_limit_mm or 1.0, VELOCITY_FIELD)
             result.points = layer
-            add(layer, group)
+            _add(project, layer, group)
 
-    files = displacement_files(work)
-    if files:
-        sub = group.addGroup(tr("Displacement (mm)"))
-        layers = []
-        for date, path, mm_per_unit in files:
-            layer = _raster(path, tr("Displacement {date} (mm)").format(date=date.isoformat()))
-            if layer is None:
-                continue
-            temporal = layer.temporalProperties()
-            temporal.setIsActive(True)
-            temporal.setMode(Qgis.RasterTemporalMode.FixedTemporalRange)
-            temporal.setFixedTemporalRange(day_range(date))
-            layers.append((layer, date, mm_per_unit))
-        if layers:
-            limit = styles.displacement_limit_mm([lyr for lyr, _, _ in layers], layers[0][2])
-            for layer, _, mm_per_unit in layers:
-                styles.style_displacement(layer, limit, mm_per_unit)
-            for layer, _, _ in reversed(layers):  # the latest on top
-                add(layer, sub)
-            result.displacement = [lyr for lyr, _, _ in layers]
-            result.dates = [d for _, d, _ in layers]
-            result.displacement_limit_mm = limit
-            _set_time_settings(project, result.dates)
-        sub.setItemVisibilityChecked(False)
-        sub.setExpanded(False)
-
+    _add_dated(
+        project, result, group, displacement_files(work), tr("Displacement (mm)"), tr("Displacement {date} (mm)")
+    )
     if result.velocity is not None:
-        add(result.velocity, group)
+        _add(project, result.velocity, group)
     if result.coherence is not None:
-        add(result.coherence, group, visible=False)
+        _add(project, result.coherence, group, visible=False)
+    group.setExpanded(True)
+    return result
+
+
+def _add(project: QgsProject, layer, parent, visible=True):
+    project.addMapLayer(layer, False)
+    node = parent.addLayer(layer)
+    node.setItemVisibilityChecked(visible)
+    node.setExpanded(False)
+    return node
+
+
+def _add_dated(project, result: LoadedResults, group, files: list, title: str, name: str) -> None:
+    """Per-date maps [(date, path, mm_per_unit)] in a collapsed, unticked sub-group `title`, each layer
+    `name` (with {date}) on its day for the Temporal Controller, styled on one scale."""
+    if not files:
+        return
+    sub = group.addGroup(title)
+    layers = []
+    for date, path, mm_per_unit in files:
+        layer = _raster(path, name.format(date=date.isoformat()))
+        if layer is None:
+            continue
+        temporal = layer.temporalProperties()
+        temporal.setIsActive(True)
+        temporal.setMode(Qgis.RasterTemporalMode.FixedTemporalRange)
+        temporal.setFixedTemporalRange(day_range(date))
+        layers.append((layer, date, mm_per_unit))
+    if layers:
+        limit = styles.displacement_limit_mm([lyr for lyr, _, _ in layers], layers[0][2])
+        for layer, _, mm_per_unit in layers:
+            styles.style_displacement(layer, limit, mm_per_unit)
+        for layer, _, _ in reversed(layers):  # the latest on top
+            _add(project, layer, sub)
+        result.displacement = [lyr for lyr, _, _ in layers]
+        result.dates = [d for _, d, _ in layers]
+        result.displacement_limit_mm = limit
+        _set_time_settings(project, result.dates)
+    sub.setItemVisibilityChecked(False)
+    sub.setExpanded(False)
+
+
+def load_decomposition(folder, project: Optional[QgsProject] = None) -> LoadedResults:
+    """A decomposition folder's layers (sbas decompose) in a group "SBAS vertical <name>": its points graduated by
+    vertical velocity, the per-date vertical maps (collapsed, unticked, for the Temporal Controller), vertical
+    velocity (mm/yr) and east-west velocity (unticked)."""
+    from sbas_plugin.core.results.decomposition import DecompositionFolder
+
+    project = project or QgsProject.instance()
+    folder = DecompositionFolder(folder)
+    group = project.layerTreeRoot().insertGroup(0, tr("SBAS vertical {name}").format(name=folder.root.resolve().name))
+    result = LoadedResults(group)
+    result.velocity = _raster(folder.velocity("vertical"), tr("Vertical velocity (mm/yr, + up)"))
+    east = _raster(folder.velocity("east"), tr("East-west velocity (mm/yr, + east)"))
+    if result.velocity is not None:
+        result.velocity_limit_mm = styles.style_velocity(result.velocity)
+    if east is not None:
+        styles.style_velocity(east, result.velocity_limit_mm)
+    if folder.points_gpkg.is_file():
+        layer = QgsVectorLayer(f"{folder.points_gpkg}|layername=points", tr("Points (vertical mm/yr)"), "ogr")
+        if layer.isValid():
+            styles.style_points(layer, result.velocity_limit_mm or 1.0, "vertical_mm_yr")
+            result.points = layer
+            _add(project, layer, group)
+    files = []
+    for path in sorted(folder.dated("vertical").glob("*.tif")):
+        dates = dated_geotiff_dates(path.name)
+        if dates:
+            files.append((parse_date(dates[1]), path, UNITS_MM["Meters"]))
+    _add_dated(project, result, group, files, tr("Vertical displacement (mm)"), tr("Vertical {date} (mm)"))
+    if result.velocity is not None:
+        _add(project, result.velocity, group)
+    if east is not None:
+        _add(project, east, group, visible=False)
     group.setExpanded(True)
     return result

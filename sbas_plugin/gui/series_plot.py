@@ -47,22 +47,30 @@ class SeriesPlot(QWidget):
         self.lines, self.trends, self.bands = [], [], []  # per series; bands only for areas
         self.spreads = []  # per series: the band's half-height per date, None for a pixel
         self.sign_note = None  # style_time_axes' note under the dates, wrapped to the width
-        self.note_text = tr(  # its text, in the user's language
+        self.los_note = tr(  # its text for line-of-sight series, in the user's language
             "LOS = line of sight to the satellite.  + towards the satellite,  - away from it (subsidence shows as -)"
         )
+        self.note_text = self.los_note
         self.figure_canvas.mpl_connect("resize_event", self.fit_axes)
 
-    def frame(self, dates: np.ndarray, reference_index: int, title: str) -> None:
-        """Empty axes for these dates: rebuilt only for a new stack or reference date."""
+    def frame(self, dates: np.ndarray, reference_index: int, title: str, ground: bool = False) -> None:
+        """Empty axes for these dates: rebuilt only for a new stack or reference date. `ground`: the series
+        are vertical and east-west (a decomposition), not line of sight."""
         self.ax.clear()
         self.dates = dates
         self.lines, self.trends, self.bands, self.spreads = [], [], [], []
+        if ground:
+            self.note_text = tr("vertical: + up,  - down (subsidence).  east-west: + east,  - west")
+            ylabel = tr("displacement ({})").format(UNITS)
+        else:
+            self.note_text = self.los_note
+            ylabel = tr("LOS displacement ({})").format(UNITS)
         _, self.sign_note = style_time_axes(
             self.ax,
             dates,
             reference_index,
             UNITS,
-            ylabel=tr("LOS displacement ({})").format(UNITS),
+            ylabel=ylabel,
             reference_label=tr("reference date"),
             sign_note=self.note_text,
         )

@@ -51,13 +51,14 @@ from sbas_plugin.core.cancel import Canceled
 from sbas_plugin.core.dates import iso_date
 from sbas_plugin.core.reports.fit import Fit, fit_series
 from sbas_plugin.core.reports.plot import UNIT_SCALE, relative_displacement
+from sbas_plugin.core.results.decomposition import is_decomposition
 from sbas_plugin.core.results.extract import ExtractError
-from sbas_plugin.core.results.pixel_series import AreaSeries, Pixel, open_pixel_series
+from sbas_plugin.core.results.pixel_series import AreaSeries, Pixel, open_east_series, open_pixel_series
 from sbas_plugin.core.results.series_csv import AreaColumns, PixelColumn, write_series_csv
 from sbas_plugin.core.workfolder import WorkFolder
 from sbas_plugin.gui.layers import is_under
 from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
-from sbas_plugin.gui.results import load_results
+from sbas_plugin.gui.results import load_decomposition, load_results
 from sbas_plugin.gui.series_overlay import SeriesOverlay
 from sbas_plugin.gui.series_plot import UNITS, SeriesPlot
 from sbas_plugin.i18n import tr
@@ -80,6 +81,7 @@ class Shown:
     polygon: Optional[QgsGeometry] = None  # the drawn area, in the stack's CRS
     reference: int = -1  # an area's: the reference date its statistics are relative to; -1 not measured yet
     drawn: bool = False  # an area the user drew (not one restored from the project)
+    east: bool = False  # a decomposition's east-west series of the pixel (the stack's is the vertical)
 
 
 def polygon_rings(polygon: QgsGeometry) -> list:
@@ -151,6 +153,7 @@ class TimeseriesDock(QgsDockWidget):
         self.iface = iface
         self.canvas = iface.mapCanvas()
         self.stack = None
+        self.east = None  # a decomposition's east-west series beside the stack's vertical; None otherwise
         self.folder = ""  # the folder of the stack
         self.closed_state = None  # project_state() while a step replaces the stack's files
         self.shown = []  # in legend order
@@ -239,8 +242,7 @@ class TimeseriesDock(QgsDockWidget):
         self.reference_pixel = None
         if self.stack is not None:
             self._cancel_measuring(wait=True)  # their handles on the files closed too
-            self.stack.close()
-            self.stack = None
+            self._close_stacks()
         self._place_markers()
         self.reference_combo.blockSignals(True)
         self.reference_combo.clear()
@@ -249,6 +251,7 @@ class TimeseriesDock(QgsDockWidget):
             return False
         try:
             self.stack = open_pixel_series(folder)
+            self.east = open_east_series(folder)
         except (ExtractError, OSError, KeyError, ValueError) as error:
             LOG.warning("time series of %s: %s", folder, error)
             self.info.setText(tr("No time series here: {}").format(error))
@@ -287,6 +290,10 @@ class TimeseriesDock(QgsDockWidget):
 
     def add_result_layers(self) -> None:
         folder = Path(self.folder_widget.filePath())
+        if is_decomposition(folder):
+            load_decomposition(folder)
+            self.iface.messageBar().pushSuccess(tr("SBAS"), tr("Result layers of {} added.").format(folder.name))
+            return
         if not WorkFolder(folder).geotiffs.is_dir():
             self.iface.messageBar().pushWarning(
                 tr("SBAS"), tr("{} is not a work folder with GeoTiffs/ (as sbas run makes it).").format(folder)
@@ -300,7 +307,7 @@ class TimeseriesDock(QgsDockWidget):
 
     def _frame(self) -> None:
         """The axes every series is drawn into: rebuilt only for a new stack or reference date."""
-        self.plot.frame(self.dates, self._reference_index(), self._reference_text())
+        self.plot.frame(self.dates, self._reference_index(), self._reference_text(), ground=self.east is not None)
         self._measure()  # areas: each pixel relative to the reference date, another spread (shown when known)
         for i in range(len(self.shown)):
             self._draw(i)
@@ -382,7 +389,16 @@ class TimeseriesDock(QgsDockWidget):
         if found is not None:
             pixel, fid = found
             label = f"fid {fid}" if fid is not None else f"P{len(self.shown) + 1 if add else 1}"
+            self._show_pixel(label, pixel, add)
+
+    def _show_pixel(self, label: str, pixel: Pixel, add: bool) -> None:
+        """A pixel's series; of a decomposition its vertical and its east-west."""
+        if self.east is None:
             self._show(Shown(label, pixel.metres, pixel=pixel), add)
+            return
+        self._show(Shown(tr("{} vertical").format(label), pixel.metres, pixel=pixel), add)
+        east = self.east.pixel(pixel.row, pixel.col)
+        self._show(Shown(tr("{} east-west").format(label), east.metres, pixel=east, east=True), add=True)
 
     def add_area(self, polygon: QgsGeometry) -> None:
         """A drawn polygon (canvas CRS): add the mean ± std of the pixels whose centres are inside, once
@@ -491,6 +507,8 @@ class TimeseriesDock(QgsDockWidget):
 
     def _reference_text(self) -> str:
         pixel = self.reference_pixel
+        if pixel is None and self.east is not None:
+            return tr("Reference: the decomposition's reference pixel")
         if pixel is None:
             return tr("Reference: MintPy's reference point")
         return tr("Reference: pixel row {}, column {} (x {:.1f}, y {:.1f})").format(
@@ -518,8 +536,11 @@ class TimeseriesDock(QgsDockWidget):
     def _values(self, i: int) -> np.ndarray:
         """What is plotted: relative to the reference date, minus the reference pixel's series."""
         metres = self.shown[i].metres
-        if self.reference_pixel is not None:
-            metres = metres - self.reference_pixel.metres
+        reference = self.reference_pixel
+        if reference is not None and self.shown[i].east:
+            reference = self.east.pixel(reference.row, reference.col)
+        if reference is not None:
+            metres = metres - reference.metres
         return relative_displacement(metres, self._reference_index(), UNITS)
 
     def _spread(self, i: int) -> np.ndarray:
@@ -622,7 +643,9 @@ class TimeseriesDock(QgsDockWidget):
             if reference is None
             else {"x": reference.x, "y": reference.y, "crs": self.stack.crs},
             "seasonal": self.seasonal_check.isChecked(),
-            "pixels": [{"x": s.pixel.x, "y": s.pixel.y, "label": s.label} for s in self.shown if s.pixel],
+            "pixels": [
+                {"x": s.pixel.x, "y": s.pixel.y, "label": s.label} for s in self.shown if s.pixel and not s.east
+            ],
             "areas": [s.polygon.asWkt() for s in self.shown + self.pending if s.polygon is not None],
         }
 
@@ -651,7 +674,9 @@ class TimeseriesDock(QgsDockWidget):
             self._set_reference_pixel(self.stack.at(at.x(), at.y()))
         for saved in state.get("pixels", []):
             pixel = self.stack.at(saved["x"], saved["y"])
-            if pixel is not None:
+            if pixel is not None and self.east is not None:  # labelled "<label> vertical": its own label again
+                self._show_pixel(saved["label"].rsplit(" ", 1)[0], pixel, add=True)
+            elif pixel is not None:
                 self._show(Shown(saved["label"], pixel.metres, pixel=pixel), add=True)
         for wkt in state.get("areas", []):
             self._show_area(QgsGeometry.fromWkt(wkt))
@@ -710,8 +735,13 @@ class TimeseriesDock(QgsDockWidget):
         self._place_markers()
         if self.stack is not None:
             self._cancel_measuring(wait=True)
-            self.stack.close()
-            self.stack = None
+            self._close_stacks()
+
+    def _close_stacks(self) -> None:
+        for stack in (self.stack, self.east):
+            if stack is not None:
+                stack.close()
+        self.stack = self.east = None
 
 
 def format_fit(fit: Optional[Fit]) -> str:

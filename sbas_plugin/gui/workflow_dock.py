@@ -40,9 +40,17 @@ from sbas_plugin.core.workfolder import WorkFolder
 from sbas_plugin.gui.layers import put_back_layers, remove_layers_of, replace_layer, set_aside_layers
 from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
 from sbas_plugin.gui.packages import PackagesBox
-from sbas_plugin.gui.results import load_results
+from sbas_plugin.gui.results import load_decomposition, load_results
 from sbas_plugin.gui.runner import AlgorithmRunner
-from sbas_plugin.gui.workflow_pages import AreaPage, Hyp3Page, NetworkPage, Page, ResultsPage, TimeSeriesPage
+from sbas_plugin.gui.workflow_pages import (
+    AreaPage,
+    DecompositionPage,
+    Hyp3Page,
+    NetworkPage,
+    Page,
+    ResultsPage,
+    TimeSeriesPage,
+)
 from sbas_plugin.i18n import tr
 from sbas_plugin.settings import load_settings
 
@@ -90,7 +98,15 @@ class WorkflowDock(QgsDockWidget):
         self.hyp3_page = Hyp3Page()
         self.time_series_page = TimeSeriesPage(self.canvas)
         self.results_page = ResultsPage()
-        self.pages = (self.area_page, self.network_page, self.hyp3_page, self.time_series_page, self.results_page)
+        self.decomposition_page = DecompositionPage()
+        self.pages = (
+            self.area_page,
+            self.network_page,
+            self.hyp3_page,
+            self.time_series_page,
+            self.results_page,
+            self.decomposition_page,
+        )
         packages = Page()
         packages.form.addRow(PackagesBox())
         self.toolbox = QToolBox()
@@ -102,6 +118,7 @@ class WorkflowDock(QgsDockWidget):
                 tr("3. HyP3 jobs"),
                 tr("4. Time series (MintPy)"),
                 tr("5. Results"),
+                tr("6. Vertical and east-west"),
                 tr("Python packages"),
             ),
         ):
@@ -131,6 +148,7 @@ class WorkflowDock(QgsDockWidget):
             results.extract_button: self.extract_values,
             results.graphs_button: self.make_graphs,
             results.report_button: self.make_report,
+            self.decomposition_page.decompose_button: self.decompose,
         }
         for button, step in clicks.items():
             button.clicked.connect(step)
@@ -143,6 +161,7 @@ class WorkflowDock(QgsDockWidget):
             results.aoi_combo.layerChanged,
             results.points_combo.layerChanged,
             results.ids_edit.textChanged,
+            self.decomposition_page.other_widget.fileChanged,
         ):
             signal.connect(self._update_buttons)
         self.work_widget.fileChanged.connect(self._work_changed)
@@ -176,6 +195,7 @@ class WorkflowDock(QgsDockWidget):
     def _work_changed(self) -> None:
         self.time_series_page.set_work(self.work())
         self.results_page.set_work(self.work())
+        self.decomposition_page.set_work(self.work())
         self.load_jobs()
 
     def _update_buttons(self) -> None:
@@ -208,6 +228,13 @@ class WorkflowDock(QgsDockWidget):
             or no_work
             or (tr("Type the point ids first.") if not results.ids_edit.text() else ""),
             results.report_button: busy or no_work,
+            self.decomposition_page.decompose_button: busy
+            or no_work
+            or (
+                tr("Choose the other track's work folder first.")
+                if not self.decomposition_page.other_widget.filePath().strip()
+                else ""
+            ),
         }
         for button, missing in needs.items():
             button.setEnabled(not missing)
@@ -482,6 +509,19 @@ class WorkflowDock(QgsDockWidget):
 
         with_validation = {**report, "VALIDATION": str(work / "validation")}
         self._run("sbas:coherence", coherence, validate)
+
+    def decompose(self) -> None:
+        """sbas:decompose of the work folder and the other track's; its layers and the time-series dock open on it."""
+        parameters = {"WORK_A": self.work(), **self.decomposition_page.parameters()}
+        self._run_replacing([parameters["OUTPUT"]], "sbas:decompose", parameters, self._decomposed)
+
+    def _decomposed(self, results: dict) -> None:
+        load_decomposition(results["OUTPUT"])
+        if self.open_timeseries is not None:
+            self.open_timeseries(results["OUTPUT"])
+        self.iface.messageBar().pushSuccess(
+            tr("SBAS"), tr("Vertical and east-west motion written to {}.").format(results["OUTPUT"])
+        )
 
     def _open_timeseries(self) -> None:
         if self.open_timeseries is not None:

@@ -635,3 +635,47 @@ class ResultsPage(Page):
             "KIND": self.benchmarks_kind_combo.currentIndex(),
             "REFERENCE": self.benchmark_reference_edit.text().strip(),
         }
+
+
+class DecompositionPage(Page):
+    """6. Vertical and east-west (sbas:decompose): the work folder above as one track, another work folder as the
+    other; the result opens in the map and the time-series dock."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.default_out = ""  # beside the work folder: <its parent>/decomposition
+        form = self.form
+        form.addRow(
+            note(
+                tr(
+                    "With an ascending and a descending work folder over the same ground, solve for vertical and "
+                    "east-west motion. The work folder above is one track; choose the other one here."
+                )
+            )
+        )
+        self.other_widget = QgsFileWidget()
+        self.other_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
+        form.addRow(tr("Other track's work folder"), self.other_widget)
+        self.out_widget = QgsFileWidget()
+        self.out_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
+        form.addRow(tr("Decomposition folder"), self.out_widget)
+        self.decompose_button = QPushButton(tr("Decompose"))
+        form.addRow(self.decompose_button)
+
+    def set_work(self, work: str) -> None:
+        """An empty decomposition folder means <the work folder's parent>/decomposition."""
+        self.default_out = str(WorkFolder(work).root.parent / "decomposition") if work else ""
+        self.out_widget.lineEdit().setPlaceholderText(self.default_out)
+
+    def out(self) -> str:
+        return self.out_widget.filePath().strip() or self.default_out
+
+    def state(self) -> dict:
+        return {"decompose_other": self.other_widget.filePath(), "decompose_out": self.out_widget.filePath()}
+
+    def restore(self, state: dict) -> None:
+        self.other_widget.setFilePath(state.get("decompose_other", ""))
+        self.out_widget.setFilePath(state.get("decompose_out", ""))
+
+    def parameters(self) -> dict:
+        return {"WORK_B": self.other_widget.filePath().strip(), "OUTPUT": self.out()}

@@ -10,6 +10,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/install_mintpy.py" />
+      <source>MintPy {} is installed in {}, and MintPy runs with {} now.</source>
+      <translation>MintPy {} を {} にインストールしました。今後 MintPy は {} で実行されます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/install_mintpy.py" />
       <source>Stopped. Install again to go on where it stopped.</source>
       <translation>中止しました。もう一度インストールすると、止まったところから続けます。</translation>
     </message>
@@ -20,18 +25,13 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/install_mintpy.py" />
-      <source>MintPy {} is installed in {}, and MintPy runs with {} now.</source>
-      <translation>MintPy {} を {} にインストールしました。今後 MintPy は {} で実行されます。</translation>
+      <source>Not available: {} (for them, install MintPy from conda-forge; see the README).</source>
+      <translation>利用できない機能: {}（これらが必要な場合は conda-forge から MintPy をインストールしてください。README を参照）。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/install_mintpy.py" />
       <source>MintPy could not be installed: {}</source>
       <translation>MintPy をインストールできませんでした: {}</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/install_mintpy.py" />
-      <source>Not available: {} (for them, install MintPy from conda-forge; see the README).</source>
-      <translation>利用できない機能: {}（これらが必要な場合は conda-forge から MintPy をインストールしてください。README を参照）。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/jobs_table.py" />
@@ -320,13 +320,43 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/results.py" />
+      <source>Displacement (mm)</source>
+      <translation>変位 (mm)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/results.py" />
+      <source>Displacement {date} (mm)</source>
+      <translation>変位 {date} (mm)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/results.py" />
+      <source>Vertical velocity (mm/yr, + up)</source>
+      <translation>上下方向の速度（mm/年、+ 隆起）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/results.py" />
+      <source>East-west velocity (mm/yr, + east)</source>
+      <translation>東西方向の速度（mm/年、+ 東向き）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/results.py" />
+      <source>Vertical displacement (mm)</source>
+      <translation>上下方向の変位（mm）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/results.py" />
+      <source>Vertical {date} (mm)</source>
+      <translation>上下 {date}（mm）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/results.py" />
       <source>Points (velocity mm/yr)</source>
       <translation>点（速度 mm/年）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/results.py" />
-      <source>Displacement (mm)</source>
-      <translation>変位 (mm)</translation>
+      <source>Points (vertical mm/yr)</source>
+      <translation>ポイント（上下 mm/年）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/results.py" />
@@ -335,8 +365,8 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/results.py" />
-      <source>Displacement {date} (mm)</source>
-      <translation>変位 {date} (mm)</translation>
+      <source>SBAS vertical {name}</source>
+      <translation>SBAS 上下 {name}</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/runner.py" />
@@ -377,8 +407,18 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/series_plot.py" />
+      <source>vertical: + up,  - down (subsidence).  east-west: + east,  - west</source>
+      <translation>上下: + 隆起、- 沈下。  東西: + 東向き、- 西向き</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/series_plot.py" />
       <source>reference date</source>
       <translation>参照日</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/series_plot.py" />
+      <source>displacement ({})</source>
+      <translation>変位（{}）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/series_plot.py" />
@@ -523,6 +563,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>Reference: the decomposition's reference pixel</source>
+      <translation>基準: 分解の基準画素</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>Reference: MintPy's reference point</source>
       <translation>基準点: MintPy の基準点</translation>
     </message>
@@ -615,6 +660,16 @@
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
       <source>{} is not a work folder with GeoTiffs/ (as sbas run makes it).</source>
       <translation>{} は GeoTiffs/ を含む作業フォルダ（sbas run が作成するもの）ではありません。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>{} vertical</source>
+      <translation>{} 上下</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
+      <source>{} east-west</source>
+      <translation>{} 東西</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/timeseries_dock.py" />
@@ -746,6 +801,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>6. Vertical and east-west</source>
+      <translation>6. 上下・東西方向</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Python packages</source>
       <translation>Python パッケージ</translation>
     </message>
@@ -771,6 +831,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Choose the other track's work folder first.</source>
+      <translation>もう一方の軌道の作業フォルダを先に選んでください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>{} scenes found.</source>
       <translation>{} シーンが見つかりました。</translation>
     </message>
@@ -788,6 +853,11 @@
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>{} pixel-centre points added.</source>
       <translation>画素中心点を {} 点追加しました。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>Vertical and east-west motion written to {}.</source>
+      <translation>上下・東西方向の変動を {} に書き出しました。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
@@ -813,6 +883,11 @@
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Build the pairs first: {}</source>
       <translation>先にペアを作成してください: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Needs the module {} in MintPy's Python {}: install MintPy from conda-forge (see the README).</source>
+      <translation>モジュール {} が MintPy 用の Python（{}）に必要です。conda-forge から MintPy をインストールしてください（README を参照）。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
@@ -1116,6 +1191,22 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Other track's work folder</source>
+      <translation>もう一方の軌道の作業フォルダ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Decomposition folder</source>
+      <translation>分解結果のフォルダ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Decompose</source>
+      <translation>分解する</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
       <source>Click the corners on the map; right-click or double-click ends, Esc starts over. Saved as aoi.gpkg (EPSG:3857) in the work folder.</source>
       <translation>地図上で頂点をクリックします。右クリックかダブルクリックで終了、Esc でやり直し。作業フォルダに aoi.gpkg(EPSG:3857)として保存します。</translation>
     </message>
@@ -1141,6 +1232,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>With an ascending and a descending work folder over the same ground, solve for vertical and east-west motion. The work folder above is one track; choose the other one here.</source>
+      <translation>同じ地域の北行（アセンディング）と南行（ディセンディング）の作業フォルダから、上下方向と東西方向の変動を求めます。上の作業フォルダを一方の軌道とし、もう一方をここで選びます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
       <source>Dates with data on less of the area: {}</source>
       <translation>データのある範囲が狭い日付: {}</translation>
     </message>
@@ -1148,11 +1244,6 @@
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
       <source>{} pairs, {} HyP3 credits.</source>
       <translation>{} ペア、HyP3 クレジット {}。</translation>
-    </message>
-    <message>
-      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
-      <source>Needs the module {} in MintPy's Python {}: install MintPy from conda-forge (see the README).</source>
-      <translation>モジュール {} が MintPy 用の Python（{}）に必要です。conda-forge から MintPy をインストールしてください（README を参照）。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/base.py" />
@@ -1843,8 +1934,8 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/quality.py" />
-      <source>Compares the work folder's MintPy time series with ground measurements. The benchmarks CSV has one row per benchmark per survey: id,x,y,date,height (levelling, metres) or id,x,y,date,east,north,up (GNSS displacements, metres); date YYYY-MM-DD. Each benchmark's series is fitted with a polynomial whose order an F-test chooses, evaluated at the SAR dates inside its survey span (never beyond), and projected to the line of sight with the incidence (and for GNSS the azimuth) of its pixel. With a reference benchmark both sides are made relative to it; without one the mean difference of all benchmarks is removed date by date. Writes validation.csv (id,n,mean_mm,std_mm,rms_mm), summary.json, scatter.png and one series_&lt;id&gt;.png per benchmark; benchmarks that cannot be compared are listed with the reason.</source>
-      <translation>作業フォルダの MintPy 時系列を地上の測量と比較します。CSV は点ごと・測量ごとに 1 行: id,x,y,date,height（水準測量、メートル）または id,x,y,date,east,north,up（GNSS の変位、メートル）。日付は YYYY-MM-DD。各点の時系列を F 検定で次数を選んだ多項式で近似し、測量期間内の SAR 観測日だけで評価し（期間外へは外挿しません）、その画素の入射角（GNSS は方位角も）で衛星視線方向に換算します。基準点を指定すると両方をその点からの相対値にし、指定しないと日付ごとに全点の平均差を除去します。validation.csv（id,n,mean_mm,std_mm,rms_mm）、summary.json、scatter.png と点ごとの series_&lt;id&gt;.png を書き出します。比較できない点は理由とともに一覧にします。</translation>
+      <source>Compares the work folder's MintPy time series with ground measurements. The benchmarks CSV has one row per benchmark per survey: id,x,y,date,height (levelling, metres) or id,x,y,date,east,north,up (GNSS displacements, metres); date YYYY-MM-DD. Each benchmark's series is fitted with a polynomial whose order an F-test chooses, evaluated at the SAR dates inside its survey span (never beyond), and projected to the line of sight with the incidence (and for GNSS the azimuth) of its pixel. With a reference benchmark both sides are made relative to it; without one the mean difference of all benchmarks is removed date by date. Writes validation.csv (id,n,mean_mm,std_mm,rms_mm), summary.json, scatter.png and one series_&lt;id&gt;.png per benchmark; benchmarks that cannot be compared are listed with the reason. A decomposition folder (Vertical and east-west from ascending + descending) is compared in the vertical directly: levelling heights as they are, GNSS by its up.</source>
+      <translation>作業フォルダの MintPy 時系列を地上の測量と比較します。CSV は点ごと・測量ごとに 1 行: id,x,y,date,height（水準測量、メートル）または id,x,y,date,east,north,up（GNSS の変位、メートル）。日付は YYYY-MM-DD。各点の時系列を F 検定で次数を選んだ多項式で近似し、測量期間内の SAR 観測日だけで評価し（期間外へは外挿しません）、その画素の入射角（GNSS は方位角も）で衛星視線方向に換算します。基準点を指定すると両方をその点からの相対値にし、指定しないと日付ごとに全点の平均差を除去します。validation.csv（id,n,mean_mm,std_mm,rms_mm）、summary.json、scatter.png と点ごとの series_&lt;id&gt;.png を書き出します。比較できない点は理由とともに一覧にします。分解結果のフォルダ（北行＋南行からの上下・東西方向）は上下方向のまま比較します: 水準測量の高さはそのまま、GNSS は up 成分で比較します。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/quality.py" />
@@ -1858,13 +1949,18 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/quality.py" />
-      <source>Work folder of a run (with mintpy/)</source>
-      <translation>処理済みの作業フォルダ（mintpy/ を含む）</translation>
+      <source>Work folder of a run (with mintpy/), or a decomposition folder</source>
+      <translation>実行の作業フォルダ（mintpy/ を含む）、または分解結果のフォルダ</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/quality.py" />
       <source>Average InSAR pixels within this radius (m; 0: the benchmark's pixel)</source>
       <translation>この半径内の InSAR 画素を平均（m。0: 点のある画素）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/quality.py" />
+      <source>Work folder of a run (with mintpy/)</source>
+      <translation>処理済みの作業フォルダ（mintpy/ を含む）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/quality.py" />
@@ -1973,6 +2069,16 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Vertical and east-west from ascending + descending</source>
+      <translation>北行＋南行から上下・東西方向</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Solves each pixel's ascending and descending line of sight for vertical and east-west motion (north-south neglected), with each track's incidence and azimuth from MintPy's geometryGeo.h5. Give two exported work folders over the same ground, one ascending and one descending, in either order. Both are put on one lattice in the UTM zone of their overlap (the coarser pixel, origin on its multiples; a track already on it is not resampled, another is resampled bilinearly). Dates: every date of either track inside the span both cover, each track interpolated linearly in time where it lacks one. Both tracks are referred to one pixel: the point given, else the pixel with values on every date in both tracks whose lower temporal coherence is the highest. Writes vertical.tif and east.tif (velocity, mm/yr; up and east positive), per-date GeoTIFFs in vertical/ and east/ named &lt;first&gt;_&lt;date&gt;_vertical_Meters.tif, vertical_points.gpkg and Geotiff_value_vertical.csv / Geotiff_value_east.csv.</source>
+      <translation>各画素の北行と南行の衛星視線方向の変位から、上下方向と東西方向の変動を求めます（南北方向は無視）。入射角と方位角は各軌道の MintPy の geometryGeo.h5 から取ります。同じ地域の書き出し済み作業フォルダを 2 つ（北行と南行、順不同）指定してください。両方を重なりの中心の UTM 帯の 1 つの格子にそろえます（粗い方の画素サイズ、原点はその倍数。すでにその格子上の軌道はリサンプリングせず、ほかは双一次でリサンプリング）。日付: 両軌道が覆う期間内のどちらかの観測日すべて。観測日のない軌道は時間方向に線形補間します。両軌道を 1 つの画素を基準にそろえます: 指定した点、指定がなければ両軌道の全日付に値があり、低い方の時間的コヒーレンスが最も高い画素です。vertical.tif と east.tif（速度、mm/年。隆起と東向きが正）、vertical/ と east/ に &lt;first&gt;_&lt;date&gt;_vertical_Meters.tif という名前の日付ごとの GeoTIFF、vertical_points.gpkg、Geotiff_value_vertical.csv / Geotiff_value_east.csv を書き出します。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>Folder of per-date displacement GeoTIFFs</source>
       <translation>日付ごとの変位 GeoTIFF のフォルダ</translation>
     </message>
@@ -2000,6 +2106,16 @@
       <location filename="../../sbas_plugin/processing/results.py" />
       <source>Work folder (after sbas run's MintPy step)</source>
       <translation>作業フォルダー (sbas run の MintPy ステップ後)</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Work folder of one track (ascending or descending)</source>
+      <translation>一方の軌道の作業フォルダ（北行または南行）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Work folder of the other track</source>
+      <translation>もう一方の軌道の作業フォルダ</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
@@ -2073,6 +2189,31 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Reference point (empty: the most coherent pixel)</source>
+      <translation>基準点（空欄: 最もコヒーレンスの高い画素）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Vertical velocity (mm/yr)</source>
+      <translation>上下方向の速度（mm/年）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>East-west velocity (mm/yr)</source>
+      <translation>東西方向の速度（mm/年）</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Vertical points</source>
+      <translation>上下方向のポイント</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>Vertical values CSV</source>
+      <translation>上下方向の値の CSV</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
       <source>{} points x {} dates: {}</source>
       <translation>{} 点 x {} 日付: {}</translation>
     </message>
@@ -2090,6 +2231,21 @@
       <location filename="../../sbas_plugin/processing/results.py" />
       <source>{count} interferograms over {pixels} pixels: mean coherence {mean:.2f} ± {std:.2f}</source>
       <translation>{count} 枚のインターフェログラム、{pixels} 画素: 平均コヒーレンス {mean:.2f} ± {std:.2f}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>lattice: {} ({}), {} m pixels, {} x {}</source>
+      <translation>格子: {}（{}）、画素 {} m、{} x {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>{} dates {}–{}; {}</source>
+      <translation>{} 日付 {}–{}; {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/results.py" />
+      <source>reference: the pixel centred at {:.1f}, {:.1f}</source>
+      <translation>基準: 中心 {:.1f}, {:.1f} の画素</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/results.py" />

@@ -34,8 +34,8 @@ from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.manifest import Manifest, signature
 from sbas_plugin.core.results.decompose import DATES_RULE, blend, decompose, interpolation_weights, los_unit_east_up
 from sbas_plugin.core.results.extract import ExtractError, dated_geotiffs, geotiff_layout, one_grid
+from sbas_plugin.core.results.geotiffs import geotiff_profile, write_float_geotiff
 from sbas_plugin.core.results.mintpy_files import attributes, epsg_of, grid_of
-from sbas_plugin.core.stack.export import geotiff_profile, write_float_geotiff
 from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 gdal.UseExceptions()

@@ -385,10 +385,21 @@ class GeotiffPixelSeries(PixelSeries):
         self._extras = {}
 
 
+def open_east_series(folder) -> Optional[PixelSeries]:
+    """The east-west series of a decomposition folder (sbas decompose); None for any other folder."""
+    from sbas_plugin.core.results.decomposition import DecompositionFolder, is_decomposition
+
+    return GeotiffPixelSeries(DecompositionFolder(folder).dated("east")) if is_decomposition(folder) else None
+
+
 def open_pixel_series(folder) -> PixelSeries:
     """The time series of a work folder (its mintpy/ time series first, else its per-date GeoTIFFs), of a
-    MintPy folder, or of a folder of per-date GeoTIFFs."""
+    MintPy folder, of a folder of per-date GeoTIFFs, or the vertical series of a decomposition folder."""
+    from sbas_plugin.core.results.decomposition import DecompositionFolder, is_decomposition
+
     folder = Path(folder)
+    if is_decomposition(folder):
+        return GeotiffPixelSeries(DecompositionFolder(folder).dated("vertical"))
     for candidate in (WorkFolder(folder).mintpy, folder):
         try:
             return H5PixelSeries(find_timeseries(candidate))
