@@ -394,3 +394,25 @@ def test_validate_compares_a_decomposition_with_levelling_in_the_vertical(demo, 
     # A work folder is still compared in its line of sight.
     los = validate(demo.runs["ascending"].work, tmp_path / "levelling.csv", "levelling")
     assert los.measured == "LOS"
+
+
+def test_a_track_exported_in_centimetres_gives_the_same_decomposition(demo, tmp_path):
+    works = {t: demo.runs[t].work for t in TRACKS}
+    copy = _copy_work(works["descending"], tmp_path / "cm")
+    metres = WorkFolder(copy).displacement_maps("Meters")
+    centimetres = WorkFolder(copy).displacement_maps("Centimeters")
+    centimetres.mkdir(parents=True)
+    for path in sorted(metres.glob("*.tif")):
+        with rasterio.open(path) as source:
+            profile, data = source.profile, source.read(1)
+        with rasterio.open(centimetres / path.name.replace("_Meters_", "_Centimeters_"), "w", **profile) as target:
+            target.write(data * np.float32(100.0), 1)
+    shutil.rmtree(metres)
+    point = demo.decomposition.reference
+    result = decompose_work_folders([works["ascending"], copy], tmp_path / "out", reference=point)
+    for component in COMPONENTS:
+        ours = rasterio.open(result.folder.velocity(component)).read(1)
+        theirs = rasterio.open(demo.decomposition.folder.velocity(component)).read(1)
+        np.testing.assert_allclose(ours, theirs, atol=1e-3, equal_nan=True)  # mm/yr: float32 rounding of cm
+    with pytest.raises(DecompositionError, match="one of the work folders"):
+        decompose_work_folders(list(works.values()), works["ascending"])

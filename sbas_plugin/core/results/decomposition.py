@@ -32,6 +32,7 @@ from sbas_plugin.core.crs import spatial_reference, transform_xy
 from sbas_plugin.core.files import identity
 from sbas_plugin.core.grid import Grid
 from sbas_plugin.core.manifest import Manifest, signature
+from sbas_plugin.core.names import UNITS
 from sbas_plugin.core.results.decompose import DATES_RULE, blend, decompose, interpolation_weights, los_unit_east_up
 from sbas_plugin.core.results.extract import ExtractError, dated_geotiffs, geotiff_layout, one_grid
 from sbas_plugin.core.results.geotiffs import geotiff_profile, write_float_geotiff
@@ -94,6 +95,7 @@ class Track:
     """One work folder's series as the decomposition reads it."""
 
     work: Path
+    metres_per_value: float  # its GeoTIFFs' unit (an export in Meters, else in Centimeters)
     direction: str  # "ascending" or "descending"
     dates: list  # datetime.date
     paths: list  # per-date GeoTIFFs
@@ -123,9 +125,9 @@ def _date(text: str) -> datetime.date:
 
 def read_track(work) -> Track:
     work = WorkFolder(work)
-    maps = work.displacement_maps("Meters")
+    unit = next((unit for unit in UNITS if work.displacement_maps(unit).is_dir()), "Meters")
     try:
-        _, dates, paths = dated_geotiffs(maps)
+        _, dates, paths = dated_geotiffs(work.displacement_maps(unit), centimetres=True)
         grid, crs = one_grid(paths, [geotiff_layout(path) for path in paths])
     except ExtractError as error:
         raise DecompositionError(f"{work.root}: {error}; run its time series and export first") from None
@@ -149,6 +151,7 @@ def read_track(work) -> Track:
     coherence = work.geotiffs / "TemporalCoherence.tif"
     return Track(
         work.root,
+        1.0 / UNITS[unit],
         direction,
         [_date(d) for d in dates],
         paths,
@@ -279,7 +282,7 @@ class _TrackOnDates:
         needed = {int(self.before[k]), int(self.after[k])}
         self.kept = {i: plane for i, plane in self.kept.items() if i in needed}
         for i in needed - set(self.kept):
-            self.kept[i] = self.resample(_read(self.track.paths[i]))
+            self.kept[i] = self.resample(_read(self.track.paths[i]) * np.float32(self.track.metres_per_value))
         return blend(self.kept[int(self.before[k])], self.kept[int(self.after[k])], float(self.weight[k]))
 
 
@@ -291,15 +294,16 @@ def _common_dates(tracks: Sequence[Track]) -> list:
     return sorted({d for t in tracks for d in t.dates if start <= d <= end})
 
 
-def _reference_pixel(tracks, resamplers, dates, grid: Grid, crs: str, reference, reference_crs, is_canceled):
+def _reference_pixel(tracks, resamplers, dates, grid: Grid, crs: str, reference, reference_crs, report, is_canceled):
     """(row, col) of the common reference pixel: the one given (x, y in reference_crs), which must have values
-    on every date in both tracks, else the best one (module docstring)."""
+    on every date in both tracks, else the best one (module docstring). report(fraction done)."""
     valid = np.ones((grid.height, grid.width), dtype=bool)
-    for track, resample in zip(tracks, resamplers):
+    for n, (track, resample) in enumerate(zip(tracks, resamplers)):
         on_dates = _TrackOnDates(track, resample, dates)
         for k in range(len(dates)):
             check_canceled(is_canceled)
             valid &= np.isfinite(on_dates.plane(k))
+            report((n * len(dates) + k + 1) / (len(tracks) * len(dates)))
     if reference is not None:
         x, y = transform_xy([reference[0]], [reference[1]], reference_crs or crs, crs)
         rows, cols, inside = grid.pixel_of(x, y)
@@ -335,6 +339,8 @@ def decompose_work_folders(
     if len(works) != 2:
         raise DecompositionError(f"give two work folders, one ascending and one descending, not {len(works)}")
     _tracks(works)  # folders that cannot be decomposed are refused before any lock creates anything
+    if Path(out).resolve() in {Path(work).resolve() for work in works}:
+        raise DecompositionError(f"{out} is one of the work folders: give the decomposition a folder of its own")
     with contextlib.ExitStack() as locks:
         for folder, step in ((out, STEP), *((work, f"{STEP} (reading)") for work in works)):
             locks.enter_context(work_folder_lock(folder, step))
@@ -384,7 +390,17 @@ def _decompose(works, out, reference, reference_crs, progress, is_canceled) -> D
     dates = _common_dates(tracks)
     resamplers = [Resampler(t.grid, t.crs, grid, crs) for t in tracks]
     report(2.0)
-    ref_row, ref_col = _reference_pixel(tracks, resamplers, dates, grid, crs, reference, reference_crs, is_canceled)
+    ref_row, ref_col = _reference_pixel(
+        tracks,
+        resamplers,
+        dates,
+        grid,
+        crs,
+        reference,
+        reference_crs,
+        lambda done: report(2.0 + 28.0 * done),
+        is_canceled,
+    )
     report(30.0)
 
     geometry = []

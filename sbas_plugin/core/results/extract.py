@@ -81,9 +81,9 @@ class GeotiffLayout:
     dtype: np.dtype  # the pixels' type and byte order in the file
 
 
-def dated_geotiffs(folder) -> tuple:
+def dated_geotiffs(folder, centimetres: bool = False) -> tuple:
     """(first date, dates, paths) of the `<first>_<date>_<anything>.tif` files of a folder, by date;
-    other files are ignored."""
+    other files are ignored. Centimetre maps are refused unless `centimetres` (the caller scales them)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ExtractError(f"{folder}: no such folder")
@@ -98,7 +98,7 @@ def dated_geotiffs(folder) -> tuple:
             "e.g. 20200103_20200115_timeseries_demErr_Meters_unwrapped.tif"
         )
     in_centimetres = [path.name for _, _, path in found if "_centimeters_" in path.name.lower()]
-    if in_centimetres:
+    if in_centimetres and not centimetres:
         raise ExtractError(
             f"{folder} holds centimetre maps ({in_centimetres[0]}, ...); Geotiff_value.csv is in metres: "
             "give the Meters folder beside it"
