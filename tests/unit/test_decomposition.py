@@ -416,3 +416,23 @@ def test_a_track_exported_in_centimetres_gives_the_same_decomposition(demo, tmp_
         np.testing.assert_allclose(ours, theirs, atol=1e-3, equal_nan=True)  # mm/yr: float32 rounding of cm
     with pytest.raises(DecompositionError, match="one of the work folders"):
         decompose_work_folders(list(works.values()), works["ascending"])
+
+
+def test_a_decomposition_stopped_half_way_is_not_taken_for_done(demo, tmp_path):
+    from sbas_plugin.core.cancel import Canceled
+
+    works = [demo.runs[t].work for t in TRACKS]
+    out = tmp_path / "out"
+    shutil.copytree(demo.decomposition.folder.root, out)
+    point = (demo.decomposition.grid.centre_x(20), demo.decomposition.grid.centre_y(40))
+    seen = []
+
+    def stop_half_way() -> bool:  # asked once per date and more: stop in the middle of the dates
+        seen.append(1)
+        return len(seen) > 2 * len(demo.decomposition.dates) + 10
+
+    with pytest.raises(Canceled):
+        decompose_work_folders(works, out, reference=point, is_canceled=stop_half_way)
+    assert not is_decomposition(out)  # some files are the new reference's, some the old: no record of either
+    again = decompose_work_folders(works, out)  # the old options: done again, not skipped
+    assert not again.skipped and _tifs(out) == _tifs(demo.decomposition.folder.root)

@@ -385,6 +385,10 @@ def _decompose(works, out, reference, reference_crs, progress, is_canceled) -> D
             True,
         )
 
+    # The old record goes before any file is replaced: a run stopped half way leaves no decomposition that a
+    # rerun with the old options would take for done.
+    manifest.data.get("steps", {}).pop(STEP, None)
+    manifest.save()
     report = progress or (lambda percent: None)
     crs, grid = common_lattice(tracks)
     dates = _common_dates(tracks)
