@@ -100,6 +100,14 @@ def test_the_dock_decomposes_and_the_time_series_dock_shows_vertical_and_east(
     series.reset_reference()
 
     # What the user sees: the map of vertical velocity with the points, and the graph.
+    try:
+        _picture(qgis_canvas, series, vertical, Path(SCREENSHOTS or tmp_path) / "decomposition.png")
+    finally:  # the session's canvas must not keep this test's layer: the project is cleared after it
+        qgis_canvas.setLayers([])
+        series.hide()
+
+
+def _picture(qgis_canvas, series, vertical, path: Path) -> None:
     qgis_canvas.resize(640, 640)
     qgis_canvas.window().show()
     QCoreApplication.processEvents()
@@ -120,5 +128,4 @@ def test_the_dock_decomposes_and_the_time_series_dock_shows_vertical_and_east(
     painter.drawImage(QPoint(0, 0), map_image)
     painter.drawImage(QPoint(map_image.width(), 0), dock_image)
     painter.end()
-    path = Path(SCREENSHOTS or tmp_path) / "decomposition.png"
     assert picture.save(str(path)) and path.stat().st_size > 20_000
