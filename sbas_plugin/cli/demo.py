@@ -15,13 +15,31 @@ def register(commands) -> None:
         help="a realistic stack instead (two satellites, atmosphere, DEM error, decorrelation, unwrapping errors), "
         "scored honestly; takes minutes",
     )
+    parser.add_argument(
+        "--two-tracks",
+        action="store_true",
+        help="one realistic world seen from an ascending and a descending pass: both run, then sbas decompose, the "
+        "vertical and east-west scored against the world's ground motion; takes about a minute",
+    )
     add_mintpy_python(parser)
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from sbas_plugin.core.simulate.demo import run_demo, run_realistic_demo
+    from sbas_plugin.core.simulate.demo import run_demo, run_realistic_demo, run_two_track_demo
 
+    if args.two_tracks:
+        try:
+            with report_progress("demo") as progress:
+                result = run_two_track_demo(args.out, progress=progress)
+        except (ValueError, RuntimeError, OSError) as error:
+            return fail(str(error))
+        for track, run in result.runs.items():
+            print(f"{track}: {run.work}")
+        print(f"decomposition: {result.decomposition.folder.root} ({len(result.decomposition.dates)} dates)")
+        for component, score in result.scores.items():
+            print(f"{component}: " + "; ".join(score.lines()[:2]))
+        return 0
     if args.realistic:
         try:
             with report_progress("demo", pipeline_step) as progress:

@@ -436,3 +436,14 @@ def test_a_decomposition_stopped_half_way_is_not_taken_for_done(demo, tmp_path):
     assert not is_decomposition(out)  # some files are the new reference's, some the old: no record of either
     again = decompose_work_folders(works, out)  # the old options: done again, not skipped
     assert not again.skipped and _tifs(out) == _tifs(demo.decomposition.folder.root)
+
+
+def test_sbas_demo_two_tracks_prints_the_scores_of_the_folders_it_made(demo, capsys):
+    from sbas_plugin import cli
+
+    base = demo.decomposition.folder.root.parents[1]  # the folder given to the demo
+    assert cli.main(["demo", str(base), "--two-tracks"]) == 0
+    out = capsys.readouterr().out
+    assert f"decomposition: {demo.decomposition.folder.root} ({len(demo.decomposition.dates)} dates)" in out
+    vertical = demo.scores["vertical"]
+    assert f"vertical: accuracy: {vertical.rms_mm:.2f} mm RMS over {vertical.points} points" in out
