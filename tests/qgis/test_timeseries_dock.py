@@ -501,7 +501,7 @@ def test_a_new_drawing_cancels_the_area_being_measured_whose_result_never_shows(
     assert shown_pixels(dock) == [(3, 2), (7, 1)] and [s.area.pixels for s in dock.shown[2:]] == [36]
 
 
-BIG_DATES, BIG_HEIGHT, BIG_WIDTH = 61, 600, 800  # 117 MB: the old way stops the GUI thread for a second or more
+BIG_DATES, BIG_HEIGHT, BIG_WIDTH = 61, 600, 800  # 117 MB: the old way stops the GUI thread for 0.5 s or more
 # The longest the GUI thread may stop while an area is measured: 40-110 ms measured on 2 cores shared with
 # MintPy runs (up to 164 ms at load 4.5), against seconds for the old way.
 GAP_BOUND_MS = 250
@@ -599,7 +599,9 @@ def test_the_gui_thread_keeps_running_while_a_big_area_is_measured(qgis_iface, q
             f"largest GUI gap: computing {max(computing):.0f} ms over {len(computing)} ticks, with drawing the "
             f"result {max(gaps):.0f} ms; on the GUI thread as before {max(old_gaps):.0f} ms"
         )
-        assert max(old_gaps) > 2 * GAP_BOUND_MS, figures  # the data is big enough for the old way to fail
+        # The data is big enough for the old way to break the bound the dock keeps while computing (it took
+        # 0.5-1 s here, less on a faster machine).
+        assert max(old_gaps) > GAP_BOUND_MS, figures
         assert max(computing) < GAP_BOUND_MS and len(computing) > 5, figures
         assert max(gaps) < 2 * GAP_BOUND_MS, figures  # drawing the result on the graph too: a click's work
         assert busy_at_once == [True]  # "computing" showed at once
