@@ -22,6 +22,7 @@ from sbas_plugin.cli import (
     simulate,
     status,
     submit,
+    update,
     validate,
 )
 
@@ -38,6 +39,7 @@ COMMANDS = (
     submit,
     status,
     download,
+    update,
     validate,
     decompose,
     report,

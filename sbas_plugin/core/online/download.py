@@ -68,6 +68,7 @@ class DownloadReport:
     expired: list = field(default_factory=list)  # past their expiration time and not in the folder: not attempted
     failed: dict = field(default_factory=dict)  # filename -> why it could not be downloaded
     bytes_fetched: int = 0  # over the network in this run
+    unfinished: int = 0  # jobs still pending or running at the end (without waiting)
 
     @property
     def complete(self) -> bool:
@@ -488,6 +489,7 @@ def download_project(
                 listed = {f.filename for f in files}
                 # not those whose pair was ordered again meanwhile
                 report.expired = [f for f in report.expired if f in listed]
+                report.unfinished = unfinished
                 present = sorted((f, all_files[f].size) for f in report.downloaded + report.skipped)
                 Manifest(work).record(
                     "download",

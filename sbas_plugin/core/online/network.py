@@ -205,12 +205,6 @@ def build_network(
                 f"no pair within {max_days} days and {max_bperp:g} m among {len(valid)} scenes: "
                 "widen --max-days or --max-bperp"
             )
-        with written_whole(WorkFolder(work).pairs_csv) as out:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(["reference", "secondary"])
-            writer.writerows((a.name, b.name) for a, b in kept_pairs)
-        title = f"{len(kept)} scenes, {len(kept_pairs)} pairs (≤ {max_days} days, ≤ {max_bperp:g} m)"
-        plot_network(WorkFolder(work).network_png, network, title)
         options = dict(
             reference=reference,
             max_days=max_days,
@@ -219,20 +213,34 @@ def build_network(
             bridge_years=bridge_years,
             looks=looks,
         )
-        Manifest(work).record(
-            "pairs",
-            signature(options),
-            options=options,
-            scenes=len(kept),
-            pairs=len(kept_pairs),
-            credits=credits(len(kept_pairs), looks),
-            disconnected=[s.date.isoformat() for s in disconnected],
-            no_state_vectors=[s.name for s in network.no_state_vectors],
-            outside_stack=outside,
-        )
+        write_network(work, network, options)
         if progress:
             progress(100.0)
         return network
+
+
+def write_network(work: Path, network: Network, options: dict, **details) -> None:
+    """pairs.csv, network.png and the manifest's pairs record of a network built with `options` (the
+    caller holds the work folder's lock); `details` go into the record."""
+    max_days, max_bperp, looks = options["max_days"], options["max_bperp"], options["looks"]
+    with written_whole(WorkFolder(work).pairs_csv) as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["reference", "secondary"])
+        writer.writerows((a.name, b.name) for a, b in network.pairs)
+    title = f"{len(network.scenes)} scenes, {len(network.pairs)} pairs (≤ {max_days} days, ≤ {max_bperp:g} m)"
+    plot_network(WorkFolder(work).network_png, network, title)
+    Manifest(work).record(
+        "pairs",
+        signature(options),
+        options=options,
+        scenes=len(network.scenes),
+        pairs=len(network.pairs),
+        credits=credits(len(network.pairs), looks),
+        disconnected=[s.date.isoformat() for s in network.disconnected],
+        no_state_vectors=[s.name for s in network.no_state_vectors],
+        outside_stack=network.outside_stack,
+        **details,
+    )
 
 
 def credits(pairs: int, looks: str) -> int:

@@ -197,30 +197,38 @@ def search_scenes(
     aoi_wkt = _aoi_wkt(read_aoi(aoi, "EPSG:4326", aoi_crs))
     options = search_options(aoi_wkt, start, end, direction, path, frame)
     with work_folder_lock(work, "search"):
-        if progress:
-            progress(0.0)
-        results = run_search(options, session, report_errors, is_canceled)
-        products = sorted(results, key=lambda p: (p.properties["startTime"], p.properties["fileID"]))
-        if progress:
-            progress(50.0)
-        record = {"query": options, "items": [{"umm": p.umm, "meta": p.meta} for p in products]}
-        folder = WorkFolder(work)
-        write_json(folder.scenes_json, record, indent=1)
-        _write_layer(folder.scenes_gpkg, "GPKG", products)
-        _write_layer(folder.scenes_geojson, "GeoJSON", products)
-        write_json(folder.searched_area, _aoi_collection(aoi_wkt))
-        Manifest(work).record(
-            "search",
-            signature(options),
-            aoi=str(aoi),
-            aoi_crs=aoi_crs,
-            options=options,
-            scenes=len(products),
-            searched_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        )
-        if progress:
-            progress(100.0)
-        return products
+        return search_and_write(work, options, str(aoi), aoi_crs, session, report_errors, progress, is_canceled)
+
+
+def search_and_write(
+    work: Path, options: dict, aoi: str, aoi_crs, session, report_errors, progress=None, is_canceled=None
+) -> List:
+    """The search of `options` written into WORK (the caller holds its lock); `aoi` and `aoi_crs` are what
+    the user gave, kept in the manifest. Returns the products, oldest first."""
+    if progress:
+        progress(0.0)
+    results = run_search(options, session, report_errors, is_canceled)
+    products = sorted(results, key=lambda p: (p.properties["startTime"], p.properties["fileID"]))
+    if progress:
+        progress(50.0)
+    record = {"query": options, "items": [{"umm": p.umm, "meta": p.meta} for p in products]}
+    folder = WorkFolder(work)
+    write_json(folder.scenes_json, record, indent=1)
+    _write_layer(folder.scenes_gpkg, "GPKG", products)
+    _write_layer(folder.scenes_geojson, "GeoJSON", products)
+    write_json(folder.searched_area, _aoi_collection(options["intersectsWith"]))
+    Manifest(work).record(
+        "search",
+        signature(options),
+        aoi=aoi,
+        aoi_crs=aoi_crs,
+        options=options,
+        scenes=len(products),
+        searched_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    )
+    if progress:
+        progress(100.0)
+    return products
 
 
 def load_scenes(work) -> dict:
