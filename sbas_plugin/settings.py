@@ -30,6 +30,8 @@ class Settings:
     max_perpendicular_baseline_m: float = 400.0
     low_coherence_threshold: float = 0.7
     package_index_url: str = ""  # where "Install MintPy…" gets its wheels; "" = pip's configured index (PyPI)
+    check_new_acquisitions: bool = True  # the dock asks ASF (at most once a day) when a work folder opens
+    new_acquisitions_seen: str = ""  # JSON {work folder: {checked, since, count}}: today's answers
 
 
 def load_settings() -> Settings:

@@ -65,11 +65,6 @@ def run(args) -> int:
         if not name:
             return fail(f"{args.work} has not submitted to HyP3 yet: give --name")
         client = hyp3.connect(api_url, hyp3.read_token(args.token_file))
-        asked = []  # the confirmation prints the plan; it is asked only when there is something to post
-
-        def confirm(summary: str) -> bool:
-            asked.append(summary)
-            return confirm_on_terminal(args.yes)(summary)
 
         with report_progress("update", step_name) as bar:
             result = update_work(
@@ -77,7 +72,7 @@ def run(args) -> int:
                 client,
                 hyp3.check_name(name),
                 report_errors=args.report_errors_to_asf,
-                confirm=confirm,
+                confirm=confirm_on_terminal(args.yes),
                 wait=not args.no_wait,
                 interval=args.interval,
                 workers=args.workers,
@@ -86,7 +81,7 @@ def run(args) -> int:
             )
     except (SearchError, hyp3.Hyp3Failure, DownloadError, WorkFolderBusy, ValueError, RuntimeError, OSError) as error:
         return fail(str(error))
-    if not asked:
+    if not result.to_submit:  # else the confirmation has printed it
         print(result.plan.summary())
     if not result.confirmed:
         return fail("nothing submitted; pairs.csv holds the new pairs: run `sbas update` again to submit them")

@@ -9,6 +9,7 @@ from qgis.gui import QgsAuthConfigSelect, QgsFileWidget, QgsOptionsPageWidget, Q
 from qgis.PyQt.QtCore import QProcess, Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QCompleter,
     QDoubleSpinBox,
     QFormLayout,
@@ -144,6 +145,8 @@ class SbasOptionsPage(QgsOptionsPageWidget):
         self.coherence.setSingleStep(0.05)
         self.coherence.setToolTip(tr("Pixels whose temporal coherence is below this are flagged as unreliable."))
         form.addRow(tr("Low-coherence threshold"), self.coherence)
+        self.check_new = QCheckBox(tr("Check ASF for new acquisitions when a work folder opens (once a day)"))
+        form.addRow(self.check_new)
         return box
 
     # -- values
@@ -157,6 +160,7 @@ class SbasOptionsPage(QgsOptionsPageWidget):
         self.max_days.setValue(settings.max_temporal_baseline_days)
         self.max_bperp.setValue(settings.max_perpendicular_baseline_m)
         self.coherence.setValue(settings.low_coherence_threshold)
+        self.check_new.setChecked(settings.check_new_acquisitions)
 
     def apply(self) -> None:
         settings = dataclasses.replace(
@@ -168,6 +172,7 @@ class SbasOptionsPage(QgsOptionsPageWidget):
             max_temporal_baseline_days=self.max_days.value(),
             max_perpendicular_baseline_m=self.max_bperp.value(),
             low_coherence_threshold=self.coherence.value(),
+            check_new_acquisitions=self.check_new.isChecked(),
         )
         save_settings(settings)
 

@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -39,6 +40,7 @@ from sbas_plugin.core.results.wide_table import files_named_as_table
 from sbas_plugin.core.workfolder import WorkFolder
 from sbas_plugin.gui.layers import put_back_layers, remove_layers_of, replace_layer, set_aside_layers
 from sbas_plugin.gui.map_tools import AreaDrawTool, MapToolSwitch, PointPickTool
+from sbas_plugin.gui.new_acquisitions import NewAcquisitionsTask, can_check, message, seen
 from sbas_plugin.gui.packages import PackagesBox
 from sbas_plugin.gui.results import load_decomposition, load_results
 from sbas_plugin.gui.runner import AlgorithmRunner
@@ -72,6 +74,7 @@ class WorkflowDock(QgsDockWidget):
         self.aside = None  # set_aside_layers() while a step replaces the files they read
         self.chosen = {}  # combo: the id of its layer, set aside with the others
 
+        self.tasks = tasks
         self.runner = AlgorithmRunner(tasks, iface.messageBar(), self)
         self.runner.started.connect(self._run_started)
         self.runner.message.connect(self._log_line)
@@ -92,6 +95,11 @@ class WorkflowDock(QgsDockWidget):
         self.work_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.work_widget.setToolTip(tr("Every step reads and writes this folder; a rerun continues what is there."))
         top.addRow(tr("Work folder"), self.work_widget)
+        self.new_label = QLabel()
+        self.new_label.setObjectName("SbasNewAcquisitions")
+        self.new_label.setWordWrap(True)
+        self.new_label.hide()
+        top.addRow(self.new_label)
         layout.addLayout(top)
         self.area_page = AreaPage()
         self.network_page = NetworkPage()
@@ -141,6 +149,7 @@ class WorkflowDock(QgsDockWidget):
             hyp3.submit_button: self.submit,
             hyp3.status_button: self.refresh_status,
             hyp3.download_button: self.download,
+            hyp3.update_button: self.update_work,
             self.time_series_page.run_button: self.run_time_series,
             results.load_button: self.load_result_layers,
             results.timeseries_button: self._open_timeseries,
@@ -197,6 +206,28 @@ class WorkflowDock(QgsDockWidget):
         self.results_page.set_work(self.work())
         self.decomposition_page.set_work(self.work())
         self.load_jobs()
+        self.check_new_acquisitions()
+
+    def check_new_acquisitions(self, again: bool = False) -> None:
+        """The count of new acquisitions for a work folder that can be updated: today's answer if ASF was
+        asked today (unless `again`: the folder changed since), else a background search; nothing when
+        offline or switched off in the options."""
+        work = self.work()
+        self.new_label.hide()
+        if not can_check(work):
+            return
+        known = None if again else seen(work)
+        if known:
+            self._show_new_acquisitions(work, *known)
+            return
+        self.tasks.start(
+            NewAcquisitionsTask(work, lambda since, count: self._show_new_acquisitions(work, since, count))
+        )
+
+    def _show_new_acquisitions(self, work: str, since: str, count: int) -> None:
+        if work == self.work():  # not a folder left meanwhile
+            self.new_label.setText(message(since, count))
+            self.new_label.show()
 
     def _update_buttons(self) -> None:
         area, hyp3, results = self.area_page, self.hyp3_page, self.results_page
@@ -212,6 +243,7 @@ class WorkflowDock(QgsDockWidget):
             hyp3.submit_button: busy or no_work or no_name,
             hyp3.status_button: busy or no_work or no_name,
             hyp3.download_button: busy or no_work or no_name,
+            hyp3.update_button: busy or no_work or no_name,
             self.time_series_page.run_button: busy or no_work or no_area,
             results.load_button: rewriting or no_work,
             results.timeseries_button: rewriting or no_work,
@@ -425,14 +457,10 @@ class WorkflowDock(QgsDockWidget):
         products = self.time_series_page.products_widget
         self._run("sbas:download", parameters, lambda results: products.setFilePath(results["PRODUCTS"]))
 
-    def run_time_series(self) -> None:
-        parameters = {
-            **self.time_series_page.parameters(),
-            "AOI": self.area_page.area_combo.currentLayer().id(),
-            "WORK": self.work(),
-        }
-        folder = WorkFolder(self.work())  # what sbas:run writes, and may replace on a rerun
-        replaced = [
+    def _time_series_files(self) -> list:
+        """What sbas:run writes, and may replace on a rerun."""
+        folder = WorkFolder(self.work())
+        return [
             folder.geotiffs,
             folder.mintpy,
             folder.clipped,
@@ -440,7 +468,57 @@ class WorkflowDock(QgsDockWidget):
             folder.points_csv,
             *files_named_as_table(folder.values_csv),  # or its parts
         ]
-        self._run_replacing(replaced, "sbas:run", parameters, self._time_series_done)
+
+    def run_time_series(self) -> None:
+        parameters = {
+            **self.time_series_page.parameters(),
+            "AOI": self.area_page.area_combo.currentLayer().id(),
+            "WORK": self.work(),
+        }
+        self._run_replacing(self._time_series_files(), "sbas:run", parameters, self._time_series_done)
+
+    def update_work(self) -> None:
+        """sbas:update in two runs: the plan (new pairs appended, nothing posted), the cost asked here, then
+        the whole update (submit, wait, download, rerun), which replaces the time series' files."""
+        parameters = {**self._hyp3_parameters(), "ACCEPT_COST": False, "WAIT": False, "RUN": False}
+        self._run("sbas:update", parameters, self._update_planned)
+
+    def _update_planned(self, results: dict) -> None:
+        self.load_jobs()
+        to_submit = int(results["TO_SUBMIT"])
+        if to_submit:
+            question = QMessageBox(
+                QMessageBox.Icon.Question,
+                tr("Update with new acquisitions"),
+                tr(
+                    "{dates} new dates and {pairs} new pairs. Submit {to_submit} pairs as project {name} for {cost} "
+                    "credits, wait for them, download them and rerun the time series? Pairs already on HyP3 are not "
+                    "paid again. HyP3 cannot cancel jobs."
+                ).format(
+                    dates=int(results["NEW_DATES"]),
+                    pairs=int(results["NEW_PAIRS"]),
+                    to_submit=to_submit,
+                    name=self.hyp3_page.name(),
+                    cost=f"{results['COST']:g}",
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                self,
+            )
+            if question.exec() != QMessageBox.StandardButton.Yes:
+                return
+        parameters = {
+            **self._hyp3_parameters(),
+            "ACCEPT_COST": True,
+            "WAIT": True,
+            "RUN": True,
+            "WORKERS": load_settings().download_workers,
+        }
+        self._run_replacing(self._time_series_files(), "sbas:update", parameters, self._updated)
+
+    def _updated(self, results: dict) -> None:
+        self.load_jobs()
+        self._time_series_done(results)
+        self.check_new_acquisitions(again=True)  # today's answer was about the folder before the update
 
     def _time_series_done(self, results: dict) -> None:
         self.time_series_page.show_coverage(self.work())

@@ -283,6 +283,14 @@ class Hyp3Page(Page):
         form.addRow(row)
         self.download_button = QPushButton(tr("Download products"))
         form.addRow(self.download_button)
+        self.update_button = QPushButton(tr("Update with new acquisitions…"))
+        self.update_button.setToolTip(
+            tr(
+                "Search again up to today, order only the new dates' pairs (the cost is asked first), wait, "
+                "download and rerun the time series."
+            )
+        )
+        form.addRow(self.update_button)
 
     def name(self) -> str:
         return self.name_edit.text()

@@ -432,3 +432,101 @@ class DownloadAlgorithm(SbasAlgorithm):
         if problems:
             raise QgsProcessingException(" ".join(problems))
         return {"PRODUCTS": str(report.folder), "DOWNLOADED": len(report.downloaded)}
+
+
+class UpdateAlgorithm(SbasAlgorithm):
+    GROUP = "hyp3"
+
+    def name(self) -> str:
+        return "update"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Update with new acquisitions")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return (
+            tr(
+                "Extends a monitored work folder with the acquisitions since its last date, instead of starting a "
+                "new one: searches ASF again with the recorded search up to today, adds to pairs.csv only the pairs "
+                "the recorded network rules give for the new dates, reports the new dates, pairs and credits, and "
+                "submits only those (only with 'I accept the credit cost' ticked; pairs already on HyP3 are never "
+                "ordered again). Then it waits for the jobs, downloads the new products into products/ and reruns "
+                "the time series with the options it was run with. Each step resumes: run it again after a stop. "
+                "'Only count new acquisitions' searches once and changes nothing. "
+            )
+            + token_help()
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_hyp3_parameters()
+        self.addParameter(QgsProcessingParameterBoolean("CHECK_ONLY", tr("Only count new acquisitions"), False))
+        self.addParameter(QgsProcessingParameterBoolean("ACCEPT_COST", tr("I accept the credit cost"), False))
+        self.addParameter(QgsProcessingParameterBoolean("WAIT", tr("Wait for the new jobs"), True))
+        self.addParameter(QgsProcessingParameterBoolean("RUN", tr("Rerun the time series"), True))
+        integer = QgsProcessingParameterNumber.Type.Integer
+        double = QgsProcessingParameterNumber.Type.Double
+        self.add_advanced(_number("INTERVAL", tr("First poll interval (s; grows to 10 min)"), double, 60.0, 0.1))
+        self.add_advanced(_number("WORKERS", tr("Parallel downloads"), integer, load_settings().download_workers, 1))
+        for name, label in (
+            ("NEW_DATES", tr("New dates")),
+            ("NEW_PAIRS", tr("New pairs")),
+            ("TO_SUBMIT", tr("Pairs not on HyP3")),
+            ("COST", tr("Cost (credits)")),
+            ("SUBMITTED", tr("Jobs submitted")),
+            ("DOWNLOADED", tr("Products downloaded")),
+            ("UNFINISHED", tr("Jobs still pending or running")),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, label))
+        self.addOutput(QgsProcessingOutputFile("PAIRS", tr("Pairs CSV")))
+
+    def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.online.update import new_acquisitions, update_work
+        from sbas_plugin.settings import mintpy_python
+
+        work = self.folder(parameters, "WORK", context)
+        pairs = str(WorkFolder(work).pairs_csv)
+        if self.parameterAsBoolean(parameters, "CHECK_ONLY", context):
+            since, dates = new_acquisitions(work, is_canceled=feedback.isCanceled)
+            feedback.pushInfo(tr("{} new acquisitions since {}").format(len(dates), since.isoformat()))
+            return {"NEW_DATES": len(dates), "PAIRS": pairs}
+        work, name, client = self.hyp3_client(parameters, context)
+        result = update_work(
+            work,
+            client,
+            name,
+            confirm=self.confirm_cost(
+                parameters,
+                context,
+                feedback,
+                tr("Not submitted yet: the cost above must be accepted first ('I accept the credit cost')."),
+            ),
+            wait=self.parameterAsBoolean(parameters, "WAIT", context),
+            interval=self.parameterAsDouble(parameters, "INTERVAL", context),
+            workers=self.parameterAsInt(parameters, "WORKERS", context),
+            run=self.parameterAsBoolean(parameters, "RUN", context),
+            python=mintpy_python(),
+            **self.bridge(feedback),
+        )
+        plan = result.plan
+        if not result.to_submit:  # else the confirmation has logged it
+            feedback.pushInfo(plan.summary())
+        if result.failed:
+            raise QgsProcessingException(tr("{}: run the update again to resume.").format("; ".join(result.failed)))
+        if result.unfinished:
+            feedback.pushInfo(
+                tr("{} jobs still pending or running: run the update again when they are done.").format(
+                    result.unfinished
+                )
+            )
+        if result.run is not None:
+            self.notes(feedback, result.run.notes)
+        return {
+            "NEW_DATES": len(plan.new_dates),
+            "NEW_PAIRS": len(plan.new_pairs),
+            "TO_SUBMIT": result.to_submit,
+            "COST": result.cost,
+            "SUBMITTED": result.submitted,
+            "DOWNLOADED": result.downloaded,
+            "UNFINISHED": result.unfinished,
+            "PAIRS": pairs,
+        }

@@ -13,6 +13,7 @@ from sbas_plugin.processing.jobs import (
     SearchAlgorithm,
     StatusAlgorithm,
     SubmitAlgorithm,
+    UpdateAlgorithm,
 )
 from sbas_plugin.processing.pipeline import ClipAlgorithm, ExportAlgorithm, MintpyAlgorithm, RunAlgorithm
 from sbas_plugin.processing.points import PixelCentrePoints
@@ -56,5 +57,6 @@ class SbasProvider(QgsProcessingProvider):
             SubmitAlgorithm,
             StatusAlgorithm,
             DownloadAlgorithm,
+            UpdateAlgorithm,
         ):
             self.addAlgorithm(algorithm())

@@ -34,7 +34,20 @@ from sbas_plugin.core.stack.ingest import find_products
 from sbas_plugin.core.stack.mintpy import MintpyOptions, choose_reference_pixel, run_smallbaseline, write_template
 from sbas_plugin.core.workfolder import MINTPY_TEMPLATE
 
-ALGORITHMS = ("run", "clip", "mintpy", "export", "extract", "plot", "search", "pairs", "submit", "status", "download")
+ALGORITHMS = (
+    "run",
+    "clip",
+    "mintpy",
+    "export",
+    "extract",
+    "plot",
+    "search",
+    "pairs",
+    "submit",
+    "status",
+    "download",
+    "update",
+)
 TOKEN = "processing-secret-token"  # pragma: allowlist secret
 
 
@@ -89,7 +102,7 @@ def test_every_algorithm_is_registered_with_help(provider):
 
 
 def test_token_is_never_a_plain_parameter(provider):
-    for name in ("submit", "status", "download"):
+    for name in ("submit", "status", "download", "update"):
         algorithm = QgsApplication.processingRegistry().algorithmById(f"sbas:{name}")
         assert algorithm.parameterDefinition("AUTH").type() == "authcfg"
         assert not [p.name() for p in algorithm.parameterDefinitions() if "TOKEN" in p.name().upper()]
@@ -270,7 +283,6 @@ def test_a_cluster_without_its_submit_command_is_refused_before_any_work(
 
 
 # -- HyP3: submit, status, download against tests/support/hyp3_server.py
-
 
 
 @pytest.fixture

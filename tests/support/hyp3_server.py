@@ -143,6 +143,7 @@ class Hyp3Server:
         self.jobs = {}  # job_id -> HyP3 job JSON, newest last
         self.posts = 0
         self.faults = Faults()
+        self.finish_at_once = False  # new jobs succeed as they are created: a HyP3 that is never busy
         self.requests = []  # (method, path) of every request, for tests to inspect
         self.token_sent_to_products = 0  # product downloads need no auth; a client should not send it
         self.lock = threading.RLock()
@@ -299,7 +300,10 @@ class Hyp3Server:
                 self.jobs[job["job_id"]] = job
             self.credits -= cost
             self.posts += 1
-            return 200, {"jobs": copy.deepcopy(jobs)}
+            answer = {"jobs": copy.deepcopy(jobs)}
+            if self.finish_at_once:
+                self.advance("SUCCEEDED", [job["job_id"] for job in jobs])
+            return 200, answer
 
     def list_jobs(self, query: dict) -> tuple:
         """(status, body) of GET /jobs: newest first, filtered, one page with an absolute `next` URL."""

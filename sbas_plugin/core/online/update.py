@@ -6,7 +6,7 @@ anything is posted; then submit (pairs already on HyP3 are never posted again), 
 already there are skipped) and rerun the time series with the recorded options."""
 
 import datetime
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
@@ -49,6 +49,8 @@ class UpdatePlan:
 @dataclass
 class UpdateResult:
     plan: UpdatePlan
+    to_submit: int = 0  # pairs not on HyP3 (new, or expired before download)
+    cost: float = 0.0  # their credits, as HyP3 prices them
     submitted: int = 0
     confirmed: bool = True
     downloaded: int = 0
@@ -240,12 +242,14 @@ def update_work(
     interval: float = 60.0,
     workers: int = 4,
     run: bool = True,
+    python: Optional[str] = None,
     progress: Optional[Callable[[float], None]] = None,
     is_canceled: Optional[Callable[[], bool]] = None,
 ) -> UpdateResult:
     """plan_update, then submit the pairs not on HyP3 (confirm(summary) sees the new dates, pairs and cost
-    first and may say no), wait, download, and rerun the time series with its recorded options. Every step
-    resumes: a rerun after a stop or a failure does only what is left."""
+    first and may say no), wait, download, and rerun the time series with its recorded options (`python`: the
+    interpreter with MintPy on this machine, when not the recorded one). Every step resumes: a rerun after a
+    stop or a failure does only what is left."""
     from sbas_plugin.core.online.download import download_project
 
     work = Path(work)
@@ -271,6 +275,7 @@ def update_work(
 
     submitted = submit_pairs(work, plan.pairs, name, hyp3, looks, options, confirm_update, share("submit"), is_canceled)
     result.confirmed, result.submitted = submitted.confirmed, submitted.submitted
+    result.to_submit, result.cost = submitted.to_submit, submitted.cost
     if not submitted.confirmed:
         return result
     report = download_project(work, hyp3, name, workers, share("download"), is_canceled, wait=wait, interval=interval)
@@ -286,7 +291,7 @@ def update_work(
             run_inputs["aoi"],
             work,
             aoi_crs=run_inputs.get("aoi_crs"),
-            options=run_options_of(work),
+            options=replace(run_options_of(work), python=python) if python else run_options_of(work),
             progress=share("run"),
             is_canceled=is_canceled,
         )
