@@ -150,3 +150,85 @@ def test_twenty_dates_get_three_new_ones_and_only_their_pairs_are_ordered(tmp_pa
     for date, grid in fresh_maps.items():
         np.testing.assert_allclose(updated[date], grid, atol=1e-6, equal_nan=True, err_msg=date)
     assert np.nanmax(np.abs(fresh_maps[list(fresh_maps)[-1]])) > 1e-3  # the maps hold motion, not zeros
+
+
+def searched_and_paired(tmp_path, names, end, session, max_days=24):
+    from sbas_plugin.core.online.network import build_network
+    from sbas_plugin.core.online.search import search_scenes
+
+    work = tmp_path / "work"
+    area = "POLYGON((-121.2 54.1,-120.8 54.1,-120.8 54.3,-121.2 54.3,-121.2 54.1))"
+    first = min(scene_date(name) for name in names).isoformat()
+    search_scenes(work, area, first, end, aoi_crs="EPSG:4326", session=session)
+    build_network(work, max_days=max_days, max_bperp=2000, session=session)
+    return work
+
+
+@pytest.fixture
+def stack_names(tmp_path):
+    products = tmp_path / "hyp3"
+    truth = write_synthetic_stack(products, n_dates=8, shape=(10, 10), zipped=True, seed=2)
+    return truth, sorted({name for zip_path in products.glob("*.zip") for name in granules_of(zip_path)})
+
+
+def test_a_new_date_beyond_the_rules_is_left_out_and_a_second_plan_adds_nothing(tmp_path, stack_names):
+    import asf_search
+
+    from sbas_plugin.core.online.update import plan_update
+
+    truth, names = stack_names
+    # The archive has dates 1-6 and 8: the 7th was never acquired, so the 8th is 24 days after the 6th.
+    kept = [name for name in names if scene_date(name) != truth.dates[6]]
+    session = asf_search.ASFSession()
+    session.mount("https://", ArchiveCMR(cmr_items(kept)))
+    work = searched_and_paired(tmp_path, kept, truth.dates[5].isoformat(), session, max_days=12)
+    old = read_pairs(WorkFolder(work).pairs_csv)
+    plan = plan_update(work, session=session)
+    assert (plan.since, plan.new_dates, plan.new_pairs, plan.pairs) == (truth.dates[5], [], [], old)
+    assert plan.left_out == [f"{kept[-1]} (no pair within the network rules)"]
+    assert "0 new dates" in plan.summary() and "left out" in plan.summary()
+    assert read_pairs(WorkFolder(work).pairs_csv) == old
+
+
+def test_new_pairs_are_appended_once(tmp_path, stack_names):
+    import asf_search
+
+    from sbas_plugin.core.online.update import plan_update
+
+    truth, names = stack_names
+    session = asf_search.ASFSession()
+    session.mount("https://", ArchiveCMR(cmr_items(names)))
+    work = searched_and_paired(tmp_path, names, truth.dates[5].isoformat(), session)
+    old = read_pairs(WorkFolder(work).pairs_csv)
+    plan = plan_update(work, session=session)
+    assert plan.new_dates == truth.dates[6:] and len(plan.new_pairs) == 4 and plan.credits == 40
+    assert read_pairs(WorkFolder(work).pairs_csv) == old + plan.new_pairs
+    again = plan_update(work, session=session)
+    assert (again.since, again.new_pairs) == (truth.dates[7], [])
+    assert read_pairs(WorkFolder(work).pairs_csv) == old + plan.new_pairs
+    record = Manifest(work).step("pairs")
+    assert (record["pairs"], record["added_pairs"], record["options"]["max_days"]) == (len(old) + 4, 0, 24)
+
+
+def test_what_cannot_be_updated_says_why_and_posts_nothing(tmp_path, stack_names):
+    import asf_search
+
+    from sbas_plugin.core.online.hyp3 import connect
+    from sbas_plugin.core.online.search import SearchError
+    from sbas_plugin.core.online.update import plan_update, update_work
+
+    truth, names = stack_names
+    with pytest.raises(SearchError, match="no recorded search and pairs"):
+        plan_update(tmp_path / "empty")
+    session = asf_search.ASFSession()
+    session.mount("https://", ArchiveCMR(cmr_items(names)))
+    work = searched_and_paired(tmp_path, names, truth.dates[5].isoformat(), session)
+    manifest = Manifest(work)
+    manifest.data["inputs"] = {"products": str(tmp_path / "elsewhere"), "aoi": "x", "aoi_crs": None}
+    manifest.save()
+    pairs_before = WorkFolder(work).pairs_csv.read_bytes()
+    with hyp3_server.Hyp3Server(token=TOKEN) as server:
+        with pytest.raises(SearchError, match="downloads into"):
+            update_work(work, connect(server.url, TOKEN), "monthly", session=session)
+        assert server.posts == 0
+    assert WorkFolder(work).pairs_csv.read_bytes() == pairs_before
