@@ -74,6 +74,31 @@
       <translation>有効期限</translation>
     </message>
     <message>
+      <location filename="../../sbas_plugin/gui/new_acquisitions.py" />
+      <source>{count} new acquisitions since {since}: Update on page 3 adds them.</source>
+      <translation>{since} 以降の新しい観測が {count} 件あります。3 ページの「新しい観測で更新」で追加できます。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/new_acquisitions.py" />
+      <source>Check for new acquisitions</source>
+      <translation>新しい観測の確認</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/new_acquisitions.py" />
+      <source>No new acquisitions since {}.</source>
+      <translation>{} 以降の新しい観測はありません。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/new_acquisitions.py" />
+      <source>No check for new acquisitions: {}</source>
+      <translation>新しい観測を確認できませんでした: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/new_acquisitions.py" />
+      <source>canceled</source>
+      <translation>キャンセルされました</translation>
+    </message>
+    <message>
       <location filename="../../sbas_plugin/gui/options.py" />
       <source>HyP3 and Earthdata</source>
       <translation>HyP3 と Earthdata</translation>
@@ -167,6 +192,11 @@
       <location filename="../../sbas_plugin/gui/options.py" />
       <source>Low-coherence threshold</source>
       <translation>低コヒーレンスのしきい値</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/options.py" />
+      <source>Check ASF for new acquisitions when a work folder opens (once a day)</source>
+      <translation>作業フォルダを開いたときに ASF で新しい観測を確認する（1 日 1 回）</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/options.py" />
@@ -816,6 +846,12 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Update with new acquisitions</source>
+      <translation>新しい観測で更新</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>Choose a raster and an area first.</source>
       <translation>先にラスタと範囲を選んでください。</translation>
     </message>
@@ -868,6 +904,11 @@
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
       <source>WARNING: {}</source>
       <translation>警告: {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_dock.py" />
+      <source>{dates} new dates and {pairs} new pairs. Submit {to_submit} pairs as project {name} for {cost} credits, wait for them, download them and rerun the time series? Pairs already on HyP3 are not paid again. HyP3 cannot cancel jobs.</source>
+      <translation>新しい観測日が {dates} 件、新しいペアが {pairs} 件です。{to_submit} ペアをプロジェクト {name} として {cost} クレジットで投入し、完了を待ってダウンロードし、時系列を再計算しますか? HyP3 にすでにあるペアには再び支払いません。HyP3 のジョブは取り消せません。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_dock.py" />
@@ -1006,6 +1047,16 @@
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
       <source>Download products</source>
       <translation>プロダクトをダウンロード</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Update with new acquisitions…</source>
+      <translation>新しい観測で更新…</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/gui/workflow_pages.py" />
+      <source>Search again up to today, order only the new dates' pairs (the cost is asked first), wait, download and rerun the time series.</source>
+      <translation>今日までを再検索し、新しい観測日のペアだけを注文し（先にコストを確認します）、完了を待ってダウンロードし、時系列を再計算します。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/gui/workflow_pages.py" />
@@ -1488,6 +1539,11 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Extends a monitored work folder with the acquisitions since its last date, instead of starting a new one: searches ASF again with the recorded search up to today, adds to pairs.csv only the pairs the recorded network rules give for the new dates, reports the new dates, pairs and credits, and submits only those (only with 'I accept the credit cost' ticked; pairs already on HyP3 are never ordered again). Then it waits for the jobs, downloads the new products into products/ and reruns the time series with the options it was run with. Each step resumes: run it again after a stop. 'Only count new acquisitions' searches once and changes nothing. </source>
+      <translation>監視中の作業フォルダを、新しく始め直さずに最後の観測日以降の観測で延長します: 記録された検索条件で今日まで ASF を再検索し、記録されたネットワークの規則が新しい観測日に与えるペアだけを pairs.csv に追加し、新しい観測日・ペア・クレジットを報告して、それらだけを投入します（「クレジットのコストを承認する」にチェックしたときのみ。HyP3 にすでにあるペアは二度と注文しません）。その後ジョブの完了を待ち、新しいプロダクトを products/ にダウンロードし、前回と同じオプションで時系列を再計算します。各ステップは途中から再開できます: 中断したらもう一度実行してください。「新しい観測の数だけ数える」は 1 回検索するだけで何も変更しません。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <location filename="../../sbas_plugin/processing/pipeline.py" />
       <source>Area of interest (polygons, any CRS)</source>
       <translation>対象範囲（ポリゴン、任意の CRS）</translation>
@@ -1674,6 +1730,46 @@
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Only count new acquisitions</source>
+      <translation>新しい観測の数だけ数える</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Wait for the new jobs</source>
+      <translation>新しいジョブの完了を待つ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Rerun the time series</source>
+      <translation>時系列を再計算する</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>New dates</source>
+      <translation>新しい観測日</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>New pairs</source>
+      <translation>新しいペア</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Pairs not on HyP3</source>
+      <translation>HyP3 にないペア</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Jobs still pending or running</source>
+      <translation>待機中または実行中のジョブ</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Pairs CSV</source>
+      <translation>ペアの CSV</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>{looks}: {pixel} m pixels, {credits} credits a pair</source>
       <translation>{looks}: {pixel} m 画素、1 ペア {credits} クレジット</translation>
     </message>
@@ -1696,6 +1792,11 @@
       <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>downloaded: {}, already there: {}, into {}</source>
       <translation>ダウンロード: {}、既存: {}、保存先 {}</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>Not submitted yet: the cost above must be accepted first ('I accept the credit cost').</source>
+      <translation>まだ投入していません: 先に上記のコストを承認してください（「クレジットのコストを承認する」）。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />
@@ -1746,6 +1847,21 @@
       <location filename="../../sbas_plugin/processing/jobs.py" />
       <source>{} expired products: their pairs will be ordered again by 'Submit HyP3 InSAR jobs' (it reports the cost first); then download again.</source>
       <translation>有効期限が切れたプロダクトが {} 件あります: そのペアは「HyP3 InSAR ジョブの投入」で再注文されます（先にコストを報告します）。その後、もう一度ダウンロードしてください。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>{count} new acquisitions since {since}</source>
+      <translation>{since} 以降の新しい観測: {count} 件</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>{}: run the update again to resume.</source>
+      <translation>{}: 更新をもう一度実行すると再開します。</translation>
+    </message>
+    <message>
+      <location filename="../../sbas_plugin/processing/jobs.py" />
+      <source>{} jobs still pending or running: run the update again when they are done.</source>
+      <translation>{} 件のジョブが待機中または実行中です: 完了したら更新をもう一度実行してください。</translation>
     </message>
     <message>
       <location filename="../../sbas_plugin/processing/jobs.py" />

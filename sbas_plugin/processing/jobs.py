@@ -487,7 +487,9 @@ class UpdateAlgorithm(SbasAlgorithm):
         pairs = str(WorkFolder(work).pairs_csv)
         if self.parameterAsBoolean(parameters, "CHECK_ONLY", context):
             since, dates = new_acquisitions(work, is_canceled=feedback.isCanceled)
-            feedback.pushInfo(tr("{} new acquisitions since {}").format(len(dates), since.isoformat()))
+            feedback.pushInfo(
+                tr("{count} new acquisitions since {since}").format(count=len(dates), since=since.isoformat())
+            )
             return {"NEW_DATES": len(dates), "PAIRS": pairs}
         work, name, client = self.hyp3_client(parameters, context)
         result = update_work(

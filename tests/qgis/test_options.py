@@ -44,6 +44,8 @@ CHANGED = Settings(
     max_perpendicular_baseline_m=150.5,
     low_coherence_threshold=0.55,
     package_index_url="http://127.0.0.1:8080/simple/",
+    check_new_acquisitions=False,
+    new_acquisitions_seen='{"/data/sbas/work": {"checked": "2026-12-04", "since": "2026-11-20", "count": 1}}',
 )
 
 
@@ -111,6 +113,7 @@ def test_page_loads_values_and_apply_saves_them():
     assert page.max_days.value() == 48
     assert page.max_bperp.value() == pytest.approx(150.5)
     assert page.coherence.value() == pytest.approx(0.55)
+    assert not page.check_new.isChecked()
 
     page.endpoints_menu.actions()[2].trigger()  # the menu offers ASF's endpoints
     assert page.api_url.text() == "https://hyp3-test-api.asf.alaska.edu"
@@ -120,6 +123,7 @@ def test_page_loads_values_and_apply_saves_them():
     page.max_days.setValue(24)
     page.max_bperp.setValue(300)
     page.coherence.setValue(0.8)
+    page.check_new.setChecked(True)
     page.apply()
     assert load_settings() == Settings(
         last_folder=CHANGED.last_folder,  # not on the page: kept
@@ -131,6 +135,8 @@ def test_page_loads_values_and_apply_saves_them():
         max_perpendicular_baseline_m=300.0,
         low_coherence_threshold=0.8,
         package_index_url=CHANGED.package_index_url,  # not on the page: kept
+        check_new_acquisitions=True,
+        new_acquisitions_seen=CHANGED.new_acquisitions_seen,  # not on the page: kept
     )
 
     page.api_url.setText("  ")
