@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from osgeo import gdal, osr
 from qgis.core import QgsApplication, QgsRasterLayer
+from qgis.PyQt.QtCore import QTimer
+from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 
 from sbas_plugin.gui.layers import is_under
 from sbas_plugin.processing.provider import SbasProvider
@@ -78,3 +80,16 @@ def sbas_provider():
 def provider(qgis_processing):
     with sbas_provider() as registered:
         yield registered
+
+
+def answer_next_question(button) -> None:
+    """Click a button of the next modal message box, as the user does."""
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, click)
+
+    QTimer.singleShot(0, click)

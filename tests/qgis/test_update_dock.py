@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from asf_archive import ArchiveCMR, asf_answers_from, cmr_items
-from conftest import wait_until
+from conftest import answer_next_question, wait_until
 from local_hyp3 import granules_of, hyp3_server
 from qgis import processing
 from qgis.core import QgsProject
 from qgis.PyQt.QtWidgets import QMessageBox
-from test_workflow_dock import answer_next_question
 
 from sbas_plugin import cli
+from sbas_plugin.core.online.update import name_date
 from sbas_plugin.core.results.extract import dated_geotiffs
 from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
 from sbas_plugin.core.workfolder import WorkFolder
@@ -139,10 +139,7 @@ def test_the_dock_says_what_is_new_and_its_update_orders_only_that(
             wait_until(qgis_app, lambda: dock.new_label.text() == final, 300, "the update and the next check")
             assert not dock.runner.running()
             posted = {tuple(job["job_parameters"]["granules"]) for job in list(server.jobs.values())[9:]}
-            index = {
-                name: truth.dates.index(truth.dates[0].fromisoformat(f"{name[17:21]}-{name[21:23]}-{name[23:25]}"))
-                for name in names
-            }
+            index = {name: truth.dates.index(name_date(name)) for name in names}
             assert server.posts == 2 and sorted((index[a], index[b]) for a, b in posted) == [
                 (4, 6),
                 (5, 6),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import open_files_under, sbas_provider, wait_until
+from conftest import answer_next_question, open_files_under, sbas_provider, wait_until
 from local_hyp3 import granules_of, hyp3_server
 from qgis.core import (
     Qgis,
@@ -27,9 +27,9 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsMapMouseEvent
-from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from qgis.PyQt.QtGui import QKeyEvent
-from qgis.PyQt.QtWidgets import QApplication, QMessageBox
+from qgis.PyQt.QtWidgets import QMessageBox
 
 import sbas_plugin
 from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
@@ -191,9 +191,9 @@ def test_reference_point_picked_on_the_map(dock, qgis_canvas):
 
     dock.set_reference_point(None)  # "Automatic"
     assert (
-        dock.time_series_page.reference_point is None and
-        dock.time_series_page.marker is None and
-        not dock.time_series_page.reference_edit.text()
+        dock.time_series_page.reference_point is None
+        and dock.time_series_page.marker is None
+        and not dock.time_series_page.reference_edit.text()
     )
 
 
@@ -263,19 +263,6 @@ def test_cancel_stops_mintpy_and_leaves_no_task_or_process(dock, qgis_app, qgis_
     assert dock.time_series_page.run_button.isEnabled()
 
 
-def answer_next_question(button) -> None:
-    """Click a button of the next modal message box, as the user does."""
-
-    def click():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            box.button(button).click()
-        else:
-            QTimer.singleShot(20, click)
-
-    QTimer.singleShot(0, click)
-
-
 def test_submit_fills_the_job_table_then_status_and_download(dock, qgis_app, tmp_path, settings, monkeypatch):
     products = tmp_path / "hyp3"
     write_synthetic_stack(products, n_dates=3, shape=(20, 20), zipped=True)
@@ -310,8 +297,7 @@ def test_submit_fills_the_job_table_then_status_and_download(dock, qgis_app, tmp
         wait_until(qgis_app, lambda: not dock.runner.running(), 60, "the status")
         assert f"{len(pairs)} succeeded" in dock.log_view.toPlainText()
         assert (
-            not dock.hyp3_page.auto_refresh.isChecked() and
-            not dock.refresh_timer.isActive()
+            not dock.hyp3_page.auto_refresh.isChecked() and not dock.refresh_timer.isActive()
         )  # nothing left to wait for
         assert {table.item(row, 1).text() for row in range(table.rowCount())} == {"succeeded"}
         assert all(table.item(row, 2).text().endswith(" UTC") for row in range(table.rowCount()))
@@ -354,9 +340,9 @@ def test_the_project_file_keeps_the_dock(qgis_iface, qgis_canvas, qgis_processin
         assert QgsProject.instance().write(str(path))
         QgsProject.instance().clear()
         assert (
-            dock.work() == "" and
-            dock.area_page.area_combo.currentLayer() is None and
-            dock.time_series_page.reference_point is None
+            dock.work() == ""
+            and dock.area_page.area_combo.currentLayer() is None
+            and dock.time_series_page.reference_point is None
         )
         assert dock.network_page.max_days_spin.value() == load_settings().max_temporal_baseline_days
 

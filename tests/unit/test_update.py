@@ -15,7 +15,7 @@ from osgeo import gdal
 from sbas_plugin import cli
 from sbas_plugin.core.manifest import Manifest
 from sbas_plugin.core.online.hyp3 import read_pairs
-from sbas_plugin.core.online.update import scene_date
+from sbas_plugin.core.online.update import name_date
 from sbas_plugin.core.results.extract import dated_geotiffs
 from sbas_plugin.core.simulate.synthetic import write_synthetic_stack
 from sbas_plugin.core.workfolder import WorkFolder
@@ -120,7 +120,7 @@ def test_twenty_dates_get_three_new_ones_and_only_their_pairs_are_ordered(tmp_pa
         new_pairs = pairs[len(old_pairs) :]
         posted = [tuple(job["job_parameters"]["granules"]) for job in list(server.jobs.values())[37:]]
         assert server.posts == 2 and sorted(posted) == sorted(new_pairs)
-        index = {name: truth.dates.index(scene_date(name)) for name in names}
+        index = {name: truth.dates.index(name_date(name)) for name in names}
         assert sorted((index[a], index[b]) for a, b in new_pairs) == [
             (18, 20),
             (19, 20),
@@ -158,7 +158,7 @@ def searched_and_paired(tmp_path, names, end, session, max_days=24):
 
     work = tmp_path / "work"
     area = "POLYGON((-121.2 54.1,-120.8 54.1,-120.8 54.3,-121.2 54.3,-121.2 54.1))"
-    first = min(scene_date(name) for name in names).isoformat()
+    first = min(name_date(name) for name in names).isoformat()
     search_scenes(work, area, first, end, aoi_crs="EPSG:4326", session=session)
     build_network(work, max_days=max_days, max_bperp=2000, session=session)
     return work
@@ -178,7 +178,7 @@ def test_a_new_date_beyond_the_rules_is_left_out_and_a_second_plan_adds_nothing(
 
     truth, names = stack_names
     # The archive has dates 1-6 and 8: the 7th was never acquired, so the 8th is 24 days after the 6th.
-    kept = [name for name in names if scene_date(name) != truth.dates[6]]
+    kept = [name for name in names if name_date(name) != truth.dates[6]]
     session = asf_search.ASFSession()
     session.mount("https://", ArchiveCMR(cmr_items(kept)))
     work = searched_and_paired(tmp_path, kept, truth.dates[5].isoformat(), session, max_days=12)

@@ -16,7 +16,7 @@ from sbas_plugin.core.manifest import Manifest
 from sbas_plugin.core.names import HYP3_OPTIONS
 from sbas_plugin.core.online.hyp3 import Hyp3Failure, project_jobs, read_pairs, submit_pairs
 from sbas_plugin.core.online.network import Network, credits, parse_season, select_pairs, stack_scenes, write_network
-from sbas_plugin.core.online.search import SearchError, run_search, search_and_write
+from sbas_plugin.core.online.search import SearchError, load_scenes, run_search, search_and_write
 from sbas_plugin.core.workfolder import WorkFolder, work_folder_lock
 
 Pair = Tuple[str, str]
@@ -59,13 +59,14 @@ class UpdateResult:
     run: object = None  # the pipeline's RunResult, when the time series was rerun
 
 
-def scene_date(name: str) -> datetime.date:
+def name_date(name: str) -> datetime.date:
     """The acquisition date in a Sentinel-1 scene name (S1A_IW_SLC__1SDV_YYYYMMDDT...)."""
     return datetime.date(int(name[17:21]), int(name[21:23]), int(name[23:25]))
 
 
 def _recorded(work: Path) -> tuple:
-    """(search record, pairs record, pairs of pairs.csv) of a work folder the update can extend."""
+    """(search record, pairs record, pairs of pairs.csv, their last date) of a work folder the update can
+    extend."""
     manifest = Manifest(work)
     search, network = manifest.step("search"), manifest.step("pairs")
     if not search or not network:
@@ -77,7 +78,7 @@ def _recorded(work: Path) -> tuple:
         pairs = read_pairs(WorkFolder(work).pairs_csv)
     except Hyp3Failure as error:
         raise SearchError(str(error)) from None
-    return search, network, pairs
+    return search, network, pairs, max(name_date(name) for pair in pairs for name in pair)
 
 
 def _today(today) -> datetime.date:
@@ -88,8 +89,7 @@ def new_acquisitions(work, today=None, session=None, report_errors: bool = False
     """(the work folder's last date, sorted new dates): acquisitions on the network's track after its
     last date, by one ASF search with the recorded options. Writes nothing."""
     work = Path(work)
-    search, network, pairs = _recorded(work)
-    since = max(scene_date(name) for pair in pairs for name in pair)
+    search, network, _, since = _recorded(work)
     end = _today(today)
     if end <= since:
         return since, []
@@ -108,10 +108,7 @@ def new_acquisitions(work, today=None, session=None, report_errors: bool = False
 
 def _track_of(work: Path, reference: str) -> Optional[tuple]:
     """(flight direction, path) of the reference scene, from the searched records; None if not there."""
-    import json
-
-    record = json.loads(WorkFolder(work).scenes_json.read_text(encoding="utf-8"))
-    for item in record["items"]:
+    for item in load_scenes(work)["items"]:
         if item["umm"]["DataGranule"]["Identifiers"][0]["Identifier"] == reference:
             attributes = {a["Name"]: a["Values"][0] for a in item["umm"]["AdditionalAttributes"]}
             return attributes["ASCENDING_DESCENDING"].upper(), int(attributes["PATH_NUMBER"])
@@ -130,9 +127,8 @@ def plan_update(
     the same day finds no new pairs). Posts nothing."""
     work = Path(work)
     with work_folder_lock(work, "update"):
-        search, network_record, old_pairs = _recorded(work)
+        search, network_record, old_pairs, since = _recorded(work)
         rules = network_record["options"]
-        since = max(scene_date(name) for pair in old_pairs for name in pair)
         end = max(_today(today), parse_written_date(search["options"]["end"][:10]))
         options = dict(search["options"], end=f"{end.isoformat()}T23:59:59Z")
         search_and_write(work, options, search.get("aoi", ""), search.get("aoi_crs"), session, report_errors)
