@@ -38,8 +38,9 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
+    from sbas_plugin.core.crs import crs_name
     from sbas_plugin.core.results.decompose import DATES_RULE
-    from sbas_plugin.core.results.decomposition import decompose_work_folders, srs_name
+    from sbas_plugin.core.results.decomposition import decompose_work_folders
 
     try:
         with report_progress("decompose") as progress:
@@ -58,7 +59,7 @@ def run(args) -> int:
         print(f"{done.folder.root} already holds this decomposition of these folders: nothing to do")
     grid = done.grid
     x, y = done.reference
-    print(f"lattice: {done.crs} ({srs_name(done.crs)}), {grid.dx:g} m pixels, {grid.width} x {grid.height}")
+    print(f"lattice: {done.crs} ({crs_name(done.crs)}), {grid.dx:g} m pixels, {grid.width} x {grid.height}")
     print(f"{len(done.dates)} dates {done.dates[0]}..{done.dates[-1]}; {DATES_RULE}")
     given = "as given" if done.reference_given else "the most coherent pixel in both tracks"
     print(f"reference: the pixel centred at {x:.1f}, {y:.1f} ({given})")

@@ -23,6 +23,11 @@ def spatial_reference(text: str) -> osr.SpatialReference:
     return srs
 
 
+def crs_name(text: str) -> str:
+    """A CRS's name for people, e.g. "WGS 84 / UTM zone 54N"; the text itself when it has none."""
+    return spatial_reference(text).GetName() or text
+
+
 def transform_xy(x, y, source: str, target: str) -> tuple:
     """Points in the target CRS; NaN where they have no place in it."""
     transform = osr.CoordinateTransformation(spatial_reference(source), spatial_reference(target))

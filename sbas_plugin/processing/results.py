@@ -284,8 +284,9 @@ class DecomposeAlgorithm(SbasAlgorithm):
         self.addOutput(QgsProcessingOutputFile("VALUES", tr("Vertical values CSV")))
 
     def run_step(self, parameters, context, feedback) -> dict:
+        from sbas_plugin.core.crs import crs_name
         from sbas_plugin.core.results.decompose import DATES_RULE
-        from sbas_plugin.core.results.decomposition import decompose_work_folders, srs_name
+        from sbas_plugin.core.results.decomposition import decompose_work_folders
 
         works = [self.folder(parameters, name, context) for name in ("WORK_A", "WORK_B")]
         reference, reference_crs = None, None
@@ -298,7 +299,7 @@ class DecomposeAlgorithm(SbasAlgorithm):
         grid = done.grid
         feedback.pushInfo(
             tr("lattice: {} ({}), {} m pixels, {} x {}").format(
-                done.crs, srs_name(done.crs), f"{grid.dx:g}", grid.width, grid.height
+                done.crs, crs_name(done.crs), f"{grid.dx:g}", grid.width, grid.height
             )
         )
         feedback.pushInfo(tr("{} dates {}–{}; {}").format(len(done.dates), done.dates[0], done.dates[-1], DATES_RULE))

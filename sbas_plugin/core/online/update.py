@@ -141,7 +141,9 @@ def plan_update(
         old_names = {name for pair in old_pairs for name in pair}
         missing = sorted(old_names - set(by_name))
         if missing:
-            raise SearchError(f"ASF's stack of {reference} no longer holds {missing[0]} of pairs.csv; nothing changed")
+            raise SearchError(
+                f"ASF's stack of {reference} no longer holds {missing[0]} of pairs.csv; pairs.csv is unchanged"
+            )
         valid = [s for s in scenes if s.bperp is not None]
         candidates = select_pairs(
             valid, rules["max_days"], rules["max_bperp"], parse_season(rules["season"]), rules["bridge_years"]

@@ -25,7 +25,7 @@ from typing import Callable, Optional, Sequence
 
 import h5py
 import numpy as np
-from osgeo import gdal, osr
+from osgeo import gdal
 
 from sbas_plugin.core.cancel import check_canceled
 from sbas_plugin.core.crs import spatial_reference, transform_xy
@@ -507,9 +507,3 @@ def _remove_others(folder: Path, kept: list) -> None:
     for path in folder.glob("*.tif"):
         if path not in kept:
             path.unlink()
-
-
-def srs_name(crs: str) -> str:
-    srs = osr.SpatialReference()
-    srs.SetFromUserInput(crs)
-    return srs.GetName() or crs
